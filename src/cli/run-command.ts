@@ -1,0 +1,91 @@
+import { join, resolve } from 'node:path';
+import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
+import { runFleet } from '../fleet/run-fleet.js';
+import { mergeSnapshots } from '../metrics/merge.js';
+import { RESULTS_DIR } from '../paths.js';
+import { formatProgressLine, formatSummaryTable } from '../report/plain-text.js';
+import { buildSummary } from '../report/summary.js';
+import { defaultRunId, writeResults } from '../report/write-results.js';
+import { defaultScenario, loadScenarioFile } from '../scenario/load-scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { applyRunFlags, type RunFlags } from './run-options.js';
+
+export interface RunCommandArgs extends RunFlags {
+  scenario?: string | undefined;
+  ui: 'plain' | 'none';
+  out?: string | undefined;
+}
+
+/** Placeholder base for ConnectionRequestURL until CPEs listen for connection requests. */
+const CONNECTION_REQUEST_BASE = 'http://127.0.0.1:7548/cpe/';
+
+export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
+  const base = args.scenario ? await loadScenarioFile(resolve(args.scenario)) : await defaultScenario();
+  const scenario = applyRunFlags(base, args);
+  const startedAt = new Date();
+  const outDir = args.out ? resolve(args.out) : join(RESULTS_DIR, defaultRunId(startedAt));
+
+  const acs = scenario.acs.url ? undefined : await startEmbeddedAcs(scenario);
+  const acsUrl = scenario.acs.url ?? acs!.url;
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (args.ui === 'plain') {
+      process.stderr.write(`cpesim: ${scenario.fleet.map((g) => `${g.count}x ${g.profile}`).join(', ')} -> ${acsUrl}` +
+        `${acs ? ' (built-in reference ACS)' : ''} for ${scenario.durationMs / 1000}s\n`);
+    }
+    const run = await runFleet(scenario, {
+      acs: {
+        url: acsUrl,
+        username: scenario.acs.username,
+        password: scenario.acs.password,
+        insecure: scenario.acs.insecure,
+        ca: scenario.acs.ca,
+        requestTimeoutMs: scenario.acs.requestTimeoutMs,
+      },
+      connectionRequestBaseUrl: CONNECTION_REQUEST_BASE,
+      onProgress: args.ui === 'plain' ? (s) => process.stderr.write(formatProgressLine(s) + '\n') : undefined,
+      signal: abort.signal,
+    });
+    const summary = buildSummary({
+      scenario: scenario.name,
+      startedAt,
+      acsUrl,
+      cpes: run.cpes,
+      durationMs: run.durationMs,
+      metrics: mergeSnapshots(run.snapshots),
+    });
+    const file = await writeResults(outDir, summary);
+    process.stdout.write(formatSummaryTable(summary, file) + '\n');
+    if (summary.sessions.completed === 0) {
+      process.stderr.write('cpesim: no session completed: the run failed\n');
+      return EXIT.runFailed;
+    }
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await acs?.close();
+  }
+}
+
+function startEmbeddedAcs(scenario: Scenario): Promise<ReferenceAcs> {
+  return startReferenceAcs({
+    host: '127.0.0.1',
+    port: 0,
+    provision: scenario.referenceAcs.provision
+      ? {
+          connectionRequestUsername: 'cpesim',
+          connectionRequestPassword: 'cpesim',
+          periodicInformInterval: Math.max(1, Math.round(scenario.schedule.periodicIntervalS ?? 300)),
+        }
+      : false,
+    maxConcurrentSessions: scenario.referenceAcs.maxConcurrentSessions,
+    auth: scenario.acs.username !== undefined && scenario.acs.password !== undefined
+      ? { scheme: 'digest', username: scenario.acs.username, password: scenario.acs.password }
+      : undefined,
+  });
+}

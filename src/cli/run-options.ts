@@ -1,0 +1,65 @@
+import { ConfigError } from '../errors.js';
+import { parseDurationMs } from '../config/duration.js';
+import type { FleetGroup, Scenario } from '../scenario/scenario.js';
+
+/** `cpesim run` flags that override the scenario. These names are a contract (see README). */
+export interface RunFlags {
+  acs?: string | undefined;
+  cpes?: number | undefined;
+  profile?: string | undefined;
+  duration?: string | undefined;
+  interval?: number | undefined;
+  acsUsername?: string | undefined;
+  acsPassword?: string | undefined;
+  insecure?: boolean | undefined;
+  seed?: number | undefined;
+}
+
+/** Returns the scenario with the flags applied; flag errors name the flag. */
+export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
+  const acs = { ...scenario.acs };
+  if (flags.acs !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(flags.acs)) throw new ConfigError(`"${flags.acs}" is not an http(s) URL`, { field: '--acs' });
+    acs.url = flags.acs;
+  }
+  if (flags.acsUsername !== undefined) acs.username = flags.acsUsername;
+  if (flags.acsPassword !== undefined) acs.password = flags.acsPassword;
+  if (flags.insecure) acs.insecure = true;
+
+  let fleet: FleetGroup[] = scenario.fleet;
+  if (flags.profile !== undefined) {
+    fleet = [{ profile: flags.profile, count: fleet.reduce((n, g) => n + g.count, 0) }];
+  }
+  if (flags.cpes !== undefined) {
+    if (!Number.isInteger(flags.cpes) || flags.cpes < 1) throw new ConfigError(`must be a whole number >= 1, got ${flags.cpes}`, { field: '--cpes' });
+    fleet = scaleFleet(fleet, flags.cpes);
+  }
+
+  let durationMs = scenario.durationMs;
+  if (flags.duration !== undefined) {
+    const ms = parseDurationMs(flags.duration);
+    if (ms === undefined || ms <= 0) throw new ConfigError(`"${flags.duration}" is not a duration (examples: 90s, 5m)`, { field: '--duration' });
+    durationMs = ms;
+  }
+
+  const schedule = { ...scenario.schedule };
+  if (flags.interval !== undefined) {
+    if (!(flags.interval > 0)) throw new ConfigError(`must be a number of seconds > 0, got ${flags.interval}`, { field: '--interval' });
+    schedule.periodicIntervalS = flags.interval;
+  }
+  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed };
+}
+
+/** Spreads `total` CPEs over the groups in proportion to their counts (largest remainder, every group keeps >= 0). */
+function scaleFleet(groups: FleetGroup[], total: number): FleetGroup[] {
+  const before = groups.reduce((n, g) => n + g.count, 0);
+  const exact = groups.map((g) => (g.count * total) / before);
+  const counts = exact.map(Math.floor);
+  let missing = total - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of byRemainder) {
+    if (missing-- <= 0) break;
+    counts[i]!++;
+  }
+  return groups.map((g, i) => ({ ...g, count: counts[i]! })).filter((g) => g.count > 0);
+}

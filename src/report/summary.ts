@@ -1,0 +1,51 @@
+import { summarize, type LatencySummary } from '../metrics/histogram.js';
+import type { MergedMetrics } from '../metrics/merge.js';
+import type { ErrorKind } from '../metrics/observer.js';
+
+/** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
+export interface RunSummary {
+  scenario: string;
+  startedAt: string;
+  acsUrl: string;
+  cpes: number;
+  durationS: number;
+  sessions: { started: number; completed: number; failed: number; perSecond: number };
+  /** Latency measured from the time each exchange was due (coordinated-omission safe). */
+  latency: Record<string, LatencySummary>;
+  /** The same exchanges measured from the moment the request was really sent. */
+  latencyFromSend: Record<string, LatencySummary>;
+  errors: Partial<Record<ErrorKind, number>>;
+  errorSamples: Partial<Record<ErrorKind, string[]>>;
+  bytes: { sent: number; received: number };
+}
+
+export function buildSummary(args: {
+  scenario: string;
+  startedAt: Date;
+  acsUrl: string;
+  cpes: number;
+  durationMs: number;
+  metrics: MergedMetrics;
+}): RunSummary {
+  const latency: Record<string, LatencySummary> = {};
+  const latencyFromSend: Record<string, LatencySummary> = {};
+  for (const [name, pair] of [...args.metrics.latency].sort(([a], [b]) => a.localeCompare(b))) {
+    latency[name] = summarize(pair.intended);
+    latencyFromSend[name] = summarize(pair.actual);
+  }
+  const durationS = Math.round(args.durationMs) / 1000;
+  const { sessions } = args.metrics;
+  return {
+    scenario: args.scenario,
+    startedAt: args.startedAt.toISOString(),
+    acsUrl: args.acsUrl,
+    cpes: args.cpes,
+    durationS,
+    sessions: { ...sessions, perSecond: durationS > 0 ? Math.round((sessions.completed / durationS) * 100) / 100 : 0 },
+    latency,
+    latencyFromSend,
+    errors: args.metrics.errors,
+    errorSamples: args.metrics.errorSamples,
+    bytes: args.metrics.bytes,
+  };
+}

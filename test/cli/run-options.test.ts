@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyRunFlags } from '../../src/cli/run-options.js';
+import { ConfigError } from '../../src/errors.js';
+import { defaultScenario } from '../../src/scenario/load-scenario.js';
+import type { Scenario } from '../../src/scenario/scenario.js';
+
+async function mixed(): Promise<Scenario> {
+  const s = await defaultScenario();
+  return { ...s, fleet: [{ profile: 'tr098', count: 30 }, { profile: 'tr181', count: 10 }] };
+}
+
+test('--cpes scales a mixed fleet in proportion and keeps the exact total', async () => {
+  const s = applyRunFlags(await mixed(), { cpes: 7 });
+  assert.deepEqual(s.fleet, [{ profile: 'tr098', count: 5 }, { profile: 'tr181', count: 2 }]);
+});
+
+test('--profile puts every CPE on one profile', async () => {
+  const s = applyRunFlags(await mixed(), { profile: 'tr181', cpes: 3 });
+  assert.deepEqual(s.fleet, [{ profile: 'tr181', count: 3 }]);
+});
+
+test('flags override the ACS, duration and interval', async () => {
+  const s = applyRunFlags(await mixed(), { acs: 'http://127.0.0.1:9/acs', duration: '2m', interval: 15, acsUsername: 'u', acsPassword: 'p' });
+  assert.equal(s.acs.url, 'http://127.0.0.1:9/acs');
+  assert.equal(s.durationMs, 120_000);
+  assert.equal(s.schedule.periodicIntervalS, 15);
+  assert.equal(s.acs.username, 'u');
+  assert.equal(s.acs.password, 'p');
+});
+
+test('bad flag values are ConfigErrors naming the flag', async () => {
+  const base = await mixed();
+  for (const [flags, field] of [
+    [{ cpes: 0 }, '--cpes'],
+    [{ duration: 'soon' }, '--duration'],
+    [{ interval: -1 }, '--interval'],
+    [{ acs: 'ftp://x' }, '--acs'],
+  ] as const) {
+    assert.throws(() => applyRunFlags(base, flags), (e: unknown) => e instanceof ConfigError && e.field === field, field);
+  }
+});

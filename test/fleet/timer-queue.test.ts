@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TimerQueue } from '../../src/fleet/timer-queue.js';
+import { seededRandom } from '../../src/fleet/random.js';
+
+test('items fire in due-time order whatever order they were scheduled in', async () => {
+  const fired: number[] = [];
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const queue = new TimerQueue<number>((item) => {
+    fired.push(item);
+    if (fired.length === 200) resolveDone();
+  });
+  const random = seededRandom(7);
+  const now = performance.now();
+  const dues = Array.from({ length: 200 }, (_, i) => ({ i, at: now + random() * 40 }));
+  for (const d of dues) queue.schedule(d.at, d.i);
+  await done;
+  const expected = [...dues].sort((a, b) => a.at - b.at).map((d) => d.i);
+  assert.deepEqual(fired, expected);
+  assert.equal(queue.size, 0);
+});
+
+test('an earlier item scheduled later re-arms the timer', async () => {
+  const fired: string[] = [];
+  const queue = new TimerQueue<string>((item) => fired.push(item));
+  const now = performance.now();
+  queue.schedule(now + 60, 'late');
+  queue.schedule(now + 5, 'early');
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(fired, ['early']);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(fired, ['early', 'late']);
+});
+
+test('stop drops pending items and ignores new ones', async () => {
+  const fired: number[] = [];
+  const queue = new TimerQueue<number>((item) => fired.push(item));
+  queue.schedule(performance.now() + 5, 1);
+  queue.stop();
+  queue.schedule(performance.now(), 2);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(fired, []);
+});
+
+test('the seeded random source repeats with the same seed and stays in [0,1)', () => {
+  const a = seededRandom(42);
+  const b = seededRandom(42);
+  const xs = Array.from({ length: 1000 }, () => a());
+  assert.deepEqual(xs, Array.from({ length: 1000 }, () => b()));
+  assert.ok(xs.every((x) => x >= 0 && x < 1));
+  assert.notDeepEqual(xs.slice(0, 10), Array.from({ length: 10 }, seededRandom(43)));
+});

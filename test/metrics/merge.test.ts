@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seededRandom } from '../../src/fleet/random.js';
+import { summarize } from '../../src/metrics/histogram.js';
+import { mergeSnapshots } from '../../src/metrics/merge.js';
+import { MetricsRegistry } from '../../src/metrics/registry.js';
+
+test('shards merged from encoded snapshots equal one registry that saw every sample', () => {
+  const random = seededRandom(1);
+  const control = new MetricsRegistry();
+  const shards = [new MetricsRegistry(), new MetricsRegistry(), new MetricsRegistry()];
+  for (let i = 0; i < 30_000; i++) {
+    const shard = shards[i % shards.length]!;
+    const intended = random() * 2000;
+    const actual = intended * random();
+    for (const r of [control, shard]) {
+      r.sessionStarted();
+      if (i % 17 === 0) r.sessionFailed('timeout', `sample ${i}`);
+      else r.sessionCompleted();
+      r.latency('session', intended, actual);
+      r.bytes(100, 200);
+    }
+  }
+  const merged = mergeSnapshots(shards.map((s) => s.snapshot()));
+  const single = mergeSnapshots([control.snapshot()]);
+  assert.deepEqual(merged.sessions, control.sessions);
+  assert.deepEqual(merged.errors, control.errors);
+  assert.deepEqual(merged.bytes, control.bytesTotal);
+  const m = merged.latency.get('session')!;
+  const c = single.latency.get('session')!;
+  assert.equal(m.intended.totalCount, 30_000);
+  assert.deepEqual(summarize(m.intended), summarize(c.intended));
+  assert.deepEqual(summarize(m.actual), summarize(c.actual));
+});
+
+test('error samples keep the first details per kind, bounded', () => {
+  const r = new MetricsRegistry();
+  for (let i = 0; i < 20; i++) r.error('protocol', `bad ${i}`);
+  const snap = r.snapshot();
+  assert.equal(snap.errors.protocol, 20);
+  assert.deepEqual(snap.errorSamples.protocol, ['bad 0', 'bad 1', 'bad 2', 'bad 3', 'bad 4']);
+});

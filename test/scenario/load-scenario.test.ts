@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError } from '../../src/errors.js';
+import { SCENARIOS_DIR } from '../../src/paths.js';
+import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
+
+async function scenarioFile(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cpesim-scenario-'));
+  const file = join(dir, 'scenario.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+async function configError(text: string): Promise<ConfigError> {
+  const file = await scenarioFile(text);
+  const err = await loadScenarioFile(file).then(
+    () => assert.fail('expected a ConfigError'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof ConfigError, String(err));
+  assert.equal(err.file, file);
+  assert.ok(err.message.startsWith(file), err.message);
+  return err;
+}
+
+test('the quickstart scenario loads with its values converted to milliseconds', async () => {
+  const s = await loadScenarioFile(join(SCENARIOS_DIR, 'quickstart.yaml'));
+  assert.equal(s.name, 'quickstart');
+  assert.equal(s.durationMs, 20_000);
+  assert.equal(s.acs.url, undefined);
+  assert.deepEqual(s.fleet, [
+    { profile: 'tr098', count: 10 },
+    { profile: 'tr181', count: 10 },
+  ]);
+  assert.equal(s.schedule.periodicIntervalS, 5);
+  assert.equal(s.schedule.rampMs, 3000);
+  assert.equal(s.acs.requestTimeoutMs, 30_000);
+});
+
+test('an unknown field is reported with its line and name', async () => {
+  const err = await configError('name: x\nfleet:\n  - profile: tr098\n    count: 3\n    colour: red\n');
+  assert.equal(err.line, 5);
+  assert.equal(err.field, 'fleet.0.colour');
+  assert.match(err.message, /unknown field "colour"/);
+});
+
+test('a wrong type is reported with its line and field', async () => {
+  const err = await configError('name: x\nfleet:\n  - profile: tr098\n    count: many\n');
+  assert.equal(err.line, 4);
+  assert.equal(err.field, 'fleet.0.count');
+});
+
+test('a missing required field names the object that lacks it', async () => {
+  const err = await configError('fleet:\n  - profile: tr098\n');
+  assert.equal(err.line, 2);
+  assert.match(err.message, /missing required field "count"/);
+});
+
+test('a malformed duration names its field', async () => {
+  const err = await configError('duration: 10 parsecs\n');
+  assert.equal(err.line, 1);
+  assert.equal(err.field, 'duration');
+});
+
+test('a YAML syntax error names the line', async () => {
+  const err = await configError('name: x\nfleet: [\n  {profile: tr098, count: 1\n');
+  assert.ok(err.line !== undefined && err.line >= 2, `line ${err.line}`);
+  assert.match(err.message, /YAML syntax error/);
+});
+
+test('a missing file is a ConfigError naming the file', async () => {
+  await assert.rejects(loadScenarioFile('/nonexistent/cpesim.yaml'), (e: unknown) => e instanceof ConfigError && /nonexistent/.test(e.message));
+});
+
+test('profile paths are resolved against the scenario file', async () => {
+  const file = await scenarioFile('fleet:\n  - profile: ./my/profile.yaml\n    count: 1\n  - profile: tr181\n    count: 1\n');
+  const s = await loadScenarioFile(file);
+  assert.equal(s.fleet[0]!.profile, join(file, '..', 'my', 'profile.yaml'));
+  assert.equal(s.fleet[1]!.profile, 'tr181');
+});
