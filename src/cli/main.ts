@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('acs-password', { type: 'string', describe: 'password for HTTP Basic/Digest auth to the ACS' })
           .option('insecure', { type: 'boolean', describe: 'accept any TLS certificate from the ACS' })
           .option('seed', { type: 'number', describe: 'seed for the schedule randomness' })
+          .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
           .option('ui', { choices: ['plain', 'none'] as const, default: 'plain' as const, describe: 'progress output' })
           .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' }),
       async (a) => {
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           acsPassword: a['acs-password'],
           insecure: a.insecure,
           seed: a.seed,
+          workers: a.workers,
           ui: a.ui,
           out: a.out,
         });

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
@@ -15,12 +16,16 @@ export interface RunCommandArgs extends RunFlags {
   scenario?: string | undefined;
   ui: 'plain' | 'none';
   out?: string | undefined;
+  workers?: number | undefined;
 }
 
 /** Placeholder base for ConnectionRequestURL until CPEs listen for connection requests. */
 const CONNECTION_REQUEST_BASE = 'http://127.0.0.1:7548/cpe/';
 
 export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
+  if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) {
+    throw new ConfigError(`must be a whole number >= 1, got ${args.workers}`, { field: '--workers' });
+  }
   const base = args.scenario ? await loadScenarioFile(resolve(args.scenario)) : await defaultScenario();
   const scenario = applyRunFlags(base, args);
   const startedAt = new Date();
@@ -47,6 +52,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         requestTimeoutMs: scenario.acs.requestTimeoutMs,
       },
       connectionRequestBaseUrl: CONNECTION_REQUEST_BASE,
+      workers: args.workers,
       onProgress: args.ui === 'plain' ? (s) => process.stderr.write(formatProgressLine(s) + '\n') : undefined,
       signal: abort.signal,
     });
@@ -60,6 +66,10 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     });
     const file = await writeResults(outDir, summary);
     process.stdout.write(formatSummaryTable(summary, file) + '\n');
+    for (const failure of run.shardFailures) {
+      process.stderr.write(`cpesim: shard ${failure.shard} failed; its last streamed metrics are included: ${failure.message}\n`);
+    }
+    if (run.shardFailures.length > 0) return EXIT.runFailed;
     if (summary.sessions.completed === 0) {
       process.stderr.write('cpesim: no session completed: the run failed\n');
       return EXIT.runFailed;

@@ -2,11 +2,14 @@ import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { VirtualCpe, type AcsEndpoint } from '../cpe/virtual-cpe.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { ShardSelector } from './protocol.js';
 import { seededRandom } from './random.js';
 import { TimerQueue } from './timer-queue.js';
 
 export interface FleetOptions {
   scenario: Scenario;
+  /** The part of the fleet this instance runs (CPE global index modulo the shard count). */
+  shard: ShardSelector;
   acs: AcsEndpoint;
   /** Compiled profiles by the name the scenario's fleet groups use (compiled once, shared by all CPEs). */
   profiles: ReadonlyMap<string, CompiledProfile>;
@@ -29,6 +32,8 @@ interface Wakeup {
  */
 export class Fleet {
   private readonly cpes: VirtualCpe[] = [];
+  /** Global index / total, per local CPE: the position in the power-on ramp. */
+  private readonly rampPosition: number[] = [];
   private readonly queue: TimerQueue<Wakeup>;
   private readonly random: () => number;
   private readonly inFlight = new Set<Promise<void>>();
@@ -37,13 +42,16 @@ export class Fleet {
 
   constructor(private readonly options: FleetOptions) {
     const { scenario } = options;
-    this.random = seededRandom(scenario.seed);
+    const { shard } = options;
+    this.random = seededRandom(scenario.seed * 1_000_003 + shard.index);
+    const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
     this.queue = new TimerQueue((wakeup, dueAt) => this.due(wakeup, dueAt));
     let index = 0;
     for (const group of scenario.fleet) {
       const profile = options.profiles.get(group.profile);
       if (!profile) throw new Error(`fleet: profile ${group.profile} was not compiled`);
       for (let n = 0; n < group.count; n++, index++) {
+        if (index % shard.count !== shard.index) continue;
         const cpe = new VirtualCpe({
           index,
           profile,
@@ -56,6 +64,7 @@ export class Fleet {
           cpe.model.setInternal(`${profile.root}.ManagementServer.PeriodicInformInterval`, String(scenario.schedule.periodicIntervalS));
         }
         this.cpes.push(cpe);
+        this.rampPosition.push(total > 1 ? index / total : 0);
       }
     }
   }
@@ -68,13 +77,14 @@ export class Fleet {
     return this.inFlight.size;
   }
 
-  /** Powers the fleet on (spread over the scenario's ramp) and stops scheduling after its duration. */
-  start(): void {
+  /**
+   * Powers the fleet on from `t0` (performance.now() ms; every shard gets the same instant), spread over the
+   * scenario's ramp by global index, and stops scheduling after the scenario's duration.
+   */
+  start(t0: number): void {
     const { rampMs } = this.options.scenario.schedule;
-    const t0 = performance.now();
     this.endAt = t0 + this.options.scenario.durationMs;
-    const n = this.cpes.length;
-    this.cpes.forEach((cpe, i) => this.queue.schedule(t0 + (n > 1 ? (rampMs * i) / n : 0), { cpe, periodic: false }));
+    this.cpes.forEach((cpe, i) => this.queue.schedule(t0 + rampMs * this.rampPosition[i]!, { cpe, periodic: false }));
   }
 
   /** Stops scheduling new sessions and waits for the running ones (each bounded by the request timeout). */

@@ -1,76 +1,129 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
-import type { CompiledProfile } from '../datamodel/compiled-profile.js';
-import { loadProfile } from '../datamodel/profile-loader.js';
-import { MetricsRegistry, type MetricsSnapshot } from '../metrics/registry.js';
+import { mergeSnapshots } from '../metrics/merge.js';
+import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { Fleet } from './fleet.js';
+import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask } from './protocol.js';
+import { loadScenarioProfiles } from './scenario-profiles.js';
 
-/** What a progress listener sees once per interval: plain numbers, read from the metrics, never from the engine. */
+/** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
 export interface ProgressSample {
   elapsedMs: number;
   cpes: number;
   sessions: { started: number; completed: number; failed: number };
   inFlight: number;
   errors: number;
-  /** p99 of the session latency so far (ms, from intended start), undefined before the first session. */
+  /** p99 of the session latency so far (ms, from the due time); undefined before the first session. */
   sessionP99Ms: number | undefined;
 }
 
 export interface RunFleetOptions {
   acs: AcsEndpoint;
   connectionRequestBaseUrl: string;
+  /** Worker threads (shards); default one per core, never more than CPEs. */
+  workers?: number | undefined;
   progressIntervalMs?: number;
   onProgress?: (sample: ProgressSample) => void;
   /** Aborting ends the run early (SIGINT): scheduling stops, running sessions finish, results are kept. */
   signal?: AbortSignal;
 }
 
+export interface ShardFailure {
+  shard: number;
+  message: string;
+}
+
 export interface FleetRunResult {
   cpes: number;
   durationMs: number;
+  /** One per shard: the final snapshot, or the last one streamed before a shard failed. */
   snapshots: MetricsSnapshot[];
+  shardFailures: ShardFailure[];
   interrupted: boolean;
 }
 
-export async function loadScenarioProfiles(scenario: Scenario): Promise<Map<string, CompiledProfile>> {
-  const profiles = new Map<string, CompiledProfile>();
-  for (const group of scenario.fleet) {
-    if (!profiles.has(group.profile)) profiles.set(group.profile, await loadProfile(group.profile));
-  }
-  return profiles;
-}
+/** Time given to worker threads to start and compile their profiles before the fleet powers on. */
+const STARTUP_MS = 300;
 
+/** Runs the scenario's fleet on worker threads, one shard each, and gathers their metrics. */
 export async function runFleet(scenario: Scenario, options: RunFleetOptions): Promise<FleetRunResult> {
-  const profiles = await loadScenarioProfiles(scenario);
-  const metrics = new MetricsRegistry();
-  const fleet = new Fleet({ scenario, acs: options.acs, profiles, metrics, connectionRequestBaseUrl: options.connectionRequestBaseUrl });
-  const startedAt = performance.now();
+  // Compile the profiles here first: a broken profile is a config error before any thread starts.
+  await loadScenarioProfiles(scenario);
+  const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), total));
+  const progressIntervalMs = options.progressIntervalMs ?? 1000;
+  const pool = new Piscina<ShardTask, ShardResult>({
+    filename: new URL('./shard-task.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+  });
+  const latest = new Map<number, ShardProgress>();
+  const ports: MessagePort[] = [];
+  const startAtEpochMs = Date.now() + STARTUP_MS;
+  const tasks = Array.from({ length: workers }, (_, index) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (message: ShardProgress) => latest.set(message.shard, message));
+    ports.push(port1);
+    const task: ShardTask = {
+      scenario,
+      shard: { index, count: workers },
+      acs: options.acs,
+      connectionRequestBaseUrl: options.connectionRequestBaseUrl,
+      startAtEpochMs,
+      progressIntervalMs,
+      port: port2,
+    };
+    return pool.run(task, { transferList: [port2] });
+  });
+
   const sample = (): ProgressSample => {
-    const errors = Object.values(metrics.errors).reduce((a, b) => a + (b ?? 0), 0);
-    const session = metrics.histogram('session');
+    const shards = [...latest.values()];
+    const merged = mergeSnapshots(shards.map((s) => s.snapshot));
+    const session = merged.latency.get('session')?.intended;
     return {
-      elapsedMs: performance.now() - startedAt,
-      cpes: fleet.size,
-      sessions: { ...metrics.sessions },
-      inFlight: fleet.sessionsInFlight,
-      errors,
+      elapsedMs: Math.max(0, Date.now() - startAtEpochMs),
+      cpes: total,
+      sessions: merged.sessions,
+      inFlight: shards.reduce((n, s) => n + s.inFlight, 0),
+      errors: Object.values(merged.errors).reduce((a, b) => a + (b ?? 0), 0),
       sessionP99Ms: session && session.totalCount > 0 ? session.getValueAtPercentile(99) / 1000 : undefined,
     };
   };
-  const progress = options.onProgress
-    ? setInterval(() => options.onProgress!(sample()), options.progressIntervalMs ?? 1000)
-    : undefined;
+  const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    const message: CoordinatorToShard = { type: 'stop' };
+    for (const port of ports) port.postMessage(message);
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
 
-  fleet.start();
-  const interrupted = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), scenario.durationMs);
-    options.signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve(true);
-    }, { once: true });
+  const settled = await Promise.allSettled(tasks);
+  options.signal?.removeEventListener('abort', stop);
+  if (ticker) clearInterval(ticker);
+  const shardFailures: ShardFailure[] = [];
+  const snapshots: MetricsSnapshot[] = [];
+  settled.forEach((outcome, shard) => {
+    if (outcome.status === 'fulfilled') {
+      snapshots.push(outcome.value.snapshot);
+    } else {
+      const reason = outcome.reason as Error;
+      shardFailures.push({ shard, message: reason?.stack ?? String(reason) });
+      const last = latest.get(shard);
+      if (last) snapshots.push(last.snapshot);
+    }
   });
-  await fleet.stop();
-  if (progress) clearInterval(progress);
+  for (const port of ports) port.close();
+  await pool.destroy();
   options.onProgress?.(sample());
-  return { cpes: fleet.size, durationMs: performance.now() - startedAt, snapshots: [metrics.snapshot()], interrupted };
+  return {
+    cpes: total,
+    durationMs: Date.now() - startAtEpochMs,
+    snapshots,
+    shardFailures,
+    interrupted,
+  };
 }
