@@ -1,0 +1,265 @@
+/**
+ * CWMP message builders: plain string templates (measured ~an order of magnitude faster than a
+ * generic XML builder, see bench/codec.bench.ts). Element order and array types follow
+ * cwmp-1-0.xsd … cwmp-1-4.xsd: children are unqualified, only the method element and header
+ * elements carry the cwmp: prefix, every SOAP array carries soap-enc:arrayType with its exact count.
+ */
+import { soapFaultCode } from './faults.js';
+import type {
+  AcsBody,
+  CpeMessage,
+  CwmpVersion,
+  EnvelopeContext,
+  EventStruct,
+  FaultStruct,
+  ParameterAttribute,
+  ParameterInfo,
+  ParamType,
+  ParameterValue,
+  QueuedTransfer,
+  SetParameterAttributesStruct,
+} from './messages.js';
+import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNamespace } from './namespaces.js';
+import { escapeXmlText as esc } from './xml-escape.js';
+
+/** XML declaration + Envelope start tag per cwmp version, built once. */
+const ENVELOPE_OPEN: readonly string[] = ([0, 1, 2, 3, 4] as const).map(
+  (v) =>
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    `<soap-env:Envelope xmlns:soap-env="${SOAP_ENV_NS}" xmlns:soap-enc="${SOAP_ENC_NS}"` +
+    ` xmlns:xsd="${XSD_NS}" xmlns:xsi="${XSI_NS}" xmlns:cwmp="${cwmpNamespace(v)}">`,
+);
+const ENVELOPE_CLOSE = '</soap-env:Body></soap-env:Envelope>';
+
+function envelope(body: string, version: CwmpVersion, id: string | undefined, holdRequests?: boolean): string {
+  let header = '';
+  if (id !== undefined) header += `<cwmp:ID soap-env:mustUnderstand="1">${esc(id)}</cwmp:ID>`;
+  if (holdRequests !== undefined) {
+    header += `<cwmp:HoldRequests soap-env:mustUnderstand="1">${holdRequests ? '1' : '0'}</cwmp:HoldRequests>`;
+  }
+  const open = ENVELOPE_OPEN[version];
+  if (open === undefined) throw new RangeError(`unsupported cwmp version ${String(version)}`);
+  return (
+    open + (header ? `<soap-env:Header>${header}</soap-env:Header>` : '') + '<soap-env:Body>' + body + ENVELOPE_CLOSE
+  );
+}
+
+/** Any CPE → ACS message (request, RPC response or Fault) as a complete SOAP envelope. */
+export function buildCpeMessage(msg: CpeMessage, ctx: EnvelopeContext): string {
+  return envelope(buildBody(msg), ctx.cwmpVersion, ctx.id);
+}
+
+/**
+ * Any ACS → CPE message as a complete SOAP envelope. `{method:'Unknown', name}` is written as an
+ * empty `<cwmp:NAME/>` (not schema-valid on purpose: it exercises the CPE's 9000 answer).
+ */
+export function buildAcsMessage(body: AcsBody, ctx: EnvelopeContext & { holdRequests?: boolean }): string {
+  return envelope(buildBody(body), ctx.cwmpVersion, ctx.id, ctx.holdRequests);
+}
+
+// ---------------------------------------------------------------- body
+
+const bool = (b: boolean): string => (b ? '1' : '0');
+const el = (name: string, text: string): string => `<${name}>${esc(text)}</${name}>`;
+const num = (name: string, n: number): string => `<${name}>${n}</${name}>`;
+const arrayOpen = (name: string, itemType: string, count: number): string =>
+  `<${name} soap-enc:arrayType="${itemType}[${count}]">`;
+
+function stringArray(name: string, items: readonly string[]): string {
+  let s = arrayOpen(name, 'xsd:string', items.length);
+  for (const item of items) s += `<string>${esc(item)}</string>`;
+  return s + `</${name}>`;
+}
+
+/** xsi:type per TR-106 type; `base64` is `xsd:base64Binary` on the wire (there is no xsd:base64). */
+const XSI_TYPE: Readonly<Record<ParamType, string>> = {
+  string: 'xsd:string',
+  int: 'xsd:int',
+  unsignedInt: 'xsd:unsignedInt',
+  long: 'xsd:long',
+  unsignedLong: 'xsd:unsignedLong',
+  boolean: 'xsd:boolean',
+  dateTime: 'xsd:dateTime',
+  base64: 'xsd:base64Binary',
+  hexBinary: 'xsd:hexBinary',
+  decimal: 'xsd:decimal',
+};
+
+function parameterValueList(list: readonly ParameterValue[]): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterValueStruct', list.length);
+  for (const p of list) {
+    s += `<ParameterValueStruct><Name>${esc(p.name)}</Name><Value xsi:type="${XSI_TYPE[p.type ?? 'string']}">${esc(p.value)}</Value></ParameterValueStruct>`;
+  }
+  return s + '</ParameterList>';
+}
+
+function parameterInfoList(list: readonly ParameterInfo[]): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterInfoStruct', list.length);
+  for (const p of list) {
+    s += `<ParameterInfoStruct><Name>${esc(p.name)}</Name><Writable>${bool(p.writable)}</Writable></ParameterInfoStruct>`;
+  }
+  return s + '</ParameterList>';
+}
+
+function parameterAttributeList(list: readonly ParameterAttribute[]): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterAttributeStruct', list.length);
+  for (const p of list) {
+    s += `<ParameterAttributeStruct><Name>${esc(p.name)}</Name>${num('Notification', p.notification)}${stringArray('AccessList', p.accessList)}</ParameterAttributeStruct>`;
+  }
+  return s + '</ParameterList>';
+}
+
+function setParameterAttributesList(list: readonly SetParameterAttributesStruct[]): string {
+  let s = arrayOpen('ParameterList', 'cwmp:SetParameterAttributesStruct', list.length);
+  for (const p of list) {
+    s +=
+      `<SetParameterAttributesStruct><Name>${esc(p.name)}</Name>` +
+      `<NotificationChange>${bool(p.notificationChange)}</NotificationChange>${num('Notification', p.notification)}` +
+      `<AccessListChange>${bool(p.accessListChange)}</AccessListChange>${stringArray('AccessList', p.accessList)}` +
+      '</SetParameterAttributesStruct>';
+  }
+  return s + '</ParameterList>';
+}
+
+function eventList(events: readonly EventStruct[]): string {
+  let s = arrayOpen('Event', 'cwmp:EventStruct', events.length);
+  for (const e of events) s += `<EventStruct>${el('EventCode', e.code)}${el('CommandKey', e.commandKey)}</EventStruct>`;
+  return s + '</Event>';
+}
+
+function queuedTransferList(list: readonly QueuedTransfer[]): string {
+  let s = arrayOpen('TransferList', 'cwmp:QueuedTransferStruct', list.length);
+  for (const t of list) s += `<QueuedTransferStruct>${el('CommandKey', t.commandKey)}${num('State', t.state)}</QueuedTransferStruct>`;
+  return s + '</TransferList>';
+}
+
+function soapFault(fault: FaultStruct): string {
+  let detail = num('FaultCode', fault.faultCode) + el('FaultString', fault.faultString);
+  for (const f of fault.setParameterValuesFaults ?? []) {
+    detail += `<SetParameterValuesFault>${el('ParameterName', f.parameterName)}${num('FaultCode', f.faultCode)}${el('FaultString', f.faultString)}</SetParameterValuesFault>`;
+  }
+  // faultcode without prefix, as in the TR-069 examples and what CPEs in the field send.
+  return (
+    `<soap-env:Fault><faultcode>${soapFaultCode(fault.faultCode)}</faultcode><faultstring>CWMP fault</faultstring>` +
+    `<detail><cwmp:Fault>${detail}</cwmp:Fault></detail></soap-env:Fault>`
+  );
+}
+
+const XML_NAME = /^[A-Za-z_][\w.-]*$/;
+
+/** One body element for any message of either direction (the shared methods have one shape). */
+function buildBody(msg: CpeMessage | AcsBody): string {
+  switch (msg.method) {
+    // ---- CPE requests
+    case 'Inform': {
+      const d = msg.deviceId;
+      return (
+        '<cwmp:Inform><DeviceId>' +
+        el('Manufacturer', d.manufacturer) +
+        el('OUI', d.oui) +
+        el('ProductClass', d.productClass) +
+        el('SerialNumber', d.serialNumber) +
+        '</DeviceId>' +
+        eventList(msg.events) +
+        num('MaxEnvelopes', msg.maxEnvelopes) +
+        el('CurrentTime', msg.currentTime) +
+        num('RetryCount', msg.retryCount) +
+        parameterValueList(msg.parameterList) +
+        '</cwmp:Inform>'
+      );
+    }
+    case 'TransferComplete':
+      return (
+        `<cwmp:TransferComplete>${el('CommandKey', msg.commandKey)}` +
+        `<FaultStruct>${num('FaultCode', msg.fault.faultCode)}${el('FaultString', msg.fault.faultString)}</FaultStruct>` +
+        `${el('StartTime', msg.startTime)}${el('CompleteTime', msg.completeTime)}</cwmp:TransferComplete>`
+      );
+    case 'GetRPCMethods':
+      return '<cwmp:GetRPCMethods/>';
+    // ---- CPE responses
+    case 'GetRPCMethodsResponse':
+      return `<cwmp:GetRPCMethodsResponse>${stringArray('MethodList', msg.methodList)}</cwmp:GetRPCMethodsResponse>`;
+    case 'GetParameterNamesResponse':
+      return `<cwmp:GetParameterNamesResponse>${parameterInfoList(msg.parameterList)}</cwmp:GetParameterNamesResponse>`;
+    case 'GetParameterValuesResponse':
+      return `<cwmp:GetParameterValuesResponse>${parameterValueList(msg.parameterList)}</cwmp:GetParameterValuesResponse>`;
+    case 'SetParameterValuesResponse':
+      return `<cwmp:SetParameterValuesResponse>${num('Status', msg.status)}</cwmp:SetParameterValuesResponse>`;
+    case 'GetParameterAttributesResponse':
+      return `<cwmp:GetParameterAttributesResponse>${parameterAttributeList(msg.parameterList)}</cwmp:GetParameterAttributesResponse>`;
+    case 'AddObjectResponse':
+      return `<cwmp:AddObjectResponse>${num('InstanceNumber', msg.instanceNumber)}${num('Status', msg.status)}</cwmp:AddObjectResponse>`;
+    case 'DeleteObjectResponse':
+      return `<cwmp:DeleteObjectResponse>${num('Status', msg.status)}</cwmp:DeleteObjectResponse>`;
+    case 'DownloadResponse':
+    case 'UploadResponse':
+      return `<cwmp:${msg.method}>${num('Status', msg.status)}${el('StartTime', msg.startTime)}${el('CompleteTime', msg.completeTime)}</cwmp:${msg.method}>`;
+    case 'GetQueuedTransfersResponse':
+      return `<cwmp:GetQueuedTransfersResponse>${queuedTransferList(msg.transferList)}</cwmp:GetQueuedTransfersResponse>`;
+    case 'GetAllQueuedTransfersResponse': {
+      let s = arrayOpen('TransferList', 'cwmp:AllQueuedTransferStruct', msg.transferList.length);
+      for (const t of msg.transferList) {
+        s +=
+          `<AllQueuedTransferStruct>${el('CommandKey', t.commandKey)}${num('State', t.state)}` +
+          `<IsDownload>${bool(t.isDownload)}</IsDownload>${el('FileType', t.fileType)}${num('FileSize', t.fileSize)}` +
+          `${el('TargetFileName', t.targetFileName)}</AllQueuedTransferStruct>`;
+      }
+      return `<cwmp:GetAllQueuedTransfersResponse>${s}</TransferList></cwmp:GetAllQueuedTransfersResponse>`;
+    }
+    case 'SetParameterAttributesResponse':
+    case 'RebootResponse':
+    case 'FactoryResetResponse':
+    case 'ScheduleInformResponse':
+    case 'CancelTransferResponse':
+    // ---- ACS responses without arguments
+    case 'TransferCompleteResponse':
+    case 'AutonomousTransferCompleteResponse':
+    case 'RequestDownloadResponse':
+    case 'DUStateChangeCompleteResponse':
+    // ---- ACS requests without arguments
+    case 'FactoryReset':
+    case 'GetQueuedTransfers':
+    case 'GetAllQueuedTransfers':
+      return `<cwmp:${msg.method}/>`;
+    case 'Fault':
+      return soapFault(msg.fault);
+    // ---- ACS responses with arguments
+    case 'InformResponse':
+      return `<cwmp:InformResponse>${num('MaxEnvelopes', msg.maxEnvelopes)}</cwmp:InformResponse>`;
+    case 'KickedResponse':
+      return `<cwmp:KickedResponse>${el('NextURL', msg.nextUrl)}</cwmp:KickedResponse>`;
+    // ---- ACS requests
+    case 'GetParameterNames':
+      return `<cwmp:GetParameterNames>${el('ParameterPath', msg.parameterPath)}<NextLevel>${bool(msg.nextLevel)}</NextLevel></cwmp:GetParameterNames>`;
+    case 'GetParameterValues':
+    case 'GetParameterAttributes':
+      return `<cwmp:${msg.method}>${stringArray('ParameterNames', msg.parameterNames)}</cwmp:${msg.method}>`;
+    case 'SetParameterValues':
+      return `<cwmp:SetParameterValues>${parameterValueList(msg.parameterList)}${el('ParameterKey', msg.parameterKey)}</cwmp:SetParameterValues>`;
+    case 'SetParameterAttributes':
+      return `<cwmp:SetParameterAttributes>${setParameterAttributesList(msg.parameterList)}</cwmp:SetParameterAttributes>`;
+    case 'AddObject':
+    case 'DeleteObject':
+      return `<cwmp:${msg.method}>${el('ObjectName', msg.objectName)}${el('ParameterKey', msg.parameterKey)}</cwmp:${msg.method}>`;
+    case 'Reboot':
+    case 'CancelTransfer':
+      return `<cwmp:${msg.method}>${el('CommandKey', msg.commandKey)}</cwmp:${msg.method}>`;
+    case 'ScheduleInform':
+      return `<cwmp:ScheduleInform>${num('DelaySeconds', msg.delaySeconds)}${el('CommandKey', msg.commandKey)}</cwmp:ScheduleInform>`;
+    case 'Download':
+      return (
+        `<cwmp:Download>${el('CommandKey', msg.commandKey)}${el('FileType', msg.fileType)}${el('URL', msg.url)}` +
+        `${el('Username', msg.username)}${el('Password', msg.password)}${num('FileSize', msg.fileSize)}` +
+        `${el('TargetFileName', msg.targetFileName)}${num('DelaySeconds', msg.delaySeconds)}` +
+        `${el('SuccessURL', msg.successUrl)}${el('FailureURL', msg.failureUrl)}</cwmp:Download>`
+      );
+    case 'Upload':
+      return (
+        `<cwmp:Upload>${el('CommandKey', msg.commandKey)}${el('FileType', msg.fileType)}${el('URL', msg.url)}` +
+        `${el('Username', msg.username)}${el('Password', msg.password)}${num('DelaySeconds', msg.delaySeconds)}</cwmp:Upload>`
+      );
+    case 'Unknown':
+      if (!XML_NAME.test(msg.name)) throw new RangeError(`not an XML element name: '${msg.name}'`);
+      return `<cwmp:${msg.name}/>`;
+  }
+}
