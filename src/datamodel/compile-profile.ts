@@ -1,0 +1,282 @@
+/**
+ * Turns a structurally valid profile document into the shared CompiledProfile tree, enforcing the
+ * semantic rules a JSON schema cannot express (paths under the root, {i} placement, template variables,
+ * defaults valid for their type and constraints, NumberOfEntries links). Every error is a located ConfigError.
+ */
+import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
+import {
+  CompiledProfile,
+  type ActiveNotify,
+  type ForcedInformEntry,
+  type ObjectNode,
+  type ParamNode,
+  type TableInfo,
+  type TreeNode,
+} from './compiled-profile.js';
+import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
+import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits } from './template.js';
+import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
+import type { YamlLocator } from './yaml-locator.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type BuildObject = Mutable<ObjectNode> & { children: TreeNode[]; childByName: Map<string, TreeNode> };
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const INSTANCE = '{i}';
+
+export function compileProfile(raw: RawProfile, file: string, where: YamlLocator): CompiledProfile {
+  return new ProfileCompiler(raw, where).compile(file);
+}
+
+class ProfileCompiler {
+  private readonly rootNode: BuildObject;
+  /** objects: entries by generic path (tables get their TableInfo from here when created). */
+  private readonly tableOverrides = new Map<string, { key: string; raw: RawObject }>();
+  private parameterCount = 0;
+
+  constructor(
+    private readonly raw: RawProfile,
+    private readonly where: YamlLocator,
+  ) {
+    this.rootNode = newObject(raw.root, `${raw.root}.`, undefined);
+  }
+
+  compile(file: string): CompiledProfile {
+    const objects = Object.entries(this.raw.objects ?? {});
+    for (const [key, raw] of objects) {
+      const segments = this.checkPath(key, ['objects', key], true);
+      const override = raw ?? {};
+      // A single object may be listed (with no fields) to declare it when it has no parameters.
+      const tableField = (['writable', 'instances', 'maxEntries', 'numEntries'] as const).find((f) => override[f] !== undefined);
+      if (segments[segments.length - 1] !== INSTANCE && tableField) {
+        throw this.where.error(`"${key}" is not a table (no ".{i}."): ${tableField} applies to tables only`, ['objects', key, tableField]);
+      }
+      if (override.maxEntries !== undefined && (override.instances ?? 1) > override.maxEntries) {
+        throw this.where.error(`instances (${override.instances ?? 1}) exceeds maxEntries (${override.maxEntries})`, ['objects', key, 'instances']);
+      }
+      this.tableOverrides.set(key, { key, raw: override });
+    }
+    // Parameters first: they define the document order; tables with no parameters are appended after.
+    for (const [key, raw] of Object.entries(this.raw.parameters ?? {})) this.addParameter(key, raw);
+    for (const key of this.tableOverrides.keys()) this.objectAt(this.checkPath(key, ['objects', key], true), ['objects', key]);
+    for (const { key, raw } of this.tableOverrides.values()) {
+      if (raw.numEntries !== undefined) this.linkNumberOfEntries(key, raw.numEntries);
+    }
+    const management = this.rootNode.childByName.get('ManagementServer');
+    const parameterKey = management?.kind === 'object' && !management.table ? management.childByName.get('ParameterKey') : undefined;
+    return new CompiledProfile({
+      name: this.raw.profile,
+      file,
+      description: this.raw.description,
+      cwmpVersion: (this.raw.cwmpVersion ?? 0) as CwmpVersion,
+      rootNode: this.rootNode,
+      deviceId: this.compileDeviceId(),
+      parameterCount: this.parameterCount,
+      forcedInform: collectForcedInform(this.rootNode),
+      parameterKeyPath: parameterKey?.kind === 'param' ? parameterKey.genericPath : undefined,
+    });
+  }
+
+  /** Splits and checks a generic path; returns its segments without the trailing "" of an object path. */
+  private checkPath(key: string, field: string[], isObject: boolean): string[] {
+    const fail = (why: string): never => {
+      throw this.where.error(`bad path "${key}": ${why}`, field);
+    };
+    const segments = key.split('.');
+    if (segments[0] !== this.raw.root) fail(`not under the root "${this.raw.root}."`);
+    if (isObject) {
+      if (segments[segments.length - 1] !== '') fail('an object path must end with "."');
+      segments.pop();
+    }
+    if (segments.length < 2) fail(isObject ? 'the root object cannot be configured' : 'a parameter needs an object');
+    segments.forEach((segment, k) => {
+      if (segment === INSTANCE) {
+        if (k === 1 || segments[k - 1] === INSTANCE) fail('"{i}" must follow an object name below the root');
+      } else if (!NAME_RE.test(segment)) {
+        fail(segment.includes('{') ? `"${segment}": only "{i}" may stand for an instance number` : `"${segment}" is not a valid name`);
+      }
+    });
+    if (!isObject && segments[segments.length - 1] === INSTANCE) fail('a parameter name cannot be "{i}"');
+    return segments;
+  }
+
+  /** The object node for `segments` (["Root", "A", "T", "{i}", "B"]), created (in document order) if new. */
+  private objectAt(segments: readonly string[], field: string[]): BuildObject {
+    let node = this.rootNode;
+    for (let k = 1; k < segments.length; k++) {
+      const name = segments[k]!;
+      if (name === INSTANCE) continue;
+      const isTable = segments[k + 1] === INSTANCE;
+      const genericPath = segments.slice(0, isTable ? k + 2 : k + 1).join('.') + '.';
+      const existing = node.childByName.get(name);
+      if (existing?.kind === 'param') throw this.where.error(`"${existing.genericPath}" is a parameter, not an object`, field);
+      if (existing && existing.genericPath !== genericPath) {
+        throw this.where.error(`"${name}" is used both as a table ("{i}") and as a single object`, field);
+      }
+      if (existing) {
+        node = existing as BuildObject;
+        continue;
+      }
+      const child = newObject(name, genericPath, isTable ? this.tableInfo(genericPath) : undefined);
+      node.children.push(child);
+      node.childByName.set(name, child);
+      node = child;
+    }
+    return node;
+  }
+
+  private tableInfo(genericPath: string): TableInfo {
+    const raw = this.tableOverrides.get(genericPath)?.raw ?? {};
+    const instances = raw.instances ?? 1;
+    return {
+      writable: raw.writable ?? false,
+      initialInstances: Object.freeze(Array.from({ length: instances }, (_, k) => k + 1)),
+      maxEntries: raw.maxEntries,
+    };
+  }
+
+  private addParameter(key: string, raw: RawParameter): void {
+    const field = ['parameters', key];
+    const segments = this.checkPath(key, field, false);
+    const name = segments[segments.length - 1]!;
+    const parent = this.objectAt(segments.slice(0, -1), field);
+    if (parent.childByName.has(name)) throw this.where.error(`"${key}" is also an object path`, field);
+    const type = raw.type as ParamType;
+    const constraints = this.constraints(key, type, raw);
+    const activeNotify: ActiveNotify = raw.activeNotify ?? 'normal';
+    const forced = activeNotify === 'forceEnabled' || activeNotify === 'forceDefaultEnabled';
+    if (activeNotify === 'forceEnabled' && raw.notification !== undefined && raw.notification !== 2) {
+      throw this.where.error('activeNotify forceEnabled requires notification 2', [...field, 'notification']);
+    }
+    const param: ParamNode = {
+      kind: 'param',
+      name,
+      genericPath: key,
+      type,
+      writable: raw.writable ?? false,
+      value: this.defaultValue(key, type, constraints, raw),
+      hidden: raw.hidden ?? false,
+      notification: raw.notification ?? (forced ? 2 : 0),
+      activeNotify,
+      forcedInform: raw.forcedInform ?? false,
+      constraints,
+      countsTable: undefined,
+    };
+    parent.children.push(param);
+    parent.childByName.set(name, param);
+    this.parameterCount++;
+  }
+
+  private constraints(key: string, type: ParamType, raw: RawParameter): ValueConstraints {
+    const field = (name: string): string[] => ['parameters', key, name];
+    const integral = NUMERIC_TYPES.has(type) && type !== 'decimal';
+    if (raw.range) {
+      if (!NUMERIC_TYPES.has(type)) throw this.where.error(`range does not apply to type ${type}`, field('range'));
+      const { min, max } = raw.range;
+      if (integral && [min, max].some((b) => b !== undefined && !Number.isInteger(b))) {
+        throw this.where.error(`range bounds of an ${type} must be integers`, field('range'));
+      }
+      if (min !== undefined && max !== undefined && min > max) throw this.where.error(`range min ${min} > max ${max}`, field('range'));
+    }
+    // For a list the lengths bound the whole comma-separated string, whatever the item type.
+    if ((raw.minLength !== undefined || raw.maxLength !== undefined) && !LENGTH_TYPES.has(type) && !raw.list) {
+      throw this.where.error(`minLength/maxLength do not apply to type ${type}`, field(raw.minLength !== undefined ? 'minLength' : 'maxLength'));
+    }
+    if (raw.minLength !== undefined && raw.maxLength !== undefined && raw.minLength > raw.maxLength) {
+      throw this.where.error(`minLength ${raw.minLength} > maxLength ${raw.maxLength}`, field('minLength'));
+    }
+    let enumValues: Set<string> | undefined;
+    if (raw.enum) {
+      enumValues = new Set();
+      raw.enum.forEach((value, k) => {
+        const canonical = normalizeValue(type, {}, String(value));
+        if (canonical === undefined) throw this.where.error(`enum value "${value}" is not a valid ${type}`, [...field('enum'), String(k)]);
+        enumValues!.add(canonical);
+      });
+    }
+    return { enumValues, min: raw.range?.min, max: raw.range?.max, minLength: raw.minLength, maxLength: raw.maxLength, list: raw.list ?? false };
+  }
+
+  /** The compiled value template; a literal default must already be valid (and is stored canonical). */
+  private defaultValue(key: string, type: ParamType, constraints: ValueConstraints, raw: RawParameter): CompiledTemplate {
+    const field = ['parameters', key, 'value'];
+    const text = raw.value === undefined ? zeroValue(type) : String(raw.value);
+    const template = this.template(text, { tableDepth: key.split(INSTANCE).length - 1 }, field);
+    if (typeof template !== 'string') return template;
+    const canonical = normalizeValue(type, constraints, template);
+    if (canonical !== undefined) return canonical;
+    const why = constraints.enumValues && normalizeValue(type, { ...constraints, enumValues: undefined }, template) !== undefined
+      ? 'is not in enum'
+      : `is not a valid ${type} under the parameter's constraints`;
+    throw this.where.error(`default value "${template}" ${why}`, raw.value === undefined ? ['parameters', key] : field);
+  }
+
+  private template(text: string, limits: TemplateLimits, field: string[]): CompiledTemplate {
+    try {
+      return compileTemplate(text, limits);
+    } catch (err) {
+      if (err instanceof TemplateError) throw this.where.error(err.message, field);
+      throw err;
+    }
+  }
+
+  /** Makes `paramPath` the live instance count of table `tableKey` (creating it when the profile omits it). */
+  private linkNumberOfEntries(tableKey: string, paramPath: string): void {
+    const field = ['objects', tableKey, 'numEntries'];
+    const tableSegments = tableKey.split('.').slice(0, -1); // [..., "T", "{i}"]
+    const paramSegments = this.checkPath(paramPath, field, false);
+    const parentKey = tableSegments.slice(0, -2).join('.');
+    if (paramSegments.slice(0, -1).join('.') !== parentKey) {
+      throw this.where.error(`numEntries "${paramPath}" must be a parameter of "${parentKey}."`, field);
+    }
+    const parent = this.objectAt(tableSegments.slice(0, -2), field);
+    const table = parent.childByName.get(tableSegments[tableSegments.length - 2]!) as ObjectNode;
+    const name = paramSegments[paramSegments.length - 1]!;
+    const existing = parent.childByName.get(name);
+    if (existing && (existing.kind !== 'param' || existing.type !== 'unsignedInt' || existing.writable)) {
+      throw this.where.error(`numEntries "${paramPath}" must be a read-only unsignedInt parameter`, field);
+    }
+    if (existing) {
+      (existing as Mutable<ParamNode>).countsTable = table;
+      return;
+    }
+    const param: ParamNode = {
+      kind: 'param', name, genericPath: paramPath, type: 'unsignedInt', writable: false, value: '0', hidden: false,
+      notification: 0, activeNotify: 'normal', forcedInform: false, constraints: {}, countsTable: table,
+    };
+    parent.children.push(param);
+    parent.childByName.set(name, param);
+    this.parameterCount++;
+  }
+
+  private compileDeviceId(): CompiledProfile['deviceId'] {
+    const id = this.raw.deviceId;
+    const limits = { tableDepth: 0, deviceIdentity: true };
+    return {
+      manufacturer: this.template(id.manufacturer, limits, ['deviceId', 'manufacturer']),
+      oui: id.oui,
+      productClass: this.template(id.productClass, limits, ['deviceId', 'productClass']),
+      serialNumber: this.template(id.serialNumber, limits, ['deviceId', 'serialNumber']),
+    };
+  }
+}
+
+function newObject(name: string, genericPath: string, table: TableInfo | undefined): BuildObject {
+  return { kind: 'object', name, genericPath, table, children: [], childByName: new Map() };
+}
+
+/** Forced-inform parameters in tree (document) order, each with its object chain. */
+function collectForcedInform(root: ObjectNode): ForcedInformEntry[] {
+  const out: ForcedInformEntry[] = [];
+  const chain: ObjectNode[] = [];
+  const visit = (node: ObjectNode): void => {
+    chain.push(node);
+    for (const child of node.children) {
+      if (child.kind === 'object') visit(child);
+      else if (child.forcedInform) out.push({ param: child, chain: chain.slice() });
+    }
+    chain.pop();
+  };
+  visit(root);
+  return out;
+}

@@ -1,0 +1,450 @@
+/**
+ * One simulated device's data model: the shared CompiledProfile plus a sparse per-device overlay
+ * (values, attributes, table instance changes, pending value changes). Maps are created on the first
+ * change, so a device that was never written to holds no per-parameter state at all.
+ * RPC semantics follow TR-069 Annex A.3.2; errors are CwmpFault.
+ */
+import type {
+  DeviceIdStruct,
+  ParameterAttribute,
+  ParameterInfo,
+  ParameterValue,
+  SetParameterAttributesStruct,
+} from '../cwmp/messages.js';
+import { CwmpFault, type ParameterFault } from '../cwmp/faults.js';
+import { CpesimError } from '../errors.js';
+import type { CompiledProfile, ForcedInformEntry, ObjectNode, ParamNode, TreeNode } from './compiled-profile.js';
+import { renderTemplate, type DeviceScope } from './template.js';
+import { normalizeValue } from './value-types.js';
+
+export interface DeviceContext {
+  index: number;
+  connectionRequestUrl: string;
+  /** Epoch milliseconds (Date.now() clock) of the device's boot; {{uptime}} counts from it. */
+  bootTimeMs: number;
+}
+
+/** Instance changes of one concrete table ("X.T." under one parent instance). */
+interface TableState {
+  /** Instances created by AddObject, ascending (numbers only grow). */
+  readonly added: number[];
+  /** Deleted instances among the profile's initial ones. */
+  deleted: Set<number> | undefined;
+  /** Next AddObject instance number: never reuses a number, even after DeleteObject. */
+  next: number;
+}
+
+interface Attributes {
+  readonly notification: 0 | 1 | 2;
+  readonly accessList: string[];
+}
+
+/**
+ * A resolved concrete path. form: 'object' (single object or root), 'table' ("X.T."), 'instance'
+ * ("X.T.3."), 'param'. `underAdded`: the location lies in an instance created by AddObject, whose
+ * sub-tables start empty. `initialCount`: for table/instance forms, the table's profile instances here.
+ */
+interface Location {
+  readonly node: TreeNode;
+  readonly form: 'object' | 'table' | 'instance' | 'param';
+  readonly path: string;
+  readonly instances: number[];
+  readonly underAdded: boolean;
+  readonly initialCount: number;
+}
+
+/** Callbacks of a tree walk; `instances` is a shared stack, valid only during the call. */
+interface Visitor {
+  object?(path: string, writable: boolean): void;
+  param?(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): void;
+}
+
+const NO_INSTANCES: readonly number[] = Object.freeze([]);
+const INSTANCE_NUMBER_RE = /^[1-9]\d*$/;
+
+export class DeviceModel {
+  private readonly profile: CompiledProfile;
+  private readonly scope: DeviceScope;
+  private cachedDeviceId: DeviceIdStruct | undefined;
+  // The overlay: all undefined until the first change.
+  private values: Map<string, string> | undefined;
+  private attributes: Map<string, Attributes> | undefined;
+  private tables: Map<string, TableState> | undefined;
+  /** Paths with notification 1/2 changed by setInternal() since the last confirmInform(). */
+  private pendingChanges: Set<string> | undefined;
+
+  constructor(profile: CompiledProfile, ctx: DeviceContext) {
+    this.profile = profile;
+    const base = { index: ctx.index, oui: profile.deviceId.oui, crUrl: ctx.connectionRequestUrl, bootTimeMs: ctx.bootTimeMs, serial: '' };
+    // deviceId templates cannot use {{serial}}, so rendering the serial against `base` is safe.
+    this.scope = { ...base, serial: renderTemplate(profile.deviceId.serialNumber, base, NO_INSTANCES) };
+  }
+
+  deviceId(): DeviceIdStruct {
+    this.cachedDeviceId ??= {
+      manufacturer: renderTemplate(this.profile.deviceId.manufacturer, this.scope, NO_INSTANCES),
+      oui: this.scope.oui,
+      productClass: renderTemplate(this.profile.deviceId.productClass, this.scope, NO_INSTANCES),
+      serialNumber: this.scope.serial,
+    };
+    return this.cachedDeviceId;
+  }
+
+  // ------------------------------------------------------------------ RPCs (TR-069 A.3.2)
+
+  getParameterNames(parameterPath: string, nextLevel: boolean): ParameterInfo[] {
+    if (parameterPath === '' && nextLevel) return [{ name: this.profile.rootNode.genericPath, writable: false }];
+    const at = this.locate(parameterPath);
+    if (at.form === 'param') {
+      if (nextLevel) throw new CwmpFault(9003, `NextLevel true with a parameter name: ${parameterPath}`);
+      return [{ name: at.path, writable: (at.node as ParamNode).writable }];
+    }
+    const out: ParameterInfo[] = [];
+    this.walk(at, !nextLevel, !nextLevel, {
+      object: (name, writable) => out.push({ name, writable }),
+      param: (node, name) => out.push({ name, writable: node.writable }),
+    });
+    return out;
+  }
+
+  getParameterValues(names: string[]): ParameterValue[] {
+    const out: ParameterValue[] = [];
+    const visitor: Visitor = {
+      param: (node, name, instances, underAdded) =>
+        out.push({ name, value: node.hidden ? '' : this.valueOf(node, name, instances, underAdded), type: node.type }),
+    };
+    for (const name of names) this.walk(this.locate(name), true, false, visitor);
+    return out;
+  }
+
+  /** All-or-nothing: every entry is checked before anything is applied. */
+  setParameterValues(list: ParameterValue[], parameterKey: string): 0 | 1 {
+    const seen = new Set<string>();
+    const faults: ParameterFault[] = [];
+    const accepted: [string, string][] = [];
+    for (const { name, value, type } of list) {
+      if (seen.has(name)) throw new CwmpFault(9003, `parameter ${name} appears more than once`);
+      seen.add(name);
+      const at = this.resolve(name);
+      if (!at || at.form !== 'param') {
+        faults.push(CwmpFault.parameter(name, 9005));
+        continue;
+      }
+      const node = at.node as ParamNode;
+      const canonical = normalizeValue(node.type, node.constraints, value);
+      const code = !node.writable ? 9008 : type !== undefined && type !== node.type ? 9006 : canonical === undefined ? 9007 : 0;
+      if (code) faults.push(CwmpFault.parameter(name, code));
+      else accepted.push([name, canonical!]);
+    }
+    if (faults.length > 0) throw new CwmpFault(9003, `${faults.length} parameter(s) rejected`, faults);
+    const values = (this.values ??= new Map());
+    for (const [name, value] of accepted) values.set(name, value);
+    this.setParameterKey(parameterKey);
+    return 0;
+  }
+
+  getParameterAttributes(names: string[]): ParameterAttribute[] {
+    const out: ParameterAttribute[] = [];
+    const visitor: Visitor = {
+      param: (node, name) => {
+        const attrs = this.attributes?.get(name);
+        out.push({ name, notification: attrs?.notification ?? node.notification, accessList: attrs ? attrs.accessList.slice() : [] });
+      },
+    };
+    for (const name of names) this.walk(this.locate(name), true, false, visitor);
+    return out;
+  }
+
+  /**
+   * All-or-nothing. A notification the parameter refuses (activeNotify canDeny + 2, forceEnabled + not 2)
+   * faults 9009 when the parameter is named in full; under a partial path such parameters keep their
+   * notification and the rest of the request applies (a subtree request should not fail on one of them).
+   */
+  setParameterAttributes(list: SetParameterAttributesStruct[]): void {
+    const changes: { node: ParamNode; path: string; request: SetParameterAttributesStruct; notify: boolean }[] = [];
+    for (const request of list) {
+      const at = this.locate(request.name);
+      this.walk(at, true, false, {
+        param: (node, path) => {
+          const notify = request.notificationChange && notificationAllowed(node, request.notification);
+          if (request.notificationChange && !notify && at.form === 'param') {
+            throw new CwmpFault(9009, `${path}: notification ${request.notification} refused (activeNotify ${node.activeNotify})`);
+          }
+          changes.push({ node, path, request, notify });
+        },
+      });
+    }
+    for (const { node, path, request, notify } of changes) {
+      const current = this.attributes?.get(path);
+      const notification = notify ? request.notification : (current?.notification ?? node.notification);
+      const accessList = request.accessListChange ? request.accessList.slice() : (current?.accessList ?? []);
+      const attributes = (this.attributes ??= new Map());
+      // Attributes back at the profile defaults leave the overlay, keeping it sparse.
+      if (notification === node.notification && accessList.length === 0) attributes.delete(path);
+      else attributes.set(path, { notification, accessList });
+    }
+  }
+
+  /**
+   * AddObject on anything but an existing table path ("X.T.") faults 9005. A read-only table faults 9005
+   * too: TR-069 associates 9005 with AddObject/DeleteObject names that do not denote a creatable
+   * (writable, multi-instance) object, and 9001 "Request denied" would tell the ACS to retry in vain.
+   */
+  addObject(objectName: string, parameterKey: string): { instanceNumber: number; status: 0 | 1 } {
+    const at = objectName.endsWith('.') ? this.resolve(objectName) : undefined;
+    if (!at || at.form !== 'table') throw new CwmpFault(9005, `not a table object: ${objectName}`);
+    const table = (at.node as ObjectNode).table!;
+    if (!table.writable) throw new CwmpFault(9005, `table does not allow AddObject: ${objectName}`);
+    if (table.maxEntries !== undefined && this.liveInstances(at.node as ObjectNode, at.path, at.underAdded).length >= table.maxEntries) {
+      throw new CwmpFault(9004, `${objectName} already has maxEntries (${table.maxEntries}) instances`);
+    }
+    const state = this.tableState(at.path, at.initialCount);
+    const instanceNumber = state.next++;
+    state.added.push(instanceNumber);
+    this.setParameterKey(parameterKey);
+    return { instanceNumber, status: 0 };
+  }
+
+  /** DeleteObject: only an existing instance ("X.T.n.") of a writable table; 9005 otherwise (see addObject). */
+  deleteObject(objectName: string, parameterKey: string): 0 | 1 {
+    const at = objectName.endsWith('.') ? this.resolve(objectName) : undefined;
+    if (!at || at.form !== 'instance') throw new CwmpFault(9005, `not an object instance: ${objectName}`);
+    if (!(at.node as ObjectNode).table!.writable) throw new CwmpFault(9005, `table does not allow DeleteObject: ${objectName}`);
+    const instance = at.instances[at.instances.length - 1]!;
+    const tablePath = objectName.slice(0, objectName.length - String(instance).length - 1);
+    const state = this.tableState(tablePath, at.initialCount);
+    if (instance <= at.initialCount) (state.deleted ??= new Set()).add(instance);
+    else state.added.splice(state.added.indexOf(instance), 1);
+    this.purge(objectName);
+    this.setParameterKey(parameterKey);
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ device-internal access
+
+  /** Current raw value (hidden values unmasked); undefined when `path` is not an existing parameter. */
+  get(path: string): string | undefined {
+    const at = this.resolve(path);
+    return at?.form === 'param' ? this.valueOf(at.node as ParamNode, path, at.instances, at.underAdded) : undefined;
+  }
+
+  /** A change made by the device itself: recorded for the next Inform when the notification is 1 or 2. */
+  setInternal(path: string, value: string): void {
+    const at = this.resolve(path);
+    if (at?.form !== 'param') throw new CpesimError('CPESIM_DATAMODEL_PATH', `setInternal: no parameter ${path}`);
+    const node = at.node as ParamNode;
+    if (this.valueOf(node, path, at.instances, at.underAdded) === value) return;
+    (this.values ??= new Map()).set(path, value);
+    if (this.notificationOf(node, path) > 0) (this.pendingChanges ??= new Set()).add(path);
+  }
+
+  /** The highest notification level among pending value changes (2: an active notification is due). */
+  pendingValueChange(): 0 | 1 | 2 {
+    let level: 0 | 1 | 2 = 0;
+    for (const path of this.pendingChanges ?? []) {
+      const at = this.resolve(path);
+      if (at?.form === 'param') level = Math.max(level, this.notificationOf(at.node as ParamNode, path)) as 0 | 1 | 2;
+    }
+    return level;
+  }
+
+  /** Forced-inform parameters over the live instances, then pending notification 1/2 value changes. */
+  informParameters(): ParameterValue[] {
+    const out: ParameterValue[] = [];
+    const instances: number[] = [];
+    const root = this.profile.rootNode.genericPath;
+    for (const entry of this.profile.forcedInform) this.expandForced(entry, 1, root, false, instances, out);
+    if (this.pendingChanges?.size) {
+      const listed = new Set(out.map((p) => p.name));
+      for (const path of this.pendingChanges) {
+        const at = this.resolve(path);
+        if (!at || listed.has(path)) continue;
+        const node = at.node as ParamNode;
+        out.push({ name: path, value: node.hidden ? '' : this.valueOf(node, path, at.instances, at.underAdded), type: node.type });
+      }
+    }
+    return out;
+  }
+
+  confirmInform(): void {
+    this.pendingChanges = undefined;
+  }
+
+  factoryReset(): void {
+    this.values = undefined;
+    this.attributes = undefined;
+    this.tables = undefined;
+    this.pendingChanges = undefined;
+  }
+
+  /** Number of overlay entries (values, attributes, changed tables, pending changes): 0 for an untouched device. */
+  overlaySize(): number {
+    return (this.values?.size ?? 0) + (this.attributes?.size ?? 0) + (this.tables?.size ?? 0) + (this.pendingChanges?.size ?? 0);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Like resolve, but an unknown name is the RPC fault 9005. */
+  private locate(path: string): Location {
+    const at = this.resolve(path);
+    if (!at) throw new CwmpFault(9005, path);
+    return at;
+  }
+
+  /** Resolves a concrete path ("" = the root object); undefined when no such object/parameter exists now. */
+  private resolve(path: string): Location | undefined {
+    const root = this.profile.rootNode;
+    if (path === '') return { node: root, form: 'object', path: root.genericPath, instances: [], underAdded: false, initialCount: 0 };
+    const isObjectPath = path.endsWith('.');
+    const segments = path.split('.');
+    if (isObjectPath) segments.pop();
+    if (segments[0] !== root.name) return undefined;
+    let node: ObjectNode = root;
+    let form: Location['form'] = 'object';
+    const instances: number[] = [];
+    let underAdded = false;
+    let initialCount = 0;
+    let offset = root.name.length + 1; // end of the path prefix walked so far
+    for (let k = 1; k < segments.length; k++) {
+      const segment = segments[k]!;
+      if (form === 'table') {
+        if (!INSTANCE_NUMBER_RE.test(segment)) return undefined;
+        const n = Number(segment);
+        if (!this.isLive(path.slice(0, offset), initialCount, n)) return undefined;
+        instances.push(n);
+        underAdded = n > initialCount;
+        form = 'instance';
+      } else {
+        const child = node.childByName.get(segment);
+        if (!child) return undefined;
+        if (child.kind === 'param') {
+          return k === segments.length - 1 && !isObjectPath
+            ? { node: child, form: 'param', path, instances, underAdded, initialCount }
+            : undefined;
+        }
+        node = child;
+        form = child.table ? 'table' : 'object';
+        if (child.table) initialCount = underAdded ? 0 : child.table.initialInstances.length;
+      }
+      offset += segment.length + 1;
+    }
+    return isObjectPath ? { node, form, path, instances, underAdded, initialCount } : undefined;
+  }
+
+  /** Visits a location: itself (includeSelf) and its children, recursively when deep. */
+  private walk(at: Location, deep: boolean, includeSelf: boolean, visitor: Visitor): void {
+    if (at.form === 'param') {
+      visitor.param?.(at.node as ParamNode, at.path, at.instances, at.underAdded);
+      return;
+    }
+    const node = at.node as ObjectNode;
+    if (includeSelf) visitor.object?.(at.path, at.form !== 'object' && node.table!.writable);
+    // at.instances is this walk's own array: the visits push/pop on it as they descend.
+    if (at.form === 'table') this.visitInstances(node, at.path, at.instances, at.underAdded, deep, visitor);
+    else this.visitChildren(node, at.path, at.instances, at.underAdded, deep, visitor);
+  }
+
+  private visitChildren(node: ObjectNode, path: string, instances: number[], underAdded: boolean, deep: boolean, visitor: Visitor): void {
+    for (const child of node.children) {
+      if (child.kind === 'param') {
+        visitor.param?.(child, path + child.name, instances, underAdded);
+        continue;
+      }
+      const childPath = path + child.name + '.';
+      visitor.object?.(childPath, child.table?.writable ?? false);
+      if (!deep) continue;
+      if (child.table) this.visitInstances(child, childPath, instances, underAdded, true, visitor);
+      else this.visitChildren(child, childPath, instances, underAdded, true, visitor);
+    }
+  }
+
+  private visitInstances(table: ObjectNode, tablePath: string, instances: number[], underAdded: boolean, deep: boolean, visitor: Visitor): void {
+    const initialCount = underAdded ? 0 : table.table!.initialInstances.length;
+    for (const n of this.liveInstances(table, tablePath, underAdded)) {
+      const instancePath = `${tablePath}${n}.`;
+      visitor.object?.(instancePath, table.table!.writable);
+      if (!deep) continue;
+      instances.push(n);
+      this.visitChildren(table, instancePath, instances, n > initialCount, true, visitor);
+      instances.pop();
+    }
+  }
+
+  /** Live instance numbers of one concrete table, ascending; the shared initial list when unchanged. */
+  private liveInstances(table: ObjectNode, tablePath: string, underAdded: boolean): readonly number[] {
+    const initial = underAdded ? NO_INSTANCES : table.table!.initialInstances;
+    const state = this.tables?.get(tablePath);
+    if (!state) return initial;
+    const live = state.deleted ? initial.filter((n) => !state.deleted!.has(n)) : initial.slice();
+    live.push(...state.added);
+    return live;
+  }
+
+  private isLive(tablePath: string, initialCount: number, n: number): boolean {
+    const state = this.tables?.get(tablePath);
+    if (n <= initialCount) return !state?.deleted?.has(n);
+    return state !== undefined && state.added.includes(n);
+  }
+
+  private tableState(tablePath: string, initialCount: number): TableState {
+    const tables = (this.tables ??= new Map());
+    let state = tables.get(tablePath);
+    if (!state) {
+      state = { added: [], deleted: undefined, next: initialCount + 1 };
+      tables.set(tablePath, state);
+    }
+    return state;
+  }
+
+  /** Appends a forced-inform parameter's value for every live instance combination of its object chain. */
+  private expandForced(entry: ForcedInformEntry, depth: number, path: string, underAdded: boolean, instances: number[], out: ParameterValue[]): void {
+    const { param, chain } = entry;
+    if (depth === chain.length) {
+      const name = path + param.name;
+      out.push({ name, value: param.hidden ? '' : this.valueOf(param, name, instances, underAdded), type: param.type });
+      return;
+    }
+    const node = chain[depth]!;
+    const objectPath = path + node.name + '.';
+    if (!node.table) return this.expandForced(entry, depth + 1, objectPath, underAdded, instances, out);
+    const initialCount = underAdded ? 0 : node.table.initialInstances.length;
+    for (const n of this.liveInstances(node, objectPath, underAdded)) {
+      instances.push(n);
+      this.expandForced(entry, depth + 1, `${objectPath}${n}.`, n > initialCount, instances, out);
+      instances.pop();
+    }
+  }
+
+  private valueOf(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): string {
+    const counted = node.countsTable;
+    if (counted) {
+      const parentPath = path.slice(0, path.length - node.name.length);
+      return String(this.liveInstances(counted, `${parentPath}${counted.name}.`, underAdded).length);
+    }
+    return this.values?.get(path) ?? renderTemplate(node.value, this.scope, instances);
+  }
+
+  private notificationOf(node: ParamNode, path: string): 0 | 1 | 2 {
+    return this.attributes?.get(path)?.notification ?? node.notification;
+  }
+
+  private setParameterKey(parameterKey: string): void {
+    const path = this.profile.parameterKeyPath;
+    if (path !== undefined) (this.values ??= new Map()).set(path, parameterKey);
+  }
+
+  /** Drops every overlay entry at or below a deleted instance path. */
+  private purge(prefix: string): void {
+    for (const map of [this.values, this.attributes, this.tables]) {
+      if (map) for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    }
+    if (this.pendingChanges) for (const key of this.pendingChanges) if (key.startsWith(prefix)) this.pendingChanges.delete(key);
+  }
+}
+
+/** activeNotify rules for a requested Notification value (TR-106 / BBF data-model "activeNotify"). */
+function notificationAllowed(node: ParamNode, notification: 0 | 1 | 2): boolean {
+  if (node.activeNotify === 'canDeny') return notification !== 2;
+  if (node.activeNotify === 'forceEnabled') return notification === 2;
+  return true;
+}

@@ -1,0 +1,102 @@
+/**
+ * The structure of a profile YAML file (JSON schema checked with ajv; strict: unknown fields are errors)
+ * and the TypeScript shape of a document that passed it. Semantic rules live in compile-profile.ts.
+ */
+import { PARAM_TYPES } from './value-types.js';
+
+export interface RawObject {
+  writable?: boolean;
+  instances?: number;
+  maxEntries?: number;
+  numEntries?: string;
+}
+
+export interface RawParameter {
+  type: string;
+  writable?: boolean;
+  value?: string | number | boolean;
+  hidden?: boolean;
+  notification?: 0 | 1 | 2;
+  activeNotify?: 'normal' | 'canDeny' | 'forceEnabled' | 'forceDefaultEnabled';
+  forcedInform?: boolean;
+  enum?: (string | number | boolean)[];
+  range?: { min?: number; max?: number };
+  minLength?: number;
+  maxLength?: number;
+  list?: boolean;
+}
+
+export interface RawProfile {
+  profile: string;
+  description?: string;
+  root: 'InternetGatewayDevice' | 'Device';
+  cwmpVersion?: 0 | 1 | 2 | 3 | 4;
+  deviceId: { manufacturer: string; oui: string; productClass: string; serialNumber: string };
+  objects?: Record<string, RawObject | null>;
+  parameters?: Record<string, RawParameter>;
+}
+
+const scalar = { type: ['string', 'number', 'boolean'] };
+const count = { type: 'integer', minimum: 0 };
+
+export const PROFILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['profile', 'root', 'deviceId'],
+  properties: {
+    profile: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+    description: { type: 'string' },
+    root: { enum: ['InternetGatewayDevice', 'Device'] },
+    cwmpVersion: { enum: [0, 1, 2, 3, 4] },
+    deviceId: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['manufacturer', 'oui', 'productClass', 'serialNumber'],
+      properties: {
+        manufacturer: { type: 'string', minLength: 1 },
+        oui: { type: 'string', pattern: '^[0-9A-F]{6}$' },
+        productClass: { type: 'string' },
+        serialNumber: { type: 'string', minLength: 1 },
+      },
+    },
+    objects: {
+      type: ['object', 'null'],
+      additionalProperties: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          writable: { type: 'boolean' },
+          instances: count,
+          maxEntries: { type: 'integer', minimum: 1 },
+          numEntries: { type: 'string' },
+        },
+      },
+    },
+    parameters: {
+      type: ['object', 'null'],
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type'],
+        properties: {
+          type: { enum: PARAM_TYPES },
+          writable: { type: 'boolean' },
+          value: scalar,
+          hidden: { type: 'boolean' },
+          notification: { enum: [0, 1, 2] },
+          activeNotify: { enum: ['normal', 'canDeny', 'forceEnabled', 'forceDefaultEnabled'] },
+          forcedInform: { type: 'boolean' },
+          enum: { type: 'array', items: scalar, minItems: 1 },
+          range: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { min: { type: 'number' }, max: { type: 'number' } },
+          },
+          minLength: count,
+          maxLength: count,
+          list: { type: 'boolean' },
+        },
+      },
+    },
+  },
+} as const;
