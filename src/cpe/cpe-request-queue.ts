@@ -1,0 +1,36 @@
+import type { TransferCompleteRequest } from '../cwmp/messages.js';
+
+/** Requests the CPE itself sends to the ACS after the Inform (the Inform is not queued). */
+export type QueuedCpeRequest = TransferCompleteRequest | { method: 'GetRPCMethods' };
+
+/** The ACS response method that completes each queued request. */
+export function expectedResponse(req: QueuedCpeRequest): 'TransferCompleteResponse' | 'GetRPCMethodsResponse' {
+  return req.method === 'TransferComplete' ? 'TransferCompleteResponse' : 'GetRPCMethodsResponse';
+}
+
+/**
+ * CPE → ACS requests waiting for a session (TR-069 §3.7.1.5: e.g. a TransferComplete is resent in
+ * later sessions until the ACS acknowledges it). A request leaves the queue only when delivered or
+ * refused for good.
+ */
+export class CpeRequestQueue {
+  private items: QueuedCpeRequest[] = [];
+
+  add(req: QueuedCpeRequest): void {
+    this.items.push(req);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The waiting requests, oldest first; a copy, so removing while iterating is safe. */
+  snapshot(): QueuedCpeRequest[] {
+    return this.items.length === 0 ? [] : this.items.slice();
+  }
+
+  remove(req: QueuedCpeRequest): void {
+    const i = this.items.indexOf(req);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+}

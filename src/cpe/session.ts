@@ -1,0 +1,253 @@
+import { buildCpeMessage } from '../cwmp/build.js';
+import type { AcsBody, AcsEnvelope, AcsRequest, CwmpVersion, FaultStruct } from '../cwmp/messages.js';
+import { cwmpNamespace } from '../cwmp/namespaces.js';
+import { parseAcsMessage } from '../cwmp/parse.js';
+import type { DeviceModel } from '../datamodel/device-model.js';
+import { CpesimError, ProtocolError } from '../errors.js';
+import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
+import { AcsHttpSession, type AcsEndpoint } from '../transport/acs-http-session.js';
+import { TransportError } from '../transport/transport-error.js';
+import { expectedResponse, type CpeRequestQueue } from './cpe-request-queue.js';
+import type { EventQueue } from './event-queue.js';
+import { dispatchAcsRequest } from './rpc-dispatch.js';
+
+/** Guards against a hostile or broken ACS. */
+export interface SessionLimits {
+  /** ACS messages (HTTP responses with an envelope) accepted in one session. */
+  maxMessages: number;
+  /** Whole-session deadline, from the Inform being sent. */
+  deadlineMs: number;
+  /** Largest ACS response body. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: Readonly<SessionLimits> = Object.freeze({
+  maxMessages: 1000,
+  deadlineMs: 10 * 60_000,
+  maxBodyBytes: 4 * 1024 * 1024,
+});
+
+/** The ACS answered a CPE request (e.g. the Inform) with a SOAP Fault: the session cannot go on. */
+export class AcsFaultError extends CpesimError {
+  readonly fault: FaultStruct;
+  constructor(fault: FaultStruct, to: string) {
+    super('CPESIM_ACS_FAULT', `ACS answered ${to} with fault ${fault.faultCode} ${fault.faultString}`);
+    this.fault = fault;
+  }
+}
+
+/** The ErrorKind a failed session is counted under. */
+export function errorKindOf(err: unknown): ErrorKind {
+  if (err instanceof TransportError) return err.kind;
+  if (err instanceof ProtocolError) return 'protocol';
+  if (err instanceof AcsFaultError) return 'acs_fault';
+  return 'internal';
+}
+
+/** Everything one session works on; the VirtualCpe owns it all and survives the session. */
+export interface CwmpSessionParams {
+  acs: AcsEndpoint;
+  model: DeviceModel;
+  events: EventQueue;
+  cpeRequests: CpeRequestQueue;
+  observer: SessionObserver;
+  /** The version the CPE speaks in its Inform; the ACS's answer sets it for the rest of the session. */
+  cwmpVersion: CwmpVersion;
+  retryCount: number;
+  /** performance.now() ms when the session was due. */
+  intendedStartMs: number;
+  /** cwmp:ID of the Inform. */
+  informId: string;
+  limits: SessionLimits;
+}
+
+/**
+ * Runs one CWMP session (TR-069 §3.7.1) to its end. Resolves when the ACS ended it normally (204 or
+ * empty 200 to our empty POST / last response); throws a TransportError, ProtocolError,
+ * AcsFaultError or (a bug) anything else otherwise. Reports inform/emptyPost/rpc latencies and the
+ * session's bytes; session-level outcome reporting is the caller's.
+ */
+export async function runCwmpSession(p: CwmpSessionParams): Promise<void> {
+  const deadline = new AbortController();
+  const timer = setTimeout(abortForDeadline, p.limits.deadlineMs, deadline, p.limits.deadlineMs);
+  const http = new AcsHttpSession(p.acs, { maxBodyBytes: p.limits.maxBodyBytes, signal: deadline.signal });
+  let clean = false;
+  try {
+    await new CwmpSession(p, http).run();
+    clean = true;
+  } finally {
+    clearTimeout(timer);
+    await (clean ? http.close() : http.destroy());
+    p.observer.bytes(http.bytesSent(), http.bytesReceived());
+  }
+}
+
+function abortForDeadline(controller: AbortController, deadlineMs: number): void {
+  controller.abort(new TransportError('timeout', `session deadline of ${deadlineMs} ms exceeded`));
+}
+
+/** SOAPAction of a SOAP response or fault: present without a value (TR-069 §3.4.1). */
+const NO_SOAP_ACTION = '';
+
+/** SOAPAction of a CPE request: a URI naming the method (SOAP 1.1 §6.1.1; TR-069 only fixes it for responses). */
+function requestSoapAction(version: CwmpVersion, method: string): string {
+  return `"${cwmpNamespace(version)}#${method}"`;
+}
+
+/** ACS message methods that are responses to CPE requests (everything else is an ACS request). */
+const ACS_RESPONSES: ReadonlySet<AcsBody['method']> = new Set<AcsBody['method']>([
+  'InformResponse',
+  'TransferCompleteResponse',
+  'AutonomousTransferCompleteResponse',
+  'GetRPCMethodsResponse',
+  'RequestDownloadResponse',
+  'DUStateChangeCompleteResponse',
+  'KickedResponse',
+  'Fault',
+]);
+
+function isAcsRequest(body: AcsBody): body is AcsRequest {
+  return !ACS_RESPONSES.has(body.method);
+}
+
+/** `rpc.<Method>` latency names, built once per method (the method set is closed). */
+const RPC_LATENCY = new Map<string, LatencyName>();
+function rpcLatencyName(method: AcsRequest['method']): LatencyName {
+  let name = RPC_LATENCY.get(method);
+  if (name === undefined) {
+    name = `rpc.${method}`;
+    RPC_LATENCY.set(method, name);
+  }
+  return name;
+}
+
+/** ACS fault code asking the CPE to retry its request later (keep it queued). */
+const ACS_FAULT_RETRY_REQUEST = 8005;
+
+/** The state of one session in progress. */
+class CwmpSession {
+  private readonly p: CwmpSessionParams;
+  private readonly http: AcsHttpSession;
+  private version: CwmpVersion;
+  private hold = false;
+  private acsMessages = 0;
+  /** Each queued CPE request is offered at most once per session. */
+  private cpeRequestsOffered = false;
+
+  constructor(p: CwmpSessionParams, http: AcsHttpSession) {
+    this.p = p;
+    this.http = http;
+    this.version = p.cwmpVersion;
+  }
+
+  async run(): Promise<void> {
+    await this.inform();
+    if (!this.hold) await this.sendCpeRequests();
+    await this.serveAcsRequests();
+  }
+
+  /** Inform → InformResponse; confirms the delivered events. */
+  private async inform(): Promise<void> {
+    const { model, events, observer } = this.p;
+    const delivered = events.take();
+    let confirmed = false;
+    try {
+      const xml = buildCpeMessage(
+        {
+          method: 'Inform',
+          deviceId: model.deviceId(),
+          events: delivered,
+          maxEnvelopes: 1,
+          currentTime: new Date().toISOString(),
+          retryCount: this.p.retryCount,
+          parameterList: model.informParameters(),
+        },
+        { cwmpVersion: this.version, id: this.p.informId },
+      );
+      const sentAt = performance.now();
+      const reply = await this.http.post(xml, requestSoapAction(this.version, 'Inform'));
+      const now = performance.now();
+      observer.latency('inform', now - this.p.intendedStartMs, now - sentAt);
+      const env = this.parse(reply, 'the Inform');
+      if (env.body.method === 'Fault') throw new AcsFaultError(env.body.fault, 'the Inform');
+      if (env.body.method !== 'InformResponse') throw new ProtocolError(`expected InformResponse, got ${describe(env.body)}`);
+      events.confirm();
+      confirmed = true;
+      model.confirmInform();
+      // The CPE goes on in the version the ACS answered in.
+      this.version = env.cwmpVersion;
+    } finally {
+      if (!confirmed) events.release();
+    }
+  }
+
+  /** The CPE's own queued requests (TransferComplete, GetRPCMethods), unless the ACS holds them. */
+  private async sendCpeRequests(): Promise<void> {
+    const { cpeRequests, observer } = this.p;
+    if (this.cpeRequestsOffered || cpeRequests.size === 0) return;
+    this.cpeRequestsOffered = true;
+    for (const req of cpeRequests.snapshot()) {
+      const xml = buildCpeMessage(req, { cwmpVersion: this.version, id: undefined });
+      const reply = await this.http.post(xml, requestSoapAction(this.version, req.method));
+      const env = this.parse(reply, req.method);
+      const body = env.body;
+      if (body.method === 'Fault') {
+        observer.error('acs_fault', `ACS answered ${req.method} with fault ${body.fault.faultCode} ${body.fault.faultString}`);
+        if (body.fault.faultCode !== ACS_FAULT_RETRY_REQUEST) cpeRequests.remove(req);
+      } else if (body.method === expectedResponse(req)) {
+        cpeRequests.remove(req);
+      } else {
+        throw new ProtocolError(`expected ${expectedResponse(req)}, got ${describe(body)}`);
+      }
+      if (this.hold) return;
+    }
+  }
+
+  /** Empty POST, then answer ACS requests until the ACS sends an empty response. */
+  private async serveAcsRequests(): Promise<void> {
+    const { model, observer } = this.p;
+    let outgoing: string | undefined; // undefined: the empty POST
+    let answered: LatencyName = 'emptyPost';
+    for (;;) {
+      const sentAt = performance.now();
+      const reply = await this.http.post(outgoing, NO_SOAP_ACTION);
+      const took = performance.now() - sentAt;
+      observer.latency(answered, took, took);
+      if (reply === '') {
+        // The ACS is done. Requests it held may still go out; then the session ends with our empty POST.
+        if (!this.cpeRequestsOffered && this.p.cpeRequests.size > 0) {
+          this.hold = false;
+          await this.sendCpeRequests();
+          outgoing = undefined;
+          answered = 'emptyPost';
+          continue;
+        }
+        return;
+      }
+      const env = this.parse(reply, outgoing === undefined ? 'the empty POST' : 'our response');
+      const body = env.body;
+      if (!isAcsRequest(body)) {
+        if (body.method === 'Fault') throw new AcsFaultError(body.fault, outgoing === undefined ? 'the empty POST' : 'our response');
+        throw new ProtocolError(`unexpected ${describe(body)}: no CPE request is outstanding`);
+      }
+      // Answer in the ACS's version, echoing its cwmp:ID.
+      outgoing = buildCpeMessage(dispatchAcsRequest(model, body), { cwmpVersion: env.cwmpVersion, id: env.header.id });
+      answered = rpcLatencyName(body.method);
+    }
+  }
+
+  /** Parses an ACS reply that must carry an envelope; counts it against the message limit; tracks HoldRequests. */
+  private parse(reply: string, to: string): AcsEnvelope {
+    if (reply === '') throw new ProtocolError(`ACS sent an empty response to ${to}`);
+    if (++this.acsMessages > this.p.limits.maxMessages) {
+      throw new ProtocolError(`ACS sent more than ${this.p.limits.maxMessages} messages in one session`);
+    }
+    const env = parseAcsMessage(reply);
+    this.hold = env.header.holdRequests === true;
+    return env;
+  }
+}
+
+function describe(body: AcsBody): string {
+  return body.method === 'Unknown' ? `unknown message cwmp:${body.name}` : body.method;
+}

@@ -1,0 +1,220 @@
+import type { Socket } from 'node:net';
+import { buildConnector, Client } from 'undici';
+import { CookieJar } from './cookie-jar.js';
+import { HttpAuthenticator } from './http-auth.js';
+import { parseRetryAfterMs } from './retry-after.js';
+import { classifyRequestError, TransportError } from './transport-error.js';
+
+/** Where and how a CPE reaches its ACS (ManagementServer.URL/Username/Password plus TLS settings). */
+export interface AcsEndpoint {
+  url: string;
+  username?: string;
+  password?: string;
+  /** Accept any server certificate (test ACSs with self-signed certificates). */
+  insecure?: boolean;
+  /** PEM CA bundle to trust for the ACS certificate. */
+  ca?: string;
+  /** Connect, response-headers and body-idle timeout of every request. */
+  requestTimeoutMs: number;
+}
+
+export interface AcsHttpSessionOptions {
+  /** Largest ACS response body accepted; larger ones fail the request as a protocol error. */
+  maxBodyBytes: number;
+  /** Aborts the request in flight (the session deadline). */
+  signal?: AbortSignal;
+}
+
+/** TR-069 §3.4.5: the CPE follows at most 5 redirects in a session. */
+export const MAX_REDIRECTS = 5;
+
+const CONTENT_TYPE_XML = 'text/xml; charset="utf-8"';
+
+/** Connectors are shared by every session to the same endpoint: the TLS options are built once. */
+const connectorCache = new WeakMap<AcsEndpoint, buildConnector.connector>();
+
+function connectorFor(endpoint: AcsEndpoint): buildConnector.connector {
+  let connector = connectorCache.get(endpoint);
+  if (connector === undefined) {
+    connector = buildConnector({
+      rejectUnauthorized: !endpoint.insecure,
+      ...(endpoint.ca !== undefined ? { ca: endpoint.ca } : {}),
+      timeout: endpoint.requestTimeoutMs,
+      // Every simulated CPE is its own device: no TLS session resumption across them.
+      maxCachedSessions: 0,
+    });
+    connectorCache.set(endpoint, connector);
+  }
+  return connector;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/**
+ * The HTTP side of one CWMP session: one keep-alive connection (undici Client, pipelining 1) to the
+ * ACS, the session's cookies, HTTP authentication state and redirect target. Every `post` returns
+ * the ACS's response body ('' for 204 / empty 200) or throws a classified TransportError.
+ */
+export class AcsHttpSession {
+  private readonly endpoint: AcsEndpoint;
+  private readonly options: AcsHttpSessionOptions;
+  private readonly cookies = new CookieJar();
+  private readonly sockets: Socket[] = [];
+  private auth: HttpAuthenticator | undefined;
+  private url: URL;
+  private path: string;
+  private client: Client;
+  private redirects = 0;
+
+  constructor(endpoint: AcsEndpoint, options: AcsHttpSessionOptions) {
+    this.endpoint = endpoint;
+    this.options = options;
+    this.url = new URL(endpoint.url);
+    this.path = this.url.pathname + this.url.search;
+    this.auth = this.newAuthenticator();
+    this.client = this.newClient();
+  }
+
+  /** Bytes written to / read from the ACS's sockets so far (headers, bodies, TLS overhead). */
+  bytesSent(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.bytesWritten;
+    return n;
+  }
+
+  bytesReceived(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.bytesRead;
+    return n;
+  }
+
+  /**
+   * POSTs a SOAP envelope (`body`), or the empty POST when body is undefined. `soapAction` is the
+   * SOAPAction header value for an envelope (TR-069 §3.4.1: empty for responses and faults); the
+   * empty POST carries neither it nor Content-Type.
+   */
+  async post(body: string | undefined, soapAction: string = ''): Promise<string> {
+    for (;;) {
+      const headers: Record<string, string> = {};
+      if (body !== undefined) {
+        headers['content-type'] = CONTENT_TYPE_XML;
+        headers['soapaction'] = soapAction;
+      } else {
+        headers['content-length'] = '0';
+      }
+      const cookie = this.cookies.header(this.url);
+      if (cookie !== undefined) headers['cookie'] = cookie;
+      const authorization = this.auth?.authorization('POST', this.path);
+      if (authorization !== undefined) headers['authorization'] = authorization;
+
+      let res: Awaited<ReturnType<Client['request']>>;
+      try {
+        res = await this.client.request({
+          path: this.path,
+          method: 'POST',
+          headers,
+          body: body ?? null,
+          signal: this.options.signal ?? null,
+        });
+      } catch (err) {
+        throw classifyRequestError(err);
+      }
+      const status = res.statusCode;
+      this.cookies.store(res.headers['set-cookie'], this.url);
+
+      if (status >= 200 && status < 300) {
+        try {
+          return status === 204 ? (await res.body.dump(), '') : await res.body.text();
+        } catch (err) {
+          throw classifyRequestError(err);
+        }
+      }
+      await this.discard(res.body);
+      if (status === 401) {
+        if (this.auth?.onChallenge(res.headers['www-authenticate'], authorization !== undefined)) continue;
+        throw new TransportError('auth_failed', `ACS answered 401 ${authorization !== undefined ? 'to our credentials' : 'and no usable challenge/credentials'}`, { status });
+      }
+      if (isRedirect(status)) {
+        await this.followRedirect(res.headers['location'], status);
+        continue;
+      }
+      if (status === 503) {
+        const retryAfterMs = parseRetryAfterMs(res.headers['retry-after']);
+        throw new TransportError('overloaded', 'ACS answered 503 Service Unavailable', { status, retryAfterMs });
+      }
+      throw new TransportError('http_status', `ACS answered HTTP ${status}`, { status });
+    }
+  }
+
+  /** Ends the session's connection (gracefully; pending requests are already done). */
+  async close(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+  }
+
+  /** Tears the connection down at once (failed session: an ACS that does not answer must not hold us). */
+  async destroy(): Promise<void> {
+    await this.client.destroy().catch(() => undefined);
+  }
+
+  private async followRedirect(location: string | string[] | undefined, status: number): Promise<void> {
+    const target = Array.isArray(location) ? location[0] : location;
+    if (!target) throw new TransportError('http_status', `ACS answered ${status} without Location`, { status });
+    if (++this.redirects > MAX_REDIRECTS) {
+      throw new TransportError('redirect_loop', `more than ${MAX_REDIRECTS} redirects in one session`, { status });
+    }
+    let next: URL;
+    try {
+      next = new URL(target, this.url);
+    } catch (err) {
+      throw new TransportError('http_status', `ACS redirected to an invalid Location "${target}"`, { status, cause: err });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new TransportError('http_status', `ACS redirected to a non-HTTP Location "${target}"`, { status });
+    }
+    const sameOrigin = next.origin === this.url.origin;
+    // The redirect target is used for the rest of this session only (TR-069 §3.4.5): the next
+    // session starts at the configured URL again, since every session has its own AcsHttpSession.
+    this.url = next;
+    this.path = next.pathname + next.search;
+    if (!sameOrigin) {
+      await this.client.close().catch(() => undefined);
+      this.client = this.newClient();
+      // Another server: its challenge starts from scratch.
+      this.auth = this.newAuthenticator();
+    }
+  }
+
+  private async discard(body: { dump(opts?: { limit: number }): Promise<void> }): Promise<void> {
+    try {
+      await body.dump({ limit: this.options.maxBodyBytes });
+    } catch {
+      // Nothing to keep from an error body; a broken connection shows on the next request.
+    }
+  }
+
+  private newAuthenticator(): HttpAuthenticator | undefined {
+    const { username, password } = this.endpoint;
+    return username !== undefined ? new HttpAuthenticator(username, password ?? '') : undefined;
+  }
+
+  private newClient(): Client {
+    const base = connectorFor(this.endpoint);
+    const sockets = this.sockets;
+    const timeout = this.endpoint.requestTimeoutMs;
+    return new Client(this.url.origin, {
+      pipelining: 1,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      maxResponseSize: this.options.maxBodyBytes,
+      // Wraps the shared connector to remember this session's sockets for byte counting.
+      connect: (opts, callback) =>
+        base(opts, (err, socket) => {
+          if (socket) sockets.push(socket);
+          // The overloads of the callback type do not accept a union; both shapes are valid here.
+          (callback as (e: Error | null, s: Socket | null) => void)(err, socket);
+        }),
+    });
+  }
+}
