@@ -1,0 +1,226 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
+import { CpesimError } from '../errors.js';
+import { createAuthenticator, type AcsAuthConfig, type Authenticator } from './auth.js';
+import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
+import { CwmpDialogue, type Reply } from './dialogue.js';
+import { BodyTooLargeError, readBody } from './http-body.js';
+import type { ProvisioningSettings } from './provisioning.js';
+import { RpcQueue } from './rpc-queue.js';
+import { SESSION_COOKIE, SessionStore, type AcsSession, type SessionEndReason } from './session-store.js';
+import { emptyAcsStats, type AcsStats } from './stats.js';
+
+export type { AcsStats } from './stats.js';
+export type { DeviceRecord } from './device-registry.js';
+
+export interface ReferenceAcsOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  auth?: AcsAuthConfig;
+  /** Bootstrap provisioning (SetParameterValues + GetParameterValues on "0 BOOTSTRAP"); off when absent or false. */
+  provision?: ProvisioningSettings | false;
+  /** Overload mode: an Inform that would open session N+1 gets 503 + Retry-After. */
+  maxConcurrentSessions?: number;
+  /** Default 10. */
+  retryAfterSeconds?: number;
+  /** An idle session is dropped after this long (default 30 s). */
+  sessionTimeoutMs?: number;
+  /** Keep every raw CPE envelope in `messages`. */
+  recordMessages?: boolean;
+  /** HTTPS when given (PEM strings). */
+  tls?: { key: string; cert: string };
+}
+
+export interface ReferenceAcs {
+  /** http://host:port/ (or https). */
+  readonly url: string;
+  readonly stats: AcsStats;
+  /** By "OUI-ProductClass-SerialNumber". */
+  readonly devices: ReadonlyMap<string, DeviceRecord>;
+  /** Raw CPE envelopes (non-empty POST bodies) when `recordMessages`. */
+  readonly messages: string[];
+  /** Sends `request` in the device's current or next session; resolves with the CPE's response or Fault. */
+  enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage>;
+  close(): Promise<void>;
+}
+
+/** Largest CPE POST body accepted (a full-tree GetParameterValuesResponse of a big TR-181 device fits). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const SOAP_CONTENT_TYPE = 'text/xml; charset="utf-8"';
+
+export async function startReferenceAcs(opts: ReferenceAcsOptions = {}): Promise<ReferenceAcs> {
+  const acs = new ReferenceAcsServer(opts);
+  await acs.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  return acs;
+}
+
+class ReferenceAcsServer implements ReferenceAcs {
+  readonly stats = emptyAcsStats();
+  readonly messages: string[] = [];
+  private boundUrl = '';
+  private readonly registry = new DeviceRegistry();
+  private readonly queue = new RpcQueue();
+  private readonly sessions: SessionStore;
+  private readonly dialogue: CwmpDialogue;
+  private readonly authenticator: Authenticator | undefined;
+  private readonly server: Server;
+  private readonly scheme: 'http' | 'https';
+  private closed = false;
+
+  constructor(private readonly opts: ReferenceAcsOptions) {
+    const sessionTimeoutMs = opts.sessionTimeoutMs ?? 30_000;
+    this.sessions = new SessionStore(sessionTimeoutMs, (session, reason) => this.sessionEnded(session, reason));
+    this.dialogue = new CwmpDialogue({
+      stats: this.stats,
+      devices: this.registry,
+      queue: this.queue,
+      sessions: this.sessions,
+      provision: opts.provision || undefined,
+    });
+    this.authenticator = opts.auth ? createAuthenticator(opts.auth) : undefined;
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.scheme = opts.tls ? 'https' : 'http';
+    this.server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createHttpServer(handler);
+    // Keep idle keep-alive connections as long as a session may idle, so cookie-less CPEs keep their session.
+    this.server.keepAliveTimeout = sessionTimeoutMs;
+    // A request slower than the idle timeout has lost its session anyway.
+    this.server.requestTimeout = sessionTimeoutMs;
+    this.server.headersTimeout = Math.min(this.server.headersTimeout, sessionTimeoutMs);
+  }
+
+  get url(): string {
+    return this.boundUrl;
+  }
+
+  get devices(): ReadonlyMap<string, DeviceRecord> {
+    return this.registry.devices;
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const { address, port: bound } = this.server.address() as AddressInfo;
+        const reachable = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+        this.boundUrl = `${this.scheme}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${bound}/`;
+        resolve();
+      });
+    });
+  }
+
+  enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage> {
+    if (this.closed) return Promise.reject(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS is closed'));
+    return this.queue.add(deviceKey, request);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sessions.endAll('serverClosed');
+    this.queue.rejectAll(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS closed before the RPC was sent'));
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await stopped;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method !== 'POST') {
+        req.resume();
+        res.writeHead(405, { Allow: 'POST', 'Content-Length': 0 }).end();
+        return;
+      }
+      let body: string;
+      try {
+        body = await readBody(req, MAX_BODY_BYTES);
+      } catch (err) {
+        if (!(err instanceof BodyTooLargeError)) {
+          // The request stream failed: the CPE went away mid-request, there is nobody to answer.
+          res.destroy();
+          return;
+        }
+        this.stats.protocolErrors++;
+        // Closing the connection is the only way not to read the rest of an oversized body.
+        res.writeHead(413, { Connection: 'close', 'Content-Length': 0 }).end();
+        return;
+      }
+      if (this.opts.recordMessages && body.trim() !== '') this.messages.push(body);
+      const session = this.sessions.find(sessionCookie(req), req.socket);
+      this.send(res, session ? this.dialogue.continue(session, body, req.socket) : this.openSession(req, res, body));
+    } catch (err) {
+      this.stats.internalErrors++;
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** A request outside any session: overload check, authentication, then it must be an Inform. */
+  private openSession(req: IncomingMessage, res: ServerResponse, body: string): Reply | undefined {
+    const max = this.opts.maxConcurrentSessions;
+    if (max !== undefined && this.sessions.size >= max) {
+      this.stats.rejected503++;
+      res.writeHead(503, { 'Retry-After': String(this.opts.retryAfterSeconds ?? 10), 'Content-Length': 0 }).end();
+      return undefined;
+    }
+    const auth = this.authenticator?.check(req);
+    if (auth && !auth.ok) {
+      if (auth.wrongCredentials) this.stats.authFailures++;
+      res.writeHead(401, { 'WWW-Authenticate': auth.challenge, 'Content-Length': 0 }).end();
+      return undefined;
+    }
+    return this.dialogue.open(body, req.socket);
+  }
+
+  /** Writes a dialogue reply; `undefined` means the response was already written. */
+  private send(res: ServerResponse, reply: Reply | undefined): void {
+    if (!reply) return;
+    switch (reply.kind) {
+      case 'soap': {
+        const headers: Record<string, string | number> = {
+          'Content-Type': SOAP_CONTENT_TYPE,
+          'Content-Length': Buffer.byteLength(reply.xml),
+        };
+        if (reply.cookie) headers['Set-Cookie'] = `${SESSION_COOKIE}=${reply.cookie}; Path=/; HttpOnly`;
+        res.writeHead(200, headers).end(reply.xml);
+        return;
+      }
+      case 'end':
+        res.writeHead(204).end();
+        return;
+      case 'reject': {
+        this.stats.protocolErrors++;
+        const text = `${reply.reason}\n`;
+        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
+        return;
+      }
+    }
+  }
+
+  private sessionEnded(session: AcsSession, reason: SessionEndReason): void {
+    if (reason === 'completed') this.stats.sessionsEnded++;
+    else this.stats.sessionsDropped++;
+    this.stats.concurrentSessions = this.sessions.size;
+    const rpc = session.awaiting;
+    if (rpc) {
+      session.awaiting = undefined;
+      rpc.reject(new CpesimError('CPESIM_ACS_SESSION_LOST', `session ended (${reason}) before the CPE answered ${rpc.request.method}`));
+    }
+  }
+}
+
+/** The value of the session cookie in the request's Cookie header, if present. */
+function sessionCookie(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
