@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readSummary, runCli, tempDir } from '../support/cli.js';
+
+test('cpesim run: a real fleet on worker threads against the built-in reference ACS writes summary.json', async () => {
+  const out = await tempDir('cpesim-run-');
+  const run = await runCli(['run', 'scenarios/quickstart.yaml', '--cpes', '6', '--duration', '4s', '--interval', '1', '--workers', '2', '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = await readSummary(out);
+  assert.equal(summary.cpes, 6);
+  assert.ok(summary.durationS >= 3.5, `durationS ${summary.durationS}`);
+  // Every CPE boots once and then informs about every second: well over one session per CPE.
+  assert.ok(summary.sessions.completed >= 12, `completed ${summary.sessions.completed}`);
+  assert.equal(summary.sessions.failed, 0, JSON.stringify(summary.errorSamples));
+  assert.equal(summary.sessions.started, summary.sessions.completed);
+  assert.deepEqual(summary.errors, {});
+  for (const name of ['session', 'inform']) {
+    const l = summary.latency[name]!;
+    assert.ok(l, `latency.${name} missing`);
+    for (const key of ['count', 'p50', 'p90', 'p99', 'max'] as const) assert.equal(typeof l[key], 'number');
+    assert.ok(l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max);
+  }
+  assert.equal(summary.latency['session']!.count, summary.sessions.completed);
+  // The provisioning flow ran: the reference ACS sent SetParameterValues and GetParameterValues on BOOTSTRAP.
+  assert.ok(summary.latency['rpc.SetParameterValues'] || summary.latency['rpc.GetParameterValues'], Object.keys(summary.latency).join(','));
+  assert.match(run.stderr, /\[\s*\d+s\] cpes=6 sessions started=/);
+  assert.match(run.stdout, /sessions: started \d+, completed \d+, failed 0/);
+});
+
+test('cpesim run: a broken scenario exits 2 naming the file, line and field', async () => {
+  const dir = await tempDir('cpesim-bad-');
+  const file = join(dir, 'broken.yaml');
+  await writeFile(file, 'name: broken\nfleet:\n  - profile: tr098\n    count: -3\n');
+  const run = await runCli(['run', file, '--ui', 'none']);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 4, field fleet\\.0\\.count`));
+});
+
+test('cpesim run: a broken profile exits 2 naming the profile file and line', async () => {
+  const dir = await tempDir('cpesim-badprofile-');
+  const profile = join(dir, 'bad.yaml');
+  await writeFile(profile, 'profile: bad\nroot: Device\ndeviceId:\n  manufacturer: x\n  oui: 00D09E\n  productClass: y\n  serialNumber: z\nparameters:\n  Device.DeviceInfo.X: { type: strin }\n');
+  const run = await runCli(['run', '--profile', profile, '--cpes', '1', '--duration', '1s', '--ui', 'none']);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /bad\.yaml/);
+  assert.match(run.stderr, /line 9/);
+});
+
+test('cpesim run: bad flags exit 2 naming the flag', async () => {
+  const run = await runCli(['run', '--cpes', '0', '--ui', 'none']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--cpes/);
+});
+
+/** An ACS that answers every Inform with something that is not CWMP. */
+async function hostileAcs(answer: (n: number) => { status: number; body: string }): Promise<{ server: Server; url: string; hits: () => number }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const { status, body } = answer(n++);
+      res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, hits: () => n };
+}
+
+test('cpesim run: malformed ACS answers are counted as protocol errors and the fleet keeps running', async () => {
+  const acs = await hostileAcs(() => ({ status: 200, body: '<html><body>502 Bad Gateway</body>' }));
+  try {
+    const out = await tempDir('cpesim-hostile-');
+    const run = await runCli(['run', '--acs', acs.url, '--cpes', '3', '--duration', '3s', '--workers', '1', '--ui', 'none', '--out', out]);
+    // Nothing completed against this ACS: the run failed (exit 1), but it measured and wrote its results.
+    assert.equal(run.code, 1, run.stderr);
+    const summary = await readSummary(out);
+    assert.equal(summary.sessions.completed, 0);
+    assert.ok((summary.errors.protocol ?? 0) >= 3, JSON.stringify(summary.errors));
+    assert.equal(summary.sessions.failed, summary.sessions.started);
+    assert.ok(acs.hits() >= 3);
+  } finally {
+    acs.server.close();
+  }
+});
+
+test('cpesim run: an unreachable ACS is classified as connect_refused', async () => {
+  const acs = await hostileAcs(() => ({ status: 500, body: '' }));
+  const { url } = acs;
+  await new Promise((r) => acs.server.close(r));
+  const out = await tempDir('cpesim-refused-');
+  const run = await runCli(['run', '--acs', url, '--cpes', '2', '--duration', '2s', '--workers', '1', '--ui', 'none', '--out', out]);
+  assert.equal(run.code, 1, run.stderr);
+  const summary = await readSummary(out);
+  assert.ok((summary.errors.connect_refused ?? 0) >= 2, JSON.stringify(summary.errors));
+});
+
+test('cpesim run: SIGINT stops the run early and still writes the results', async () => {
+  const out = await tempDir('cpesim-sigint-');
+  const started = Date.now();
+  const run = await runCli(['run', '--cpes', '4', '--duration', '5m', '--interval', '1', '--workers', '1', '--ui', 'plain', '--out', out], {
+    onSpawn: (kill) => setTimeout(() => kill('SIGINT'), 3000),
+  });
+  assert.ok(Date.now() - started < 60_000);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = await readSummary(out);
+  assert.ok(summary.sessions.completed >= 4, JSON.stringify(summary.sessions));
+  assert.ok(summary.durationS < 60);
+});

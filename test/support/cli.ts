@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import type { RunSummary } from '../../src/report/summary.js';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/src/cli/main.js next to this compiled file) as a child process, with a hard time limit. */
+export function runCli(args: string[], opts: { timeoutMs?: number; onSpawn?: (kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
+  const main = new URL('../../src/cli/main.js', import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main.pathname, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const limit = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
+    opts.onSpawn?.((signal) => child.kill(signal));
+  });
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function readSummary(dir: string): Promise<RunSummary> {
+  return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+}
