@@ -19,8 +19,6 @@ export interface ShardTask {
   shard: ShardSelector;
   acs: AcsEndpoint;
   connectionRequestBaseUrl: string;
-  /** Wall-clock (epoch ms) time the fleet powers on, shared by all shards so ramps line up. */
-  startAtEpochMs: number;
   progressIntervalMs: number;
   /** Coordinator ↔ shard channel (transferred). */
   port: MessagePort;
@@ -35,10 +33,19 @@ export interface ShardProgress {
   snapshot: MetricsSnapshot;
 }
 
-export type ShardToCoordinator = ShardProgress;
+/** The shard compiled its profiles and built its CPEs: it waits for the start message (the start barrier). */
+export interface ShardReady {
+  type: 'ready';
+  shard: number;
+}
 
-/** Stop scheduling, let running sessions finish, then resolve with the final snapshot. */
-export type CoordinatorToShard = { type: 'stop' };
+export type ShardToCoordinator = ShardReady | ShardProgress;
+
+export type CoordinatorToShard =
+  /** Power on at this wall-clock instant (epoch ms), the same for every shard so ramps line up. */
+  | { type: 'start'; atEpochMs: number }
+  /** Stop scheduling, let running sessions finish, then resolve with the final snapshot. */
+  | { type: 'stop' };
 
 export interface ShardResult {
   shard: number;

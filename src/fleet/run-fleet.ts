@@ -5,7 +5,7 @@ import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import { mergeSnapshots } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask } from './protocol.js';
+import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask, ShardToCoordinator } from './protocol.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
@@ -44,8 +44,8 @@ export interface FleetRunResult {
   interrupted: boolean;
 }
 
-/** Time given to worker threads to start and compile their profiles before the fleet powers on. */
-const STARTUP_MS = 300;
+/** Head start given with the start message so every shard receives it before the instant it names. */
+const START_LEAD_MS = 50;
 
 /** Runs the scenario's fleet on worker threads, one shard each, and gathers their metrics. */
 export async function runFleet(scenario: Scenario, options: RunFleetOptions): Promise<FleetRunResult> {
@@ -54,6 +54,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), total));
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
+  let interrupted = false;
+  let stopped = false;
   const pool = new Piscina<ShardTask, ShardResult>({
     filename: new URL('./shard-task.js', import.meta.url).href,
     minThreads: workers,
@@ -62,17 +64,26 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   });
   const latest = new Map<number, ShardProgress>();
   const ports: MessagePort[] = [];
-  const startAtEpochMs = Date.now() + STARTUP_MS;
+  const send = (message: CoordinatorToShard) => ports.forEach((port) => port.postMessage(message));
+  let startAtEpochMs = Infinity;
+  // The start barrier: power on only when every shard has compiled its profiles and built its CPEs.
+  let notReady = workers;
+  const onShardMessage = (message: ShardToCoordinator) => {
+    if (message.type === 'progress') latest.set(message.shard, message);
+    else if (--notReady === 0 && !stopped) {
+      startAtEpochMs = Date.now() + START_LEAD_MS;
+      send({ type: 'start', atEpochMs: startAtEpochMs });
+    }
+  };
   const tasks = Array.from({ length: workers }, (_, index) => {
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (message: ShardProgress) => latest.set(message.shard, message));
+    port1.on('message', onShardMessage);
     ports.push(port1);
     const task: ShardTask = {
       scenario,
       shard: { index, count: workers },
       acs: options.acs,
       connectionRequestBaseUrl: options.connectionRequestBaseUrl,
-      startAtEpochMs,
       progressIntervalMs,
       port: port2,
     };
@@ -93,16 +104,20 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     };
   };
   const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;
-  let interrupted = false;
   const stop = () => {
-    interrupted = true;
-    const message: CoordinatorToShard = { type: 'stop' };
-    for (const port of ports) port.postMessage(message);
+    stopped = true;
+    send({ type: 'stop' });
   };
-  options.signal?.addEventListener('abort', stop, { once: true });
+  const interrupt = () => {
+    interrupted = true;
+    stop();
+  };
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  // A shard that dies (even before the start barrier) ends the whole run; the others stop and keep their metrics.
+  for (const task of tasks) task.catch(stop);
 
   const settled = await Promise.allSettled(tasks);
-  options.signal?.removeEventListener('abort', stop);
+  options.signal?.removeEventListener('abort', interrupt);
   if (ticker) clearInterval(ticker);
   const shardFailures: ShardFailure[] = [];
   const snapshots: MetricsSnapshot[] = [];
@@ -121,7 +136,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   options.onProgress?.(sample());
   return {
     cpes: total,
-    durationMs: Date.now() - startAtEpochMs,
+    durationMs: Number.isFinite(startAtEpochMs) ? Date.now() - startAtEpochMs : 0,
     snapshots,
     shardFailures,
     interrupted,
