@@ -33,3 +33,15 @@ export class ProtocolError extends CpesimError {
     super('CPESIM_PROTOCOL', message, options);
   }
 }
+
+/** A well-formed CWMP message whose method the receiver does not decode (answered with fault 8000/9000). */
+export class UnsupportedMethodError extends ProtocolError {
+  readonly method: string;
+  /** The message's cwmp:ID, so the answer can echo it. */
+  readonly id: string | undefined;
+  constructor(method: string, id: string | undefined) {
+    super(`unsupported CWMP message cwmp:${method}`);
+    this.method = method;
+    this.id = id;
+  }
+}

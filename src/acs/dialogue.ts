@@ -3,7 +3,7 @@ import { buildAcsMessage } from '../cwmp/build.js';
 import type { AcsBody, CpeMessage } from '../cwmp/messages.js';
 import { parseCpeMessage, type CpeEnvelope } from '../cwmp/parse.js';
 import { faultString } from '../cwmp/faults.js';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, UnsupportedMethodError } from '../errors.js';
 import { BOOTSTRAP_EVENT, type DeviceRegistry, type MutableDeviceRecord } from './device-registry.js';
 import { bootstrapRequests, dataModelRoot, type ProvisioningSettings } from './provisioning.js';
 import type { RpcQueue } from './rpc-queue.js';
@@ -56,11 +56,15 @@ export class CwmpDialogue {
   continue(session: AcsSession, body: string, socket: Socket): Reply {
     this.deps.sessions.touch(session);
     if (body.trim() === '') return this.emptyPost(session);
-    const envelope = this.parse(body);
-    if (!envelope) {
-      const unsupported = unsupportedCpeRequest(body);
-      if (!unsupported) return { kind: 'reject', reason: 'unparsable CWMP message' };
-      return this.soap({ method: 'Fault', fault: METHOD_NOT_SUPPORTED }, session, unsupported.id);
+    let envelope: CpeEnvelope;
+    try {
+      envelope = parseCpeMessage(body);
+    } catch (err) {
+      if (err instanceof UnsupportedMethodError && isRequestMethod(err.method)) {
+        return this.soap({ method: 'Fault', fault: METHOD_NOT_SUPPORTED }, session, err.id);
+      }
+      if (err instanceof ProtocolError) return { kind: 'reject', reason: err.message };
+      throw err;
     }
     const msg = envelope.body;
     switch (msg.method) {
@@ -167,17 +171,7 @@ export class CwmpDialogue {
 
 function ignoreLostRpc(): void {}
 
-const BODY_METHOD_RE = /<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z_][\w.-]*)[\s/>]/;
-const CWMP_ID_RE = /<(?:[\w.-]+:)?ID\b[^>]*>([^<]*)</;
-
-/**
- * A CWMP request the codec does not decode (AutonomousTransferComplete, RequestDownload, Kicked, ...):
- * its cwmp:ID, so the ACS can answer Fault 8000 instead of rejecting the POST.
- * parseCpeMessage only reports these as a ProtocolError, hence this scan; it runs on that error path only.
- */
-function unsupportedCpeRequest(xml: string): { id: string | undefined } | undefined {
-  if (!xml.includes('urn:dslforum-org:cwmp-1-')) return undefined;
-  const method = BODY_METHOD_RE.exec(xml)?.[1];
-  if (!method || method === 'Fault' || method.endsWith('Response') || ACS_METHODS.includes(method)) return undefined;
-  return { id: CWMP_ID_RE.exec(xml)?.[1] };
+/** A CWMP request the codec does not decode (AutonomousTransferComplete, RequestDownload, Kicked, ...), not an answer. */
+function isRequestMethod(method: string): boolean {
+  return method !== 'Fault' && !method.endsWith('Response') && !ACS_METHODS.includes(method);
 }

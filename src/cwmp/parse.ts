@@ -4,7 +4,7 @@
  * the decoders below map that tree onto the typed messages of messages.ts.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, UnsupportedMethodError } from '../errors.js';
 import type {
   AcsBody,
   AcsEnvelope,
@@ -78,11 +78,14 @@ export function parseAcsMessage(xml: string): AcsEnvelope {
   return { header, cwmpVersion, body };
 }
 
-/** Parses the body of a CPE HTTP POST (what an ACS receives). Throws ProtocolError. */
+/**
+ * Parses the body of a CPE HTTP POST (what an ACS receives). Throws ProtocolError; a well-formed message with a
+ * method the codec does not decode throws UnsupportedMethodError (carrying its cwmp:ID) so an ACS can answer 8000.
+ */
 export function parseCpeMessage(xml: string): CpeEnvelope {
   const { header, cwmpVersion, method, node } = parseEnvelope(xml);
   const decode = CPE_DECODERS[method];
-  if (!decode) throw new ProtocolError(`unsupported CPE message cwmp:${method}`);
+  if (!decode) throw new UnsupportedMethodError(method, header.id);
   return { header, cwmpVersion, body: decode(node, method) };
 }
 

@@ -1,7 +1,7 @@
 /** The parsers on hand-written envelopes as real ACSes and CPEs write them, and on garbage. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProtocolError } from '../../src/errors.js';
+import { ProtocolError, UnsupportedMethodError } from '../../src/errors.js';
 import { parseAcsMessage, parseCpeMessage } from '../../src/cwmp/parse.js';
 
 const NS =
@@ -152,9 +152,10 @@ describe('parseCpeMessage', () => {
     });
   });
 
-  it('rejects a method a CPE does not send', () => {
-    const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Body><cwmp:Reboot><CommandKey/></cwmp:Reboot></s:Body></s:Envelope>`;
-    assertProtocolError(() => parseCpeMessage(xml), /unsupported CPE message cwmp:Reboot/);
+  it('rejects a method a CPE does not send, naming it and keeping its cwmp:ID', () => {
+    const xml = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Header><cwmp:ID s:mustUnderstand="1">42</cwmp:ID></s:Header><s:Body><cwmp:Reboot><CommandKey/></cwmp:Reboot></s:Body></s:Envelope>`;
+    assertProtocolError(() => parseCpeMessage(xml), /unsupported CWMP message cwmp:Reboot/);
+    assert.throws(() => parseCpeMessage(xml), (e: unknown) => e instanceof UnsupportedMethodError && e.method === 'Reboot' && e.id === '42');
   });
 });
 
