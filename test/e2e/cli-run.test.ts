@@ -101,9 +101,17 @@ test('cpesim run: an unreachable ACS is classified as connect_refused', async ()
 test('cpesim run: SIGINT stops the run early and still writes the results', async () => {
   const out = await tempDir('cpesim-sigint-');
   const started = Date.now();
+  let signalled = false;
   const run = await runCli(['run', '--cpes', '4', '--duration', '5m', '--interval', '1', '--workers', '1', '--ui', 'plain', '--out', out], {
-    onSpawn: (kill) => setTimeout(() => kill('SIGINT'), 3000),
+    // Interrupt once the fleet has really run (the progress line shows completed sessions), however slow the machine.
+    onStderr: (stderr, kill) => {
+      if (!signalled && /completed=([4-9]|\d{2,})/.test(stderr)) {
+        signalled = true;
+        kill('SIGINT');
+      }
+    },
   });
+  assert.ok(signalled, run.stderr);
   assert.ok(Date.now() - started < 60_000);
   assert.equal(run.code, 0, run.stderr);
   const summary = await readSummary(out);

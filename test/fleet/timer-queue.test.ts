@@ -22,15 +22,21 @@ test('items fire in due-time order whatever order they were scheduled in', async
 });
 
 test('an earlier item scheduled later re-arms the timer', async () => {
-  const fired: string[] = [];
-  const queue = new TimerQueue<string>((item) => fired.push(item));
+  const fired: { item: string; at: number }[] = [];
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const queue = new TimerQueue<string>((item) => {
+    fired.push({ item, at: performance.now() });
+    if (fired.length === 2) resolveDone();
+  });
   const now = performance.now();
-  queue.schedule(now + 60, 'late');
+  queue.schedule(now + 1000, 'late');
   queue.schedule(now + 5, 'early');
-  await new Promise((r) => setTimeout(r, 30));
-  assert.deepEqual(fired, ['early']);
-  await new Promise((r) => setTimeout(r, 60));
-  assert.deepEqual(fired, ['early', 'late']);
+  await done;
+  assert.deepEqual(fired.map((f) => f.item), ['early', 'late']);
+  // Without re-arming, 'early' would only fire with 'late', after the first timer (1 s).
+  assert.ok(fired[0]!.at < now + 1000, `early fired after ${fired[0]!.at - now} ms`);
+  assert.ok(fired[1]!.at >= now + 1000);
 });
 
 test('stop drops pending items and ignores new ones', async () => {

@@ -12,21 +12,26 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (dist/src/cli/main.js next to this compiled file) as a child process, with a hard time limit. */
-export function runCli(args: string[], opts: { timeoutMs?: number; onSpawn?: (kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { timeoutMs?: number; onStderr?: (stderrSoFar: string, kill: (signal: NodeJS.Signals) => void) => void } = {},
+): Promise<CliRun> {
   const main = new URL('../../src/cli/main.js', import.meta.url);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main.pathname, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      opts.onStderr?.(stderr, (signal) => child.kill(signal));
+    });
     const limit = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(limit);
       resolve({ code, stdout, stderr });
     });
-    opts.onSpawn?.((signal) => child.kill(signal));
   });
 }
 
