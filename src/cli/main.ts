@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('acs-username', { type: 'string', describe: 'username for HTTP Basic/Digest auth to the ACS' })
           .option('acs-password', { type: 'string', describe: 'password for HTTP Basic/Digest auth to the ACS' })
           .option('insecure', { type: 'boolean', describe: 'accept any TLS certificate from the ACS' })
+          .option('ca', { type: 'string', describe: 'PEM file of a CA to trust for the ACS certificate' })
           .option('seed', { type: 'number', describe: 'seed for the schedule randomness' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
           .option('ui', { choices: ['plain', 'none'] as const, default: 'plain' as const, describe: 'progress output' })
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           acsUsername: a['acs-username'],
           acsPassword: a['acs-password'],
           insecure: a.insecure,
+          caFile: a.ca,
           seed: a.seed,
           workers: a.workers,
           ui: a.ui,

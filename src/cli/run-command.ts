@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
@@ -12,8 +13,10 @@ import type { Scenario } from '../scenario/scenario.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { applyRunFlags, type RunFlags } from './run-options.js';
 
-export interface RunCommandArgs extends RunFlags {
+export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   scenario?: string | undefined;
+  /** Path of a PEM CA file to trust for the ACS. */
+  caFile?: string | undefined;
   ui: 'plain' | 'none';
   out?: string | undefined;
   workers?: number | undefined;
@@ -27,7 +30,10 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     throw new ConfigError(`must be a whole number >= 1, got ${args.workers}`, { field: '--workers' });
   }
   const base = args.scenario ? await loadScenarioFile(resolve(args.scenario)) : await defaultScenario();
-  const scenario = applyRunFlags(base, args);
+  const ca = args.caFile === undefined ? undefined : await readFile(resolve(args.caFile), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`cannot read ${args.caFile}: ${err.code ?? err.message}`, { field: '--ca' });
+  });
+  const scenario = applyRunFlags(base, { ...args, ca });
   const startedAt = new Date();
   const outDir = args.out ? resolve(args.out) : join(RESULTS_DIR, defaultRunId(startedAt));
 

@@ -12,6 +12,8 @@ export interface RunFlags {
   acsUsername?: string | undefined;
   acsPassword?: string | undefined;
   insecure?: boolean | undefined;
+  /** PEM text of the --ca file (read by the caller). */
+  ca?: string | undefined;
   seed?: number | undefined;
 }
 
@@ -25,6 +27,7 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   if (flags.acsUsername !== undefined) acs.username = flags.acsUsername;
   if (flags.acsPassword !== undefined) acs.password = flags.acsPassword;
   if (flags.insecure) acs.insecure = true;
+  if (flags.ca !== undefined) acs.ca = flags.ca;
 
   let fleet: FleetGroup[] = scenario.fleet;
   if (flags.profile !== undefined) {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startReferenceAcs } from '../../src/acs/server.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { readSummary, runCli, tempDir } from '../support/cli.js';
 
 test('cpesim run: a real fleet on worker threads against the built-in reference ACS writes summary.json', async () => {
@@ -117,4 +119,27 @@ test('cpesim run: SIGINT stops the run early and still writes the results', asyn
   const summary = await readSummary(out);
   assert.ok(summary.sessions.completed >= 4, JSON.stringify(summary.sessions));
   assert.ok(summary.durationS < 60);
+});
+
+test('cpesim run: HTTPS to an external ACS with Digest auth, trusting its CA with --ca; without it the TLS failure is classified', async () => {
+  const tlsDir = join(PACKAGE_ROOT, 'test', 'fixtures', 'tls');
+  const [cert, key] = await Promise.all([readFile(join(tlsDir, 'acs-cert.pem'), 'utf8'), readFile(join(tlsDir, 'acs-key.pem'), 'utf8')]);
+  const acs = await startReferenceAcs({ tls: { cert, key }, auth: { scheme: 'digest', username: 'cpe', password: 's3cret' }, provision: false });
+  try {
+    const common = ['--acs', acs.url, '--acs-username', 'cpe', '--acs-password', 's3cret', '--cpes', '2', '--duration', '2s', '--workers', '1', '--ui', 'none'];
+    const trusted = await tempDir('cpesim-tls-');
+    const ok = await runCli(['run', ...common, '--ca', join(tlsDir, 'acs-cert.pem'), '--out', trusted]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const summary = await readSummary(trusted);
+    assert.ok(summary.sessions.completed >= 2);
+    assert.equal(summary.sessions.failed, 0, JSON.stringify(summary.errorSamples));
+    assert.ok(acs.stats.informs >= 2);
+
+    const untrusted = await tempDir('cpesim-tls-bad-');
+    const bad = await runCli(['run', ...common, '--out', untrusted]);
+    assert.equal(bad.code, 1, bad.stderr);
+    assert.ok(((await readSummary(untrusted)).errors.tls ?? 0) >= 2);
+  } finally {
+    await acs.close();
+  }
 });

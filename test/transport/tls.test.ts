@@ -9,7 +9,7 @@ import { AcsHttpSession } from '../../src/transport/acs-http-session.js';
 import { TransportError } from '../../src/transport/transport-error.js';
 
 // A self-signed certificate for IP 127.0.0.1 (test-only, generated for this suite).
-const FIXTURES = join(PACKAGE_ROOT, 'test', 'transport', 'fixtures');
+const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures', 'tls');
 const cert = readFileSync(join(FIXTURES, 'acs-cert.pem'), 'utf8');
 const key = readFileSync(join(FIXTURES, 'acs-key.pem'), 'utf8');
 
