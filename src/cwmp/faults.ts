@@ -11,7 +11,7 @@ export const FAULT_STRINGS: Readonly<Record<number, string>> = {
   8005: 'Retry request',
   8006: 'ACS version incompatible',
   9000: 'Method not supported',
-  9001: 'Request denied',
+  9001: 'Request denied (no reason specified)',
   9002: 'Internal error',
   9003: 'Invalid arguments',
   9004: 'Resources exceeded',
@@ -20,17 +20,17 @@ export const FAULT_STRINGS: Readonly<Record<number, string>> = {
   9007: 'Invalid parameter value',
   9008: 'Attempt to set a non-writable parameter',
   9009: 'Notification request rejected',
-  9010: 'File transfer failure',
+  9010: 'Download failure',
   9011: 'Upload failure',
   9012: 'File transfer server authentication failure',
   9013: 'Unsupported protocol for file transfer',
-  9014: 'Unable to join multicast group',
-  9015: 'Unable to contact file server',
-  9016: 'Unable to access file',
-  9017: 'Unable to complete download',
-  9018: 'File corrupted',
-  9019: 'File authentication failure',
-  9020: 'Unable to complete download within the time windows',
+  9014: 'Download failure: unable to join multicast group',
+  9015: 'Download failure: unable to contact file server',
+  9016: 'Download failure: unable to access file',
+  9017: 'Download failure: unable to complete download',
+  9018: 'Download failure: file corrupted',
+  9019: 'Download failure: file authentication failure',
+  9020: 'Download failure: unable to complete download within specified time windows',
   9021: 'Cancelation not permitted in the current transfer state',
   9022: 'Invalid UUID format',
   9023: 'Unknown execution environment',
@@ -45,25 +45,12 @@ export const FAULT_STRINGS: Readonly<Record<number, string>> = {
   9032: 'Invalid deployment unit update: version already exists',
 };
 
-/** SOAP faultcode for a CWMP fault: "Client" when the request was at fault, "Server" when the CPE/ACS failed. */
+/** The faults TR-069 (Annex A, fault code tables) classes as the requester's error: SOAP faultcode "Client". */
+const CLIENT_FAULTS: ReadonlySet<number> = new Set([8003, 9003, 9005, 9006, 9007, 9008, 9021]);
+
+/** SOAP faultcode for a CWMP fault: "Client" when the request was at fault, "Server" for every other code. */
 export function soapFaultCode(faultCode: number): 'Client' | 'Server' {
-  switch (faultCode) {
-    case 8002:
-    case 8004:
-    case 8005:
-    case 9002:
-    case 9004:
-    case 9010:
-    case 9011:
-    case 9014:
-    case 9015:
-    case 9017:
-    case 9020:
-    case 9027:
-      return 'Server';
-    default:
-      return 'Client';
-  }
+  return CLIENT_FAULTS.has(faultCode) ? 'Client' : 'Server';
 }
 
 export function faultString(code: number): string {

@@ -9,13 +9,14 @@ import type {
   ParameterAttribute,
   ParameterInfo,
   ParameterValue,
+  ParamType,
   SetParameterAttributesStruct,
 } from '../cwmp/messages.js';
 import { CwmpFault, type ParameterFault } from '../cwmp/faults.js';
 import { CpesimError } from '../errors.js';
 import type { CompiledProfile, ForcedInformEntry, ObjectNode, ParamNode, TreeNode } from './compiled-profile.js';
 import { renderTemplate, type DeviceScope } from './template.js';
-import { normalizeValue } from './value-types.js';
+import { normalizeValue, zeroValue } from './value-types.js';
 
 export interface DeviceContext {
   index: number;
@@ -110,8 +111,7 @@ export class DeviceModel {
   getParameterValues(names: string[]): ParameterValue[] {
     const out: ParameterValue[] = [];
     const visitor: Visitor = {
-      param: (node, name, instances, underAdded) =>
-        out.push({ name, value: node.hidden ? '' : this.valueOf(node, name, instances, underAdded), type: node.type }),
+      param: (node, name, instances, underAdded) => out.push(this.readValue(node, name, instances, underAdded)),
     };
     for (const name of names) this.walk(this.locate(name), true, false, visitor);
     return out;
@@ -132,7 +132,7 @@ export class DeviceModel {
       }
       const node = at.node as ParamNode;
       const canonical = normalizeValue(node.type, node.constraints, value);
-      const code = !node.writable ? 9008 : type !== undefined && type !== node.type ? 9006 : canonical === undefined ? 9007 : 0;
+      const code = !node.writable ? 9008 : type !== undefined && type !== wireType(node) ? 9006 : canonical === undefined ? 9007 : 0;
       if (code) faults.push(CwmpFault.parameter(name, code));
       else accepted.push([name, canonical!]);
     }
@@ -259,8 +259,7 @@ export class DeviceModel {
       for (const path of this.pendingChanges) {
         const at = this.resolve(path);
         if (!at || listed.has(path)) continue;
-        const node = at.node as ParamNode;
-        out.push({ name: path, value: node.hidden ? '' : this.valueOf(node, path, at.instances, at.underAdded), type: node.type });
+        out.push(this.readValue(at.node as ParamNode, path, at.instances, at.underAdded));
       }
     }
     return out;
@@ -400,8 +399,7 @@ export class DeviceModel {
   private expandForced(entry: ForcedInformEntry, depth: number, path: string, underAdded: boolean, instances: number[], out: ParameterValue[]): void {
     const { param, chain } = entry;
     if (depth === chain.length) {
-      const name = path + param.name;
-      out.push({ name, value: param.hidden ? '' : this.valueOf(param, name, instances, underAdded), type: param.type });
+      out.push(this.readValue(param, path + param.name, instances, underAdded));
       return;
     }
     const node = chain[depth]!;
@@ -413,6 +411,16 @@ export class DeviceModel {
       this.expandForced(entry, depth + 1, `${objectPath}${n}.`, n > initialCount, instances, out);
       instances.pop();
     }
+  }
+
+  /**
+   * A parameter as the ACS reads it (GetParameterValues, Inform): typed with its wire type, and a hidden
+   * parameter (TR-106 syntax hidden="true") reads as its type's null value ("" for strings, "false" for
+   * booleans, ...) so the secret never leaves the device and the value still matches its xsi:type.
+   */
+  private readValue(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): ParameterValue {
+    const type = wireType(node);
+    return { name: path, value: node.hidden ? zeroValue(type) : this.valueOf(node, path, instances, underAdded), type };
   }
 
   private valueOf(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): string {
@@ -440,6 +448,15 @@ export class DeviceModel {
     }
     if (this.pendingChanges) for (const key of this.pendingChanges) if (key.startsWith(prefix)) this.pendingChanges.delete(key);
   }
+}
+
+/**
+ * The xsi:type a parameter's value travels with. A list-valued parameter is a comma-separated string on the
+ * wire (TR-106), whatever its item type: "25,50,75" or "" is not a valid xsd:int, so an ACS validating the
+ * envelope against the schema would reject the item type.
+ */
+function wireType(node: ParamNode): ParamType {
+  return node.constraints.list ? 'string' : node.type;
 }
 
 /** activeNotify rules for a requested Notification value (TR-106 / BBF data-model "activeNotify"). */
