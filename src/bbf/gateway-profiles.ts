@@ -1,13 +1,14 @@
 /**
  * The shipped home-gateway profiles: which BBF subtrees a typical DSL/Ethernet home gateway
  * implements and the values that make each simulated device look like a real one. Per-device values
- * use the profile templates ({{serial}}, {{mac:K}}, {{ipv4:CIDR}}, ...); everything not listed here
- * gets its XML default or a type zero value (see profile-builder.ts).
+ * use the profile templates ({{serial}}, {{mac:K}}, {{ipv4:CIDR}}, ...), per-instance values (the LAN vs
+ * the WAN IP interface, the 5 GHz radio) use `instanceValues`; everything not listed here gets its XML
+ * default or a type zero value (see profile-builder.ts).
  */
 import type { ProfileSpec } from './profile-spec.js';
 
 /** `{ Leaf: value }` under one object -> `{ 'Object.Leaf': value }`. */
-function under(object: string, values: Record<string, string>): Record<string, string> {
+function under<T>(object: string, values: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(values).map(([leaf, value]) => [object + leaf, value]));
 }
 
@@ -19,7 +20,19 @@ const SERIAL = 'CPESIM{{index:8}}';
 const DEVICE_UUID = '6f1c0e2a-8d3b-4c5e-9a7f-0000{{index:8}}';
 const ACS_URL = 'http://127.0.0.1:7547/';
 const WAN_IPV4 = '{{ipv4:100.64.0.0/10}}';
+const WAN_IPV4_MASK = '255.192.0.0';
 const LAN_IPV4 = '192.168.1.1';
+const LAN_IPV4_MASK = '255.255.255.0';
+
+/**
+ * A device's 16 MACs ({{mac:0}}..{{mac:15}}), the same plan in both profiles so each MAC names one
+ * interface: 0 WAN, 1 LAN bridge, 2..5 the four Ethernet ports (1+i), 6..7 the two WLANs / SSIDs (5+i).
+ */
+const MAC = { wan: '{{mac:0}}', lan: '{{mac:1}}', ethernetPort: '{{mac:1+i}}', wlan: '{{mac:5+i}}' };
+
+/** The second radio / WLAN works in the 5 GHz band. */
+const CHANNELS_24GHZ = '1-13';
+const CHANNELS_5GHZ = '36-64,100-140';
 
 /** ManagementServer values shared by TR-098 and TR-181 (same parameter names there). */
 const MANAGEMENT_SERVER = {
@@ -136,11 +149,11 @@ export const TR098_GATEWAY: ProfileSpec = {
       Interface: 'InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANIPConnection.1',
     }),
     ...under('InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.', {
-      MACAddress: '{{mac:1}}',
+      MACAddress: MAC.lan,
       DHCPServerEnable: 'true',
       MinAddress: '192.168.1.100',
       MaxAddress: '192.168.1.199',
-      SubnetMask: '255.255.255.0',
+      SubnetMask: LAN_IPV4_MASK,
       DNSServers: LAN_IPV4,
       DomainName: 'home',
       IPRouters: LAN_IPV4,
@@ -148,14 +161,14 @@ export const TR098_GATEWAY: ProfileSpec = {
     ...under('InternetGatewayDevice.LANDevice.{i}.LANHostConfigManagement.IPInterface.{i}.', {
       Enable: 'true',
       IPInterfaceIPAddress: LAN_IPV4,
-      IPInterfaceSubnetMask: '255.255.255.0',
+      IPInterfaceSubnetMask: LAN_IPV4_MASK,
       IPInterfaceAddressingType: 'Static',
     }),
     ...under('InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.', {
       Enable: 'true',
       Status: 'Up',
       Name: 'eth{{i}}',
-      MACAddress: '{{mac:1}}',
+      MACAddress: MAC.ethernetPort,
       MaxBitRate: 'Auto',
       DuplexMode: 'Auto',
     }),
@@ -163,7 +176,7 @@ export const TR098_GATEWAY: ProfileSpec = {
       Enable: 'true',
       Status: 'Up',
       Name: 'wl{{i}}',
-      BSSID: '{{mac:2}}',
+      BSSID: MAC.wlan,
       MaxBitRate: 'Auto',
       Channel: '6',
       SSID: 'cpesim-{{serial}}-{{i}}',
@@ -173,7 +186,7 @@ export const TR098_GATEWAY: ProfileSpec = {
       KeyPassphrase: 'wpa-{{serial}}',
       IEEE11iEncryptionModes: 'AESEncryption',
       IEEE11iAuthenticationMode: 'PSKAuthentication',
-      PossibleChannels: '1-13',
+      PossibleChannels: CHANNELS_24GHZ,
       SSIDAdvertisementEnabled: 'true',
       RadioEnabled: 'true',
       AutoChannelEnable: 'true',
@@ -242,11 +255,11 @@ export const TR098_GATEWAY: ProfileSpec = {
       NATEnabled: 'true',
       AddressingType: 'DHCP',
       ExternalIPAddress: WAN_IPV4,
-      SubnetMask: '255.192.0.0',
+      SubnetMask: WAN_IPV4_MASK,
       DefaultGateway: '100.64.0.1',
       DNSServers: '100.64.0.1',
       MaxMTUSize: '1500',
-      MACAddress: '{{mac:0}}',
+      MACAddress: MAC.wan,
       ConnectionTrigger: 'AlwaysOn',
     }),
     ...under('InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.', {
@@ -257,8 +270,20 @@ export const TR098_GATEWAY: ProfileSpec = {
       Username: 'user{{index:8}}@isp.example',
       MaxMRUSize: '1492',
       CurrentMRUSize: '1492',
-      MACAddress: '{{mac:0}}',
+      MACAddress: MAC.wan,
       TransportType: 'PPPoE',
+    }),
+  },
+  instanceValues: {
+    // WLAN 2 is the 5 GHz network.
+    ...under('InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.', {
+      Channel: { '1.2': '36' },
+      PossibleChannels: { '1.2': CHANNELS_5GHZ },
+    }),
+    // Host 2 is a wireless client.
+    ...under('InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.', {
+      Layer2Interface: { '1.2': 'InternetGatewayDevice.LANDevice.1.WLANConfiguration.1' },
+      InterfaceType: { '1.2': '802.11' },
     }),
   },
   forcedInform: [],
@@ -394,7 +419,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Status: 'Up',
       Name: 'eth{{i}}',
       MaxBitRate: '1000',
-      MACAddress: '{{mac:1}}',
+      MACAddress: MAC.ethernetPort,
       CurrentBitRate: '1000',
       DuplexMode: 'Auto',
       CurrentDuplexMode: 'Full',
@@ -404,7 +429,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Status: 'Up',
       Name: 'link{{i}}',
       LowerLayers: 'Device.Ethernet.Interface.{{i}}',
-      MACAddress: '{{mac:1}}',
+      MACAddress: MAC.lan,
       MTU: '1500',
     }),
     ...under('Device.WiFi.Radio.{i}.', {
@@ -412,11 +437,11 @@ export const TR181_GATEWAY: ProfileSpec = {
       Status: 'Up',
       Name: 'wifi{{i}}',
       MaxBitRate: '1200',
-      SupportedFrequencyBands: '2.4GHz,5GHz',
+      SupportedFrequencyBands: '2.4GHz',
       OperatingFrequencyBand: '2.4GHz',
-      SupportedStandards: 'b,g,n,ac,ax',
+      SupportedStandards: 'b,g,n,ax',
       OperatingStandards: 'g,n,ax',
-      PossibleChannels: '1-13,36-64,100-140',
+      PossibleChannels: CHANNELS_24GHZ,
       Channel: '6',
       AutoChannelSupported: 'true',
       AutoChannelEnable: 'true',
@@ -444,8 +469,8 @@ export const TR181_GATEWAY: ProfileSpec = {
       Status: 'Up',
       Name: 'ssid{{i}}',
       LowerLayers: 'Device.WiFi.Radio.{{i}}',
-      BSSID: '{{mac:2}}',
-      MACAddress: '{{mac:2}}',
+      BSSID: MAC.wlan,
+      MACAddress: MAC.wlan,
       SSID: 'cpesim-{{serial}}-{{i}}',
     }),
     ...under('Device.WiFi.AccessPoint.{i}.', {
@@ -496,7 +521,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Enable: 'true',
       Status: 'Enabled',
       IPAddress: WAN_IPV4,
-      SubnetMask: '255.192.0.0',
+      SubnetMask: WAN_IPV4_MASK,
       AddressingType: 'DHCP',
     }),
     ...under('Device.IP.Interface.{i}.IPv6Address.{i}.', {
@@ -521,7 +546,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Status: 'Enabled',
       DHCPStatus: 'Bound',
       IPAddress: WAN_IPV4,
-      SubnetMask: '255.192.0.0',
+      SubnetMask: WAN_IPV4_MASK,
       IPRouters: '100.64.0.1',
       DNSServers: '100.64.0.1',
       LeaseTimeRemaining: '3600',
@@ -535,7 +560,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Interface: 'Device.IP.Interface.1',
       MinAddress: '192.168.1.100',
       MaxAddress: '192.168.1.199',
-      SubnetMask: '255.255.255.0',
+      SubnetMask: LAN_IPV4_MASK,
       DNSServers: LAN_IPV4,
       DomainName: 'home',
       IPRouters: LAN_IPV4,
@@ -548,7 +573,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       IPAddress: '192.168.1.10{{i}}',
       DHCPClient: 'Device.DHCPv4.Server.Pool.1.Client.{{i}}',
       AssociatedDevice: '',
-      Layer1Interface: 'Device.Ethernet.Interface.{{i}}',
+      Layer1Interface: 'Device.Ethernet.Interface.1',
       Layer3Interface: 'Device.IP.Interface.1',
       HostName: 'host{{i}}',
       Active: 'true',
@@ -570,6 +595,33 @@ export const TR181_GATEWAY: ProfileSpec = {
       Type: 'DHCPv4',
     }),
     ...under('Device.Users.User.{i}.', { Enable: 'true', Username: 'admin' }),
+  },
+  instanceValues: {
+    // Ethernet.Link.2 (over Interface.2) carries the WAN (IP.Interface.2, PPP): its port faces the Internet.
+    'Device.Ethernet.Interface.{i}.Upstream': { '2': 'true' },
+    'Device.Ethernet.Link.{i}.MACAddress': { '2': MAC.wan },
+    // Radio 2 is the 5 GHz radio.
+    ...under('Device.WiFi.Radio.{i}.', {
+      SupportedFrequencyBands: { '2': '5GHz' },
+      OperatingFrequencyBand: { '2': '5GHz' },
+      SupportedStandards: { '2': 'a,n,ac,ax' },
+      OperatingStandards: { '2': 'n,ac,ax' },
+      PossibleChannels: { '2': CHANNELS_5GHZ },
+      Channel: { '2': '36' },
+      CurrentOperatingChannelBandwidth: { '2': '80MHz' },
+    }),
+    // IP.Interface.1 is the LAN (static 192.168.1.1/24, a ULA), IP.Interface.2 the WAN (`values`: DHCP).
+    ...under('Device.IP.Interface.{i}.IPv4Address.{i}.', {
+      IPAddress: { '1.1': LAN_IPV4 },
+      SubnetMask: { '1.1': LAN_IPV4_MASK },
+      AddressingType: { '1.1': 'Static' },
+    }),
+    ...under('Device.IP.Interface.{i}.IPv6Address.{i}.', {
+      IPAddress: { '1.1': 'fd00::1' },
+      Origin: { '1.1': 'Static' },
+    }),
+    // Host 1 is wired to port 1, host 2 a wireless client (port 2 is the WAN port).
+    'Device.Hosts.Host.{i}.Layer1Interface': { '2': 'Device.WiFi.SSID.1' },
   },
   forcedInform: [],
 };

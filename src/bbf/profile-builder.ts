@@ -6,7 +6,7 @@
 import { Document, Scalar, YAMLMap } from 'yaml';
 import { valueViolation } from './constraints.js';
 import { BbfDataModelError } from './errors.js';
-import { parentObjectPath } from './paths.js';
+import { parentObjectPath, tablePaths } from './paths.js';
 import type { ProfileSpec } from './profile-spec.js';
 import { isTemplate, renderTemplateSample, type TemplateSampleContext } from './template-sample.js';
 import type { BbfDataModel, BbfObject, BbfParameter, BbfSize, BbfSyntax } from './types.js';
@@ -91,6 +91,16 @@ function parameterEntry(p: BbfParameter, value: string, forcedInform: boolean): 
   return entry;
 }
 
+/** The entry with `instanceValues` placed right after `value`, where a reader looks for the value. */
+function withInstanceValues(entry: Record<string, unknown>, instanceValues: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(entry)) {
+    out[field] = v;
+    if (field === 'value') out.instanceValues = instanceValues;
+  }
+  return out;
+}
+
 class ProfileBuilder {
   private readonly problems: string[] = [];
   private readonly byName = new Map<string, BbfObject>();
@@ -164,21 +174,27 @@ class ProfileBuilder {
     return counts;
   }
 
-  /** Template context for a parameter: each enclosing table at its highest initial instance number. */
-  private sampleContext(parameterName: string, instances: ReadonlyMap<string, number>): TemplateSampleContext {
-    const instanceNumbers: number[] = [];
-    for (let at = parameterName.indexOf('.{i}.'); at !== -1; at = parameterName.indexOf('.{i}.', at + 1)) {
-      instanceNumbers.push(instances.get(parameterName.slice(0, at + 5)) ?? 1);
-    }
+  /** Template context for a parameter at the given instance numbers (one per enclosing table). */
+  private sampleContext(instanceNumbers: readonly number[]): TemplateSampleContext {
     return { oui: this.spec.deviceId.oui, serialNumber: this.spec.deviceId.serialNumber, instanceNumbers };
+  }
+
+  /** Each enclosing table's highest initial instance number: the worst case for {{i}} in a value. */
+  private highestInstances(parameterName: string, instances: ReadonlyMap<string, number>): number[] {
+    return tablePaths(parameterName).map((table) => instances.get(table) ?? 1);
+  }
+
+  /** Records a problem when `value` (a template rendered at `instanceNumbers`) violates the parameter's syntax. */
+  private checkValue(p: BbfParameter, value: string, instanceNumbers: readonly number[], label: string): void {
+    const sample = isTemplate(value) ? renderTemplateSample(value, this.sampleContext(instanceNumbers)) : value;
+    const problem = valueViolation(sample, p.syntax);
+    if (problem) this.problems.push(`${p.name}: ${label} ${JSON.stringify(value)}: ${problem}`);
   }
 
   private chooseValue(p: BbfParameter, counts: ReadonlyMap<string, string>, instances: ReadonlyMap<string, number>): string {
     const chosen = this.spec.values[p.name] ?? counts.get(p.name);
     if (chosen !== undefined) {
-      const sample = isTemplate(chosen) ? renderTemplateSample(chosen, this.sampleContext(p.name, instances)) : chosen;
-      const problem = valueViolation(sample, p.syntax);
-      if (problem) this.problems.push(`${p.name}: value ${JSON.stringify(chosen)}: ${problem}`);
+      this.checkValue(p, chosen, this.highestInstances(p.name, instances), 'value');
       return chosen;
     }
     const fallback = p.syntax.defaultValue;
@@ -187,6 +203,23 @@ class ProfileBuilder {
     const problem = valueViolation(zero, p.syntax);
     if (problem) this.problems.push(`${p.name}: no valid default (${problem}); give a value in the spec`);
     return zero;
+  }
+
+  /**
+   * The spec's per-instance values of `p`, checked like the loader does (one number per table, each
+   * within the table's initial instances) and each rendered at its own instance numbers.
+   */
+  private chooseInstanceValues(p: BbfParameter, instances: ReadonlyMap<string, number>): Record<string, string> | undefined {
+    const byKey = this.spec.instanceValues?.[p.name];
+    if (byKey === undefined) return undefined;
+    const tables = tablePaths(p.name);
+    for (const [key, value] of Object.entries(byKey)) {
+      const numbers = key.split('.').map((n) => (/^[1-9]\d*$/.test(n) ? Number(n) : NaN));
+      const bad = numbers.length !== tables.length || numbers.some((n, level) => !(n <= (instances.get(tables[level]!) ?? 1)));
+      if (bad) this.problems.push(`${p.name}: instanceValues key "${key}" does not name an initial instance of ${tables.join(' / ') || 'a table'}`);
+      else this.checkValue(p, value, numbers, `instanceValues["${key}"]`);
+    }
+    return byKey;
   }
 
   build(): BuiltProfile {
@@ -204,7 +237,9 @@ class ProfileBuilder {
         for (let name = o.name; name; name = parentObjectPath(name)) hasParametersBelow.add(name);
       }
       for (const p of current) {
-        parameterEntries[p.name] = parameterEntry(p, this.chooseValue(p, counts, instances), p.forcedInform || forced.has(p.name));
+        const entry = parameterEntry(p, this.chooseValue(p, counts, instances), p.forcedInform || forced.has(p.name));
+        const perInstance = this.chooseInstanceValues(p, instances);
+        parameterEntries[p.name] = perInstance ? withInstanceValues(entry, perInstance) : entry;
       }
     }
     for (const o of selected) {
@@ -219,7 +254,7 @@ class ProfileBuilder {
       }
       objectEntries[o.name] = entry;
     }
-    for (const path of [...Object.keys(this.spec.values), ...forced]) {
+    for (const path of [...Object.keys(this.spec.values), ...Object.keys(this.spec.instanceValues ?? {}), ...forced]) {
       if (!(path in parameterEntries)) {
         this.problems.push(`${path}: not a current parameter of an included object`);
       }
@@ -243,9 +278,16 @@ class ProfileBuilder {
     for (const section of ['objects', 'parameters']) {
       for (const pair of (doc.get(section) as YAMLMap).items) (pair.value as YAMLMap).flow = true;
     }
-    // Values are always strings: quote them all so no reader can take "1.0" or a date for another type.
+    // Values are always strings: quote them all so no reader can take "1.0" or a date for another type;
+    // instance keys too ("1.10" must not read as the number 1.1).
     for (const pair of (doc.get('parameters') as YAMLMap).items) {
-      ((pair.value as YAMLMap).get('value', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
+      const entry = pair.value as YAMLMap;
+      (entry.get('value', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
+      const perInstance = entry.get('instanceValues', true) as YAMLMap | undefined;
+      for (const item of perInstance?.items ?? []) {
+        (item.key as Scalar).type = Scalar.QUOTE_DOUBLE;
+        (item.value as Scalar).type = Scalar.QUOTE_DOUBLE;
+      }
     }
     return {
       yaml: doc.toString({ lineWidth: 0, flowCollectionPadding: true }),

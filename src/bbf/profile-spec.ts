@@ -26,6 +26,12 @@ export interface ProfileSpec {
   instances: Record<string, number>;
   /** Value templates by generic parameter path, overriding the XML default / type zero value. */
   values: Record<string, string>;
+  /**
+   * Per-instance value templates by generic parameter path, then by the concrete instance numbers of
+   * the path's tables joined with "." ("1.2" = first table's instance 1, second's instance 2). Written
+   * to the profile as the parameter's `instanceValues`; instances not listed keep `values` / the default.
+   */
+  instanceValues?: Record<string, Record<string, string>>;
   /** Parameters this device also sends in every Inform besides those the XML marks forcedInform. */
   forcedInform: string[];
 }

@@ -14,7 +14,7 @@ import {
   type TreeNode,
 } from './compiled-profile.js';
 import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
-import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits } from './template.js';
+import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
 import type { YamlLocator } from './yaml-locator.js';
 
@@ -154,7 +154,7 @@ class ProfileCompiler {
       genericPath: key,
       type,
       writable: raw.writable ?? false,
-      value: this.defaultValue(key, type, constraints, raw),
+      value: this.parameterValue(key, segments, type, constraints, raw),
       hidden: raw.hidden ?? false,
       notification: raw.notification ?? (forced ? 2 : 0),
       activeNotify,
@@ -197,18 +197,67 @@ class ProfileCompiler {
     return { enumValues, min: raw.range?.min, max: raw.range?.max, minLength: raw.minLength, maxLength: raw.maxLength, list: raw.list ?? false };
   }
 
-  /** The compiled value template; a literal default must already be valid (and is stored canonical). */
-  private defaultValue(key: string, type: ParamType, constraints: ValueConstraints, raw: RawParameter): CompiledTemplate {
-    const field = ['parameters', key, 'value'];
-    const text = raw.value === undefined ? zeroValue(type) : String(raw.value);
-    const template = this.template(text, { tableDepth: key.split(INSTANCE).length - 1 }, field);
+  /** The parameter's value: `value` (or the type's zero value), plus its `instanceValues` overrides if any. */
+  private parameterValue(key: string, segments: readonly string[], type: ParamType, constraints: ValueConstraints, raw: RawParameter): ValueTemplate {
+    const tables = tablePaths(segments);
+    const limits: TemplateLimits = { tableDepth: tables.length, innermostInstances: this.initialCount(tables[tables.length - 1]) };
+    const field = ['parameters', key];
+    const otherwise = raw.value === undefined
+      ? this.valueTemplate(zeroValue(type), 'default value', type, constraints, limits, field)
+      : this.valueTemplate(String(raw.value), 'default value', type, constraints, limits, [...field, 'value']);
+    if (raw.instanceValues === undefined) return otherwise;
+    if (tables.length === 0) {
+      throw this.where.error('instanceValues applies to parameters of tables only (no "{i}" in the path)', [...field, 'instanceValues']);
+    }
+    const byInstance = new Map<string, CompiledTemplate>();
+    for (const [instanceKey, value] of Object.entries(raw.instanceValues)) {
+      const keyField = [...field, 'instanceValues', instanceKey];
+      this.checkInstanceKey(instanceKey, tables, keyField);
+      byInstance.set(instanceKey, this.valueTemplate(String(value), `value for instance ${instanceKey}`, type, constraints, limits, keyField));
+    }
+    return { byInstance, otherwise };
+  }
+
+  /**
+   * An instanceValues key names one profile-created instance: as many numbers as the path has tables,
+   * written as the renderer joins them (no leading zeros), each within its table's `instances`. A key
+   * that can never match is a typo, so it is rejected rather than silently ignored.
+   */
+  private checkInstanceKey(instanceKey: string, tables: readonly string[], field: string[]): void {
+    const fail = (why: string): never => {
+      throw this.where.error(`instanceValues key "${instanceKey}": ${why}`, field);
+    };
+    const numbers = instanceKey.split('.');
+    if (!numbers.every((n) => /^[1-9]\d*$/.test(n))) fail('instance numbers are positive integers without leading zeros, joined with "."');
+    if (numbers.length !== tables.length) fail(`the path has ${tables.length} table level(s) ("{i}"), the key has ${numbers.length}`);
+    numbers.forEach((n, level) => {
+      const count = this.initialCount(tables[level]);
+      if (Number(n) > count) fail(`the profile creates ${count} instance(s) of "${tables[level]}", not ${n}`);
+    });
+  }
+
+  /** Instances the profile creates in a table (per parent instance): its `instances`, default 1. */
+  private initialCount(tablePath: string | undefined): number {
+    return tablePath === undefined ? 1 : (this.tableOverrides.get(tablePath)?.raw.instances ?? 1);
+  }
+
+  /** A compiled value template; a literal must already be valid (and is stored canonical). */
+  private valueTemplate(
+    text: string,
+    what: string,
+    type: ParamType,
+    constraints: ValueConstraints,
+    limits: TemplateLimits,
+    field: string[],
+  ): CompiledTemplate {
+    const template = this.template(text, limits, field);
     if (typeof template !== 'string') return template;
     const canonical = normalizeValue(type, constraints, template);
     if (canonical !== undefined) return canonical;
     const why = constraints.enumValues && normalizeValue(type, { ...constraints, enumValues: undefined }, template) !== undefined
       ? 'is not in enum'
       : `is not a valid ${type} under the parameter's constraints`;
-    throw this.where.error(`default value "${template}" ${why}`, raw.value === undefined ? ['parameters', key] : field);
+    throw this.where.error(`${what} "${template}" ${why}`, field);
   }
 
   private template(text: string, limits: TemplateLimits, field: string[]): CompiledTemplate {
@@ -259,6 +308,15 @@ class ProfileCompiler {
       serialNumber: this.template(id.serialNumber, limits, ['deviceId', 'serialNumber']),
     };
   }
+}
+
+/** Generic paths of the tables along a path's segments, outermost first ("Root.T.{i}.", "Root.T.{i}.U.{i}."). */
+function tablePaths(segments: readonly string[]): string[] {
+  const out: string[] = [];
+  segments.forEach((segment, k) => {
+    if (segment === INSTANCE) out.push(segments.slice(0, k + 1).join('.') + '.');
+  });
+  return out;
 }
 
 function newObject(name: string, genericPath: string, table: TableInfo | undefined): BuildObject {

@@ -5,7 +5,7 @@
  * point at one CompiledProfile; per-device state lives only in their overlays.
  */
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
-import type { CompiledTemplate } from './template.js';
+import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
 export type ActiveNotify = 'normal' | 'canDeny' | 'forceEnabled' | 'forceDefaultEnabled';
@@ -37,7 +37,8 @@ export interface ParamNode {
   readonly genericPath: string;
   readonly type: ParamType;
   readonly writable: boolean;
-  readonly value: CompiledTemplate;
+  /** The profile value, with its per-instance overrides when the profile gives `instanceValues`. */
+  readonly value: ValueTemplate;
   readonly hidden: boolean;
   readonly notification: 0 | 1 | 2;
   readonly activeNotify: ActiveNotify;

@@ -49,7 +49,8 @@ async function readAndCompile(file: string): Promise<CompiledProfile> {
 /** Parses and compiles profile YAML text; `file` is used in error messages and as CompiledProfile.file. */
 export function compileProfileText(text: string, file: string): CompiledProfile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // stringKeys: an instanceValues key like 1.10 must stay "1.10", not become the number 1.1.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, stringKeys: true });
   const syntax = doc.errors[0];
   if (syntax) {
     throw new ConfigError(`invalid YAML: ${syntax.message.split('\n')[0]}`, { file, line: lines.linePos(syntax.pos[0]).line });

@@ -15,6 +15,8 @@ export interface RawParameter {
   type: string;
   writable?: boolean;
   value?: string | number | boolean;
+  /** Per-instance value templates keyed by the path's instance numbers joined with "." ("1.2"). */
+  instanceValues?: Record<string, string | number | boolean>;
   hidden?: boolean;
   notification?: 0 | 1 | 2;
   activeNotify?: 'normal' | 'canDeny' | 'forceEnabled' | 'forceDefaultEnabled';
@@ -82,6 +84,8 @@ export const PROFILE_SCHEMA = {
           type: { enum: PARAM_TYPES },
           writable: { type: 'boolean' },
           value: scalar,
+          // Keys are checked against the path's tables in compile-profile.ts (a schema cannot count "{i}").
+          instanceValues: { type: 'object', additionalProperties: scalar, minProperties: 1 },
           hidden: { type: 'boolean' },
           notification: { enum: [0, 1, 2] },
           activeNotify: { enum: ['normal', 'canDeny', 'forceEnabled', 'forceDefaultEnabled'] },

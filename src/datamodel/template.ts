@@ -17,7 +17,8 @@ export interface DeviceScope {
 type VarPart =
   | { readonly kind: 'index'; readonly width: number }
   | { readonly kind: 'serial' | 'oui' | 'crUrl' | 'now' | 'uptime' }
-  | { readonly kind: 'mac'; readonly k: number }
+  /** {{mac:K}}; {{mac:N+i}} adds the innermost instance number to N (plusInstance). */
+  | { readonly kind: 'mac'; readonly k: number; readonly plusInstance: boolean }
   | { readonly kind: 'ipv4'; readonly network: number; readonly hosts: number }
   | { readonly kind: 'ipv6'; readonly network: bigint; readonly hosts: bigint }
   /** level 0 = innermost instance ({{i}}), else the table level from the root ({{iN}}). */
@@ -26,11 +27,30 @@ type VarPart =
 /** A literal value (the common case, zero cost to render) or a list of literal and variable parts. */
 export type CompiledTemplate = string | readonly (string | VarPart)[];
 
+/**
+ * A parameter value with per-instance overrides (a profile's `instanceValues`): `byInstance` is keyed by
+ * the concrete instance numbers of the path's tables joined with "." ("1.2"); other instances render
+ * `otherwise`. It is a template kind of its own, not a field beside one, so every reader that renders a
+ * parameter's value gets the override without knowing about it.
+ */
+export interface InstanceValues {
+  readonly byInstance: ReadonlyMap<string, CompiledTemplate>;
+  readonly otherwise: CompiledTemplate;
+}
+
+/** What a parameter's value is compiled to. */
+export type ValueTemplate = CompiledTemplate | InstanceValues;
+
 export interface TemplateLimits {
   /** Number of {i} levels in the parameter's path: bounds {{i}} / {{iN}}. */
   readonly tableDepth: number;
   /** deviceId templates cannot use {{serial}} (it is what they define) nor read-time variables. */
   readonly deviceIdentity?: boolean;
+  /**
+   * Highest instance number the profile creates in the innermost table (its `instances`): {{mac:N+i}}
+   * must stay within the device's 16 MACs for those. Default 1.
+   */
+  readonly innermostInstances?: number;
 }
 
 /** A template the compiler rejects; the profile loader turns it into a ConfigError with its location. */
@@ -81,9 +101,19 @@ function compileVar(expr: string, limits: TemplateLimits): VarPart {
       noArg();
       return { kind: name };
     case 'mac': {
-      const k = Number(arg);
-      if (arg === undefined || !Number.isInteger(k) || k < 0 || k > 15) throw new TemplateError(`{{mac:K}} needs K in 0..15, got "${arg ?? ''}"`);
-      return { kind: 'mac', k };
+      const m = /^(\d{1,2})(\+i)?$/.exec((arg ?? '').trim());
+      const k = m ? Number(m[1]) : -1;
+      if (!m || k > 15) throw new TemplateError(`{{mac:K}} needs K in 0..15 or N+i, got "${arg ?? ''}"`);
+      const plusInstance = m[2] !== undefined;
+      if (plusInstance) {
+        deviceLevelOnly();
+        if (limits.tableDepth === 0) throw new TemplateError(`{{mac:${arg}}} used outside a table (no {i} in the path)`);
+        const highest = k + (limits.innermostInstances ?? 1);
+        if (highest > 15) {
+          throw new TemplateError(`{{mac:${arg}}} reaches MAC ${highest} for the profile's instances; a device has 16 (0..15)`);
+        }
+      }
+      return { kind: 'mac', k, plusInstance };
     }
     case 'ipv4':
       return compileIpv4(arg ?? '');
@@ -161,8 +191,11 @@ function hex2(n: number): string {
 }
 
 /** Renders a template; `instances` are the concrete path's instance numbers, outermost first. */
-export function renderTemplate(template: CompiledTemplate, device: DeviceScope, instances: readonly number[]): string {
+export function renderTemplate(template: ValueTemplate, device: DeviceScope, instances: readonly number[]): string {
   if (typeof template === 'string') return template;
+  if ('byInstance' in template) {
+    return renderTemplate(template.byInstance.get(instances.join('.')) ?? template.otherwise, device, instances);
+  }
   let out = '';
   for (const part of template) out += typeof part === 'string' ? part : renderVar(part, device, instances);
   return out;
@@ -184,7 +217,9 @@ function renderVar(part: VarPart, device: DeviceScope, instances: readonly numbe
       return String(Math.max(0, Math.floor((Date.now() - device.bootTimeMs) / 1000)));
     case 'mac': {
       // The device's K-th MAC: its OUI, then 24 bits of index*16+K (16 MACs per device, wrapping after 2^20 devices).
-      const nic = (device.index * 16 + part.k) % 0x1000000;
+      // N+i: instances the ACS adds beyond the profile's wrap within the device's 16, never into a neighbour's.
+      const k = part.plusInstance ? (part.k + instances[instances.length - 1]!) % 16 : part.k;
+      const nic = (device.index * 16 + k) % 0x1000000;
       const o = device.oui;
       return `${o.slice(0, 2)}:${o.slice(2, 4)}:${o.slice(4, 6)}:${hex2(nic >>> 16)}:${hex2((nic >>> 8) & 0xff)}:${hex2(nic & 0xff)}`;
     }

@@ -6,7 +6,9 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { valueViolation, type ValueSyntax } from '../../src/bbf/constraints.js';
 import { BBF_LICENSE_FILE, generateProfiles } from '../../src/bbf/generate.js';
-import { GATEWAY_PROFILES } from '../../src/bbf/gateway-profiles.js';
+import { BbfDataModelError } from '../../src/bbf/errors.js';
+import { GATEWAY_PROFILES, TR181_GATEWAY } from '../../src/bbf/gateway-profiles.js';
+import { buildProfileYaml } from '../../src/bbf/profile-builder.js';
 import { readBbfDataModel } from '../../src/bbf/reader.js';
 import { isTemplate, renderTemplateSample } from '../../src/bbf/template-sample.js';
 import type { ParamType } from '../../src/cwmp/messages.js';
@@ -18,6 +20,7 @@ interface YamlParameter {
   hidden?: boolean;
   list?: boolean;
   value: string;
+  instanceValues?: Record<string, string>;
   forcedInform?: boolean;
   notification?: 0 | 1 | 2;
   activeNotify?: string;
@@ -69,9 +72,18 @@ function instanceNumbers(profile: YamlProfile, path: string): number[] {
   return numbers;
 }
 
-function rendered(profile: YamlProfile, path: string, value: string): string {
+function rendered(profile: YamlProfile, path: string, value: string, numbers = instanceNumbers(profile, path)): string {
   if (!isTemplate(value)) return value;
-  return renderTemplateSample(value, { oui: profile.deviceId.oui, serialNumber: profile.deviceId.serialNumber, instanceNumbers: instanceNumbers(profile, path) });
+  return renderTemplateSample(value, { oui: profile.deviceId.oui, serialNumber: profile.deviceId.serialNumber, instanceNumbers: numbers });
+}
+
+/** Each value a parameter can start with: `value` (label "value") and each instanceValues entry at its own instances. */
+function renderedValues(profile: YamlProfile, path: string, p: YamlParameter): [label: string, value: string][] {
+  const out: [string, string][] = [['value', rendered(profile, path, p.value)]];
+  for (const [key, value] of Object.entries(p.instanceValues ?? {})) {
+    out.push([`instanceValues["${key}"]`, rendered(profile, path, value, key.split('.').map(Number))]);
+  }
+  return out;
 }
 
 test('the committed profiles are exactly what the generator produces now', () => {
@@ -105,8 +117,8 @@ for (const spec of GATEWAY_PROFILES) {
 
     test('every value satisfies the constraints written beside it', () => {
       const bad = entries
-        .map(([path, p]) => [path, valueViolation(rendered(profile, path, p.value), yamlSyntax(p))] as const)
-        .filter(([, problem]) => problem !== undefined);
+        .flatMap(([path, p]) => renderedValues(profile, path, p).map(([label, value]) => [path, label, valueViolation(value, yamlSyntax(p))] as const))
+        .filter(([, , problem]) => problem !== undefined);
       assert.deepEqual(bad, []);
     });
 
@@ -125,8 +137,10 @@ for (const spec of GATEWAY_PROFILES) {
         if ((p.list ?? false) !== (bbf.syntax.list !== undefined)) problems.push(`${path}: list mismatch`);
         if ((p.activeNotify ?? 'normal') !== bbf.activeNotify) problems.push(`${path}: activeNotify mismatch`);
         if (bbf.forcedInform && !p.forcedInform) problems.push(`${path}: forcedInform in the XML but not in the profile`);
-        const problem = valueViolation(rendered(profile, path, p.value), bbf.syntax);
-        if (problem) problems.push(`${path}: ${problem}`);
+        for (const [label, value] of renderedValues(profile, path, p)) {
+          const problem = valueViolation(value, bbf.syntax);
+          if (problem) problems.push(`${path} ${label}: ${problem}`);
+        }
       }
       assert.deepEqual(problems, []);
     });
@@ -193,4 +207,28 @@ test('TR-181: dual-band WiFi, four Ethernet interfaces, two IP interfaces', () =
   assert.equal(profile.objects['Device.WiFi.SSID.{i}.']?.writable, true);
   assert.equal(profile.parameters['Device.WiFi.AccessPoint.{i}.Security.KeyPassphrase']?.hidden, true);
   assert.equal(profile.parameters['Device.DHCPv4.Server.Pool.{i}.IPRouters']?.value, '192.168.1.1');
+  // IP.Interface.1 is the LAN, IP.Interface.2 the WAN (see test/datamodel/instance-values.test.ts for rendering).
+  const ipv4 = profile.parameters['Device.IP.Interface.{i}.IPv4Address.{i}.IPAddress']!;
+  assert.deepEqual({ value: ipv4.value, instanceValues: ipv4.instanceValues }, { value: '{{ipv4:100.64.0.0/10}}', instanceValues: { '1.1': '192.168.1.1' } });
+});
+
+describe('instanceValues in a spec', () => {
+  const model = readBbfDataModel(join(BBF_DIR, TR181_GATEWAY.source));
+  const build = (instanceValues: Record<string, Record<string, string>>) =>
+    buildProfileYaml(model, { ...TR181_GATEWAY, instanceValues: { ...TR181_GATEWAY.instanceValues, ...instanceValues } });
+  const rejects = (instanceValues: Record<string, Record<string, string>>, message: RegExp) =>
+    assert.throws(() => build(instanceValues), (err: unknown) => err instanceof BbfDataModelError && message.test(err.message));
+
+  test('are written after `value`, keys and values quoted', () => {
+    const { yaml } = build({ 'Device.WiFi.Radio.{i}.Name': { '2': 'wifi5g' } });
+    assert.match(yaml, /^ {2}Device\.WiFi\.Radio\.\{i\}\.Name: \{ type: string, value: "wifi\{\{i\}\}", instanceValues: \{ "2": "wifi5g" \}, /m);
+  });
+
+  test('are checked: included parameter, one number per table within its instances, a valid value', () => {
+    rejects({ 'Device.WiFi.Radio.{i}.NoSuch': { '1': 'x' } }, /Device\.WiFi\.Radio\.\{i\}\.NoSuch: not a current parameter/);
+    rejects({ 'Device.WiFi.Radio.{i}.Name': { '3': 'x' } }, /key "3" does not name an initial instance/);
+    rejects({ 'Device.WiFi.Radio.{i}.Name': { '1.1': 'x' } }, /key "1\.1" does not name an initial instance/);
+    rejects({ 'Device.WiFi.Radio.{i}.Name': { '01': 'x' } }, /key "01" does not name an initial instance/);
+    rejects({ 'Device.WiFi.Radio.{i}.Channel': { '2': '256' } }, /Channel: instanceValues\["2"\] "256"/);
+  });
 });

@@ -74,3 +74,26 @@ test('template compile errors', () => {
   assert.throws(() => compileTemplate('{{serial}}', { tableDepth: 0, deviceIdentity: true }), TemplateError);
   assert.throws(() => compileTemplate('{{now}}', { tableDepth: 0, deviceIdentity: true }), TemplateError);
 });
+
+test('mac:N+i: N plus the innermost instance number, wrapping within the device 16 MACs', () => {
+  assert.equal(render('{{mac:1+i}}', [1, 4]), '00:D0:9E:00:12:C5');
+  assert.equal(render('{{mac:1+i}}', [4, 1]), '00:D0:9E:00:12:C2', 'the innermost level, not the outer one');
+  // An instance above the profile's (added by the ACS): 14+3 = 17 wraps to this device's MAC 1.
+  assert.equal(renderTemplate(compileTemplate('{{mac:14+i}}', { tableDepth: 1, innermostInstances: 1 }), device, [3]), '00:D0:9E:00:12:C1');
+  const limits = { tableDepth: 1, innermostInstances: 4 };
+  assert.doesNotThrow(() => compileTemplate('{{mac:11+i}}', limits));
+  assert.throws(() => compileTemplate('{{mac:12+i}}', limits), /reaches MAC 16/);
+  assert.throws(() => compileTemplate('{{mac:1+i}}', { tableDepth: 0 }), /outside a table/);
+  assert.throws(() => compileTemplate('{{mac:1+j}}', { tableDepth: 1 }), /K in 0\.\.15 or N\+i/);
+  assert.throws(() => compileTemplate('{{mac:16}}', { tableDepth: 1 }), /K in 0\.\.15 or N\+i/);
+  assert.throws(() => compileTemplate('{{mac:1+i}}', { tableDepth: 1, deviceIdentity: true }), /cannot be used in deviceId/);
+});
+
+test('per-instance values: the override for its instance numbers, the default otherwise', () => {
+  const limits = { tableDepth: 2 };
+  const byInstance = new Map([['1.2', compileTemplate('lan-{{i}}', limits)]]);
+  const template = { byInstance, otherwise: compileTemplate('wan-{{i1}}.{{i2}}', limits) };
+  assert.equal(renderTemplate(template, device, [1, 2]), 'lan-2');
+  assert.equal(renderTemplate(template, device, [2, 1]), 'wan-2.1');
+  assert.equal(renderTemplate(template, device, [1, 12]), 'wan-1.12');
+});
