@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 
+/** A field addressed by its key path, e.g. ["parameters", "Device.DeviceInfo.SerialNumber", "type"] or ["fleet", 0]. */
+export type FieldPath = readonly (string | number)[];
+
 /**
- * A YAML configuration file that remembers where each value came from, so every error (syntax, schema or
- * semantic) can name the file, the line and the field.
+ * A YAML configuration file (scenario, profile) that remembers where each value was written, so every
+ * error (syntax, schema or semantic) names the file, the line and the field.
  */
 export class YamlFile {
   private constructor(
@@ -14,105 +17,95 @@ export class YamlFile {
     private readonly lines: LineCounter,
   ) {}
 
-  static parse(file: string, text: string): YamlFile {
+  /** `stringKeys`: keep every mapping key a string (a key like 1.10 must not become the number 1.1). */
+  static parse(file: string, text: string, opts: { stringKeys?: boolean } = {}): YamlFile {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, stringKeys: opts.stringKeys ?? false });
     const first = doc.errors[0];
     if (first) {
-      const line = lines.linePos(first.pos[0]).line;
-      throw new ConfigError(`YAML syntax error: ${first.message.split('\n')[0]}`, { file, line });
+      throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: lines.linePos(first.pos[0]).line });
     }
     return new YamlFile(file, doc, lines);
   }
 
-  static async read(file: string): Promise<YamlFile> {
+  static async read(file: string, opts: { stringKeys?: boolean } = {}): Promise<YamlFile> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
       throw new ConfigError(`cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
     }
-    return YamlFile.parse(file, text);
+    return YamlFile.parse(file, text, opts);
   }
 
   toJS(): unknown {
     return this.doc.toJS({ maxAliasCount: 100 });
   }
 
-  /** Line of the value at `path` (keys/indexes); falls back to the nearest existing ancestor. */
-  lineOf(path: readonly (string | number)[]): number | undefined {
+  /** Line (1-based) of the deepest key or item along `path` that exists; line 1 when nothing matches. */
+  lineOf(path: FieldPath): number {
     let node: unknown = this.doc.contents;
-    let best = this.nodeLine(node);
-    for (const key of path) {
+    let offset: number | undefined;
+    for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => String(keyValue(p.key)) === String(key));
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
         if (!pair) break;
-        best = this.nodeLine(pair.key) ?? best;
+        offset = (pair.key as Node).range?.[0] ?? offset;
         node = pair.value;
-        best = this.nodeLine(node) ?? best;
-      } else if (isSeq(node) && typeof key === 'number') {
-        node = node.items[key];
-        best = this.nodeLine(node) ?? best;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)] as Node | undefined;
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
       } else break;
     }
-    return best;
-  }
-
-  private nodeLine(node: unknown): number | undefined {
-    const range = (node as Node | undefined)?.range;
-    return range ? this.lines.linePos(range[0]).line : undefined;
+    return offset === undefined ? 1 : this.lines.linePos(offset).line;
   }
 
   /** A ConfigError located at `path`. */
-  error(message: string, path: readonly (string | number)[]): ConfigError {
-    return new ConfigError(message, { file: this.file, line: this.lineOf(path), field: path.join('.') || undefined });
+  error(message: string, path: FieldPath): ConfigError {
+    return new ConfigError(message, { file: this.file, line: this.lineOf(path), field: path.length > 0 ? fieldName(path) : undefined });
   }
 
-  /** Validates the document with a JSON schema; the first error is reported with its line and field. */
+  /** Checks the document with a compiled JSON schema; the first error is reported with its line and field. */
   validate<T>(validator: ValidateFunction<T>): T {
     const value = this.toJS();
     if (validator(value)) return value;
-    const err = pickError(validator.errors ?? []);
-    const path = instancePathToKeys(err);
-    throw this.error(describeAjvError(err), path);
+    throw this.schemaError(validator.errors![0]!);
+  }
+
+  private schemaError(error: ErrorObject): ConfigError {
+    const path: (string | number)[] = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+      case 'additionalProperties':
+        return this.error(`unknown field "${String(params['additionalProperty'])}"`, [...path, String(params['additionalProperty'])]);
+      case 'required':
+        // The missing key is not in the file: the line is its parent's (lineOf stops at the deepest key found).
+        return this.error(`missing required field "${String(params['missingProperty'])}"`, [...path, String(params['missingProperty'])]);
+      case 'enum':
+        return this.error(`must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path);
+      default:
+        return this.error(error.message ?? 'invalid value', path);
+    }
   }
 }
 
-function keyValue(key: unknown): unknown {
-  return isScalarKey(key) ? key.value : key;
-}
-
-function isScalarKey(key: unknown): key is { value: unknown } {
-  return typeof key === 'object' && key !== null && 'value' in key;
-}
-
-/** Prefer the most specific error (deepest path), so "unknown field" beats a generic "oneOf" failure. */
-function pickError(errors: ErrorObject[]): ErrorObject {
-  return errors.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), errors[0]!);
-}
-
-function instancePathToKeys(err: ErrorObject): (string | number)[] {
-  const keys: (string | number)[] = err.instancePath
-    .split('/')
-    .slice(1)
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-  if (err.keyword === 'additionalProperties') keys.push(String(err.params['additionalProperty']));
-  return keys;
-}
-
-function describeAjvError(err: ErrorObject): string {
-  switch (err.keyword) {
-    case 'additionalProperties':
-      return `unknown field "${String(err.params['additionalProperty'])}"`;
-    case 'required':
-      return `missing required field "${String(err.params['missingProperty'])}"`;
-    case 'enum':
-      return `must be one of ${(err.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return err.message ?? 'invalid value';
+/** `parameters["Device.DeviceInfo.SerialNumber"].type`, `fleet[0].count`: keys holding dots are quoted. */
+export function fieldName(path: FieldPath): string {
+  let out = '';
+  for (const segment of path) {
+    const s = String(segment);
+    if (/^\d+$/.test(s)) out += `[${s}]`;
+    else if (s.includes('.') || s === '') out += `[${JSON.stringify(s)}]`;
+    else out += out ? `.${s}` : s;
   }
+  return out;
 }
 
-/** One shared Ajv instance: schemas compile once per process. */
+/** One shared Ajv instance: each schema compiles once per process. */
 export const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });

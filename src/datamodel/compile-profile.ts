@@ -16,7 +16,7 @@ import {
 import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
-import type { YamlLocator } from './yaml-locator.js';
+import type { YamlFile } from '../config/yaml-file.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type BuildObject = Mutable<ObjectNode> & { children: TreeNode[]; childByName: Map<string, TreeNode> };
@@ -24,7 +24,7 @@ type BuildObject = Mutable<ObjectNode> & { children: TreeNode[]; childByName: Ma
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const INSTANCE = '{i}';
 
-export function compileProfile(raw: RawProfile, file: string, where: YamlLocator): CompiledProfile {
+export function compileProfile(raw: RawProfile, file: string, where: YamlFile): CompiledProfile {
   return new ProfileCompiler(raw, where).compile(file);
 }
 
@@ -36,7 +36,7 @@ class ProfileCompiler {
 
   constructor(
     private readonly raw: RawProfile,
-    private readonly where: YamlLocator,
+    private readonly where: YamlFile,
   ) {
     this.rootNode = newObject(raw.root, `${raw.root}.`, undefined);
   }

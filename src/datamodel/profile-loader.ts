@@ -5,16 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { PROFILES_DIR } from '../paths.js';
 import { compileProfile } from './compile-profile.js';
 import type { CompiledProfile } from './compiled-profile.js';
 import { PROFILE_SCHEMA, type RawProfile } from './profile-schema.js';
-import { YamlLocator } from './yaml-locator.js';
+import { ajv, YamlFile } from '../config/yaml-file.js';
 
-const validateStructure = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile<RawProfile>(PROFILE_SCHEMA);
+const validateStructure = ajv.compile<RawProfile>(PROFILE_SCHEMA);
 
 const cache = new Map<string, Promise<CompiledProfile>>();
 
@@ -48,34 +46,7 @@ async function readAndCompile(file: string): Promise<CompiledProfile> {
 
 /** Parses and compiles profile YAML text; `file` is used in error messages and as CompiledProfile.file. */
 export function compileProfileText(text: string, file: string): CompiledProfile {
-  const lines = new LineCounter();
   // stringKeys: an instanceValues key like 1.10 must stay "1.10", not become the number 1.1.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, stringKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    throw new ConfigError(`invalid YAML: ${syntax.message.split('\n')[0]}`, { file, line: lines.linePos(syntax.pos[0]).line });
-  }
-  const where = new YamlLocator(file, doc, lines);
-  const data: unknown = doc.toJS();
-  if (!validateStructure(data)) throw structureError(validateStructure.errors![0]!, where);
-  return compileProfile(data, file, where);
-}
-
-function structureError(error: ErrorObject, where: YamlLocator): ConfigError {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return where.error(`unknown field "${String(params.additionalProperty)}"`, [...path, String(params.additionalProperty)]);
-    case 'required':
-      // The missing key is not in the file: the line is its parent's (the locator stops at the deepest key found).
-      return where.error(`missing required field "${String(params.missingProperty)}"`, [...path, String(params.missingProperty)]);
-    case 'enum':
-      return where.error(`must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path);
-    default:
-      return where.error(error.message ?? 'invalid', path);
-  }
+  const yaml = YamlFile.parse(file, text, { stringKeys: true });
+  return compileProfile(yaml.validate(validateStructure), file, yaml);
 }

@@ -39,7 +39,7 @@ test('cpesim run: a broken scenario exits 2 naming the file, line and field', as
   await writeFile(file, 'name: broken\nfleet:\n  - profile: tr098\n    count: -3\n');
   const run = await runCli(['run', file, '--ui', 'none']);
   assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 4, field fleet\\.0\\.count`));
+  assert.match(run.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 4, field fleet\\[0\\]\\.count`));
 });
 
 test('cpesim run: a broken profile exits 2 naming the profile file and line', async () => {

@@ -43,14 +43,14 @@ test('the quickstart scenario loads with its values converted to milliseconds', 
 test('an unknown field is reported with its line and name', async () => {
   const err = await configError('name: x\nfleet:\n  - profile: tr098\n    count: 3\n    colour: red\n');
   assert.equal(err.line, 5);
-  assert.equal(err.field, 'fleet.0.colour');
+  assert.equal(err.field, 'fleet[0].colour');
   assert.match(err.message, /unknown field "colour"/);
 });
 
 test('a wrong type is reported with its line and field', async () => {
   const err = await configError('name: x\nfleet:\n  - profile: tr098\n    count: many\n');
   assert.equal(err.line, 4);
-  assert.equal(err.field, 'fleet.0.count');
+  assert.equal(err.field, 'fleet[0].count');
 });
 
 test('a missing required field names the object that lacks it', async () => {
@@ -68,7 +68,7 @@ test('a malformed duration names its field', async () => {
 test('a YAML syntax error names the line', async () => {
   const err = await configError('name: x\nfleet: [\n  {profile: tr098, count: 1\n');
   assert.ok(err.line !== undefined && err.line >= 2, `line ${err.line}`);
-  assert.match(err.message, /YAML syntax error/);
+  assert.match(err.message, /invalid YAML/);
 });
 
 test('a missing file is a ConfigError naming the file', async () => {
