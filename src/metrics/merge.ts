@@ -29,7 +29,8 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MergedMet
       merged.errors[kind] = (merged.errors[kind] ?? 0) + n;
     }
     for (const [kind, samples] of Object.entries(snap.errorSamples) as [ErrorKind, string[]][]) {
-      (merged.errorSamples[kind] ??= []).push(...samples);
+      const into = (merged.errorSamples[kind] ??= []);
+      for (const sample of samples) if (!into.includes(sample)) into.push(sample);
     }
     for (const [name, encoded] of Object.entries(snap.latency)) {
       let pair = merged.latency.get(name);

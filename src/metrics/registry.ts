@@ -5,7 +5,7 @@ import { encodeHistogram, newHistogram, recordMs, type Histogram } from './histo
 export interface MetricsSnapshot {
   sessions: { started: number; completed: number; failed: number };
   errors: Partial<Record<ErrorKind, number>>;
-  /** Last few error details per kind, so a user sees *what* went wrong, not only how often. */
+  /** The first few distinct error details per kind, so a user sees *what* went wrong, not only how often. */
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   bytes: { sent: number; received: number };
   /** Encoded HDR histograms (µs), measured from the intended start (`intended`) and from the actual send (`actual`). */
@@ -61,7 +61,7 @@ export class MetricsRegistry implements SessionObserver {
   error(kind: ErrorKind, detail: string): void {
     this.errors[kind] = (this.errors[kind] ?? 0) + 1;
     const samples = (this.errorSamples[kind] ??= []);
-    if (samples.length < SAMPLES_PER_KIND) samples.push(detail);
+    if (samples.length < SAMPLES_PER_KIND && !samples.includes(detail)) samples.push(detail);
   }
 
   bytes(sent: number, received: number): void {

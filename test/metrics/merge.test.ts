@@ -33,10 +33,14 @@ test('shards merged from encoded snapshots equal one registry that saw every sam
   assert.deepEqual(summarize(m.actual), summarize(c.actual));
 });
 
-test('error samples keep the first details per kind, bounded', () => {
+test('error samples keep the first distinct details per kind, bounded', () => {
   const r = new MetricsRegistry();
+  for (let i = 0; i < 20; i++) r.error('protocol', `bad ${i % 2 === 0 ? i : i - 1}`);
   for (let i = 0; i < 20; i++) r.error('protocol', `bad ${i}`);
   const snap = r.snapshot();
-  assert.equal(snap.errors.protocol, 20);
-  assert.deepEqual(snap.errorSamples.protocol, ['bad 0', 'bad 1', 'bad 2', 'bad 3', 'bad 4']);
+  assert.equal(snap.errors.protocol, 40);
+  assert.deepEqual(snap.errorSamples.protocol, ['bad 0', 'bad 2', 'bad 4', 'bad 6', 'bad 8']);
+  const merged = mergeSnapshots([snap, snap]);
+  assert.deepEqual(merged.errorSamples.protocol, ['bad 0', 'bad 2', 'bad 4', 'bad 6', 'bad 8']);
+  assert.equal(merged.errors.protocol, 80);
 });
