@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Client } from 'undici';
 import { startReferenceAcs } from '../../src/acs/server.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { readSummary, runCli, tempDir } from '../support/cli.js';
@@ -140,6 +141,52 @@ test('cpesim run: HTTPS to an external ACS with Digest auth, trusting its CA wit
     assert.equal(bad.code, 1, bad.stderr);
     assert.ok(((await readSummary(untrusted)).errors.tls ?? 0) >= 2);
   } finally {
+    await acs.close();
+  }
+});
+
+test('cpesim run: a mix of good and malformed ACS answers: the bad ones are counted, the rest of the fleet keeps its schedule', async () => {
+  const acs = await startReferenceAcs({ provision: false });
+  // A proxy in front of the reference ACS that mangles every 5th response body on its way back. Each CPE
+  // connection gets its own upstream connection, as the ACS follows cookie-less CPEs by socket.
+  let responses = 0;
+  const upstreams = new WeakMap<object, Client>();
+  const proxy = createServer((req, res) => {
+    let client = upstreams.get(req.socket);
+    if (!client) {
+      client = new Client(acs.url);
+      upstreams.set(req.socket, client);
+      req.socket.once('close', () => void client!.close());
+    }
+    const upstreamClient = client;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const headers: Record<string, string> = {};
+      for (const h of ['content-type', 'cookie', 'soapaction']) if (req.headers[h]) headers[h] = String(req.headers[h]);
+      const upstream = await upstreamClient.request({ path: '/', method: 'POST', headers, body: Buffer.concat(chunks) });
+      const body = await upstream.body.text();
+      const out: Record<string, string> = {};
+      const cookie = upstream.headers['set-cookie'];
+      if (cookie) out['set-cookie'] = String(cookie);
+      if (body) out['content-type'] = 'text/xml';
+      const mangle = body !== '' && ++responses % 5 === 0;
+      res.writeHead(upstream.statusCode, out).end(mangle ? body.slice(0, body.length / 2) : body);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const out = await tempDir('cpesim-mixed-');
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+    const run = await runCli(['run', '--acs', url, '--cpes', '10', '--duration', '4s', '--interval', '1', '--workers', '2', '--ui', 'none', '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = await readSummary(out);
+    assert.ok((summary.errors.protocol ?? 0) >= 1, JSON.stringify(summary.errors));
+    assert.equal(summary.sessions.failed, summary.errors.protocol, JSON.stringify(summary.errorSamples));
+    assert.ok(summary.sessions.completed > summary.sessions.failed, JSON.stringify(summary.sessions));
+    assert.match(summary.errorSamples.protocol![0]!, /malformed XML|expected|Envelope/);
+  } finally {
+    proxy.close();
     await acs.close();
   }
 });
