@@ -30,6 +30,7 @@ export function formatSummaryTable(summary: RunSummary, resultsFile: string): st
   for (const [kind, samples] of Object.entries(summary.errorSamples)) {
     for (const sample of samples ?? []) lines.push(`  ${kind}: ${sample}`);
   }
+  for (const warning of summary.warnings) lines.push(`WARNING: ${warning}`);
   lines.push(`results: ${resultsFile}`);
   return lines.join('\n');
 }

@@ -17,7 +17,15 @@ export interface RunSummary {
   errors: Partial<Record<ErrorKind, number>>;
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   bytes: { sent: number; received: number };
+  /** Things the user must know to trust the numbers (e.g. the simulator itself was the bottleneck). */
+  warnings: string[];
 }
+
+/**
+ * Sessions that start this late (p99, due → sent) mean the load generator could not keep its schedule: its
+ * numbers then describe the simulator as much as the ACS.
+ */
+export const LATENESS_WARNING_P99_MS = 25;
 
 export function buildSummary(args: {
   scenario: string;
@@ -47,5 +55,14 @@ export function buildSummary(args: {
     errors: args.metrics.errors,
     errorSamples: args.metrics.errorSamples,
     bytes: args.metrics.bytes,
+    warnings: lateWarnings(latency['lateness']),
   };
+}
+
+function lateWarnings(lateness: LatencySummary | undefined): string[] {
+  if (!lateness || lateness.p99 <= LATENESS_WARNING_P99_MS) return [];
+  return [
+    `the simulator was the bottleneck: sessions started ${lateness.p99} ms after they were due (p99, max ${lateness.max} ms); ` +
+      `latencies are still measured from the due time, but the offered load was lower than scheduled: use more --workers or machines`,
+  ];
 }

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mergeSnapshots } from '../../src/metrics/merge.js';
+import { MetricsRegistry } from '../../src/metrics/registry.js';
+import { LATENESS_WARNING_P99_MS, buildSummary } from '../../src/report/summary.js';
+import { formatSummaryTable } from '../../src/report/plain-text.js';
+
+function summaryWithLateness(lateMs: number) {
+  const metrics = new MetricsRegistry();
+  for (let i = 0; i < 100; i++) {
+    metrics.sessionStarted();
+    metrics.sessionCompleted();
+    metrics.latency('lateness', lateMs, lateMs);
+    metrics.latency('session', 20 + lateMs, 20);
+  }
+  metrics.sessionStarted();
+  metrics.sessionFailed('timeout', 'no answer in 30000 ms');
+  return buildSummary({ scenario: 't', startedAt: new Date(0), acsUrl: 'http://127.0.0.1:1/', cpes: 5, durationMs: 10_000, metrics: mergeSnapshots([metrics.snapshot()]) });
+}
+
+test('summary.json carries the contract fields in milliseconds', () => {
+  const s = summaryWithLateness(1);
+  assert.equal(s.cpes, 5);
+  assert.equal(s.durationS, 10);
+  assert.deepEqual(s.sessions, { started: 101, completed: 100, failed: 1, perSecond: 10 });
+  assert.deepEqual(s.errors, { timeout: 1 });
+  const session = s.latency['session']!;
+  assert.equal(session.count, 100);
+  assert.ok(Math.abs(session.p50 - 21) < 0.05, String(session.p50));
+  assert.ok(Math.abs(s.latencyFromSend['session']!.p99 - 20) < 0.05);
+  assert.deepEqual(s.warnings, []);
+});
+
+test('a late simulator is called out in the summary and the table', () => {
+  const s = summaryWithLateness(LATENESS_WARNING_P99_MS * 4);
+  assert.equal(s.warnings.length, 1);
+  assert.match(s.warnings[0]!, /simulator was the bottleneck/);
+  assert.match(formatSummaryTable(s, 'x/summary.json'), /WARNING: the simulator was the bottleneck/);
+});
