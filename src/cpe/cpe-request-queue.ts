@@ -24,6 +24,10 @@ export class CpeRequestQueue {
     return this.items.length;
   }
 
+  has(method: QueuedCpeRequest['method']): boolean {
+    return this.items.some((r) => r.method === method);
+  }
+
   /** The waiting requests, oldest first; a copy, so removing while iterating is safe. */
   snapshot(): QueuedCpeRequest[] {
     return this.items.length === 0 ? [] : this.items.slice();

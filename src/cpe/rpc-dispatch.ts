@@ -1,11 +1,12 @@
 import { CwmpFault } from '../cwmp/faults.js';
 import type { AcsRequest, CpeMessage, CpeResponse } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
+import { UNKNOWN_TIME, type DownloadRequest } from './transfers.js';
 
 /**
- * The ACS methods this CPE answers (GetRPCMethodsResponse lists exactly these). Reboot, Download,
- * Upload, FactoryReset, ScheduleInform and the transfer queries are answered with 9000 until the
- * device behaviours behind them exist.
+ * The ACS methods this CPE answers (GetRPCMethodsResponse lists exactly these): every method TR-069
+ * requires of a CPE. Upload, FactoryReset, ScheduleInform and the transfer queries are answered with
+ * 9000 until the device behaviours behind them exist.
  */
 export const IMPLEMENTED_METHODS: readonly string[] = [
   'GetRPCMethods',
@@ -16,22 +17,35 @@ export const IMPLEMENTED_METHODS: readonly string[] = [
   'SetParameterAttributes',
   'AddObject',
   'DeleteObject',
+  'Reboot',
+  'Download',
 ];
+
+/**
+ * What the device does beyond its data model, on the ACS's request. Both only take note during the
+ * session: TR-069 has the CPE reboot / start a transfer after the session ends.
+ */
+export interface DeviceActions {
+  /** A Reboot (A.3.2.9) to perform once the session ends. */
+  reboot(commandKey: string): void;
+  /** Validates and accepts a Download (A.3.2.8); throws CwmpFault (9003, 9004, 9013) to refuse it. */
+  download(req: DownloadRequest): void;
+}
 
 /**
  * Answers one ACS request through the device model (TR-069 A.3.2). A CwmpFault from the model
  * becomes the SOAP Fault message; any other error is a simulator bug and propagates.
  */
-export function dispatchAcsRequest(model: DeviceModel, req: AcsRequest): CpeMessage {
+export function dispatchAcsRequest(model: DeviceModel, actions: DeviceActions, req: AcsRequest): CpeMessage {
   try {
-    return answer(model, req);
+    return answer(model, actions, req);
   } catch (err) {
     if (err instanceof CwmpFault) return { method: 'Fault', fault: err.toStruct() };
     throw err;
   }
 }
 
-function answer(model: DeviceModel, req: AcsRequest): CpeResponse {
+function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest): CpeResponse {
   switch (req.method) {
     case 'GetRPCMethods':
       return { method: 'GetRPCMethodsResponse', methodList: IMPLEMENTED_METHODS as string[] };
@@ -53,9 +67,14 @@ function answer(model: DeviceModel, req: AcsRequest): CpeResponse {
     case 'DeleteObject':
       return { method: 'DeleteObjectResponse', status: model.deleteObject(req.objectName, req.parameterKey) };
     case 'Reboot':
+      actions.reboot(req.commandKey);
+      return { method: 'RebootResponse' };
+    case 'Download':
+      actions.download(req);
+      // Status 1: the transfer has not completed; a TransferComplete will follow (A.3.2.8).
+      return { method: 'DownloadResponse', status: 1, startTime: UNKNOWN_TIME, completeTime: UNKNOWN_TIME };
     case 'FactoryReset':
     case 'ScheduleInform':
-    case 'Download':
     case 'Upload':
     case 'GetQueuedTransfers':
     case 'GetAllQueuedTransfers':

@@ -9,7 +9,8 @@ import { AcsHttpSession, type AcsEndpoint } from '../transport/acs-http-session.
 import { TransportError } from '../transport/transport-error.js';
 import { expectedResponse, type CpeRequestQueue } from './cpe-request-queue.js';
 import type { EventQueue } from './event-queue.js';
-import { dispatchAcsRequest } from './rpc-dispatch.js';
+import { dispatchAcsRequest, type DeviceActions } from './rpc-dispatch.js';
+import { transferCompleteFor } from './transfers.js';
 
 /** Guards against a hostile or broken ACS. */
 export interface SessionLimits {
@@ -48,6 +49,8 @@ export function errorKindOf(err: unknown): ErrorKind {
 export interface CwmpSessionParams {
   acs: AcsEndpoint;
   model: DeviceModel;
+  /** Reboot and Download: noted during the session, carried out by the CPE after it. */
+  actions: DeviceActions;
   events: EventQueue;
   cpeRequests: CpeRequestQueue;
   observer: SessionObserver;
@@ -187,7 +190,8 @@ class CwmpSession {
     if (this.cpeRequestsOffered || cpeRequests.size === 0) return;
     this.cpeRequestsOffered = true;
     for (const req of cpeRequests.snapshot()) {
-      const xml = buildCpeMessage(req, { cwmpVersion: this.version, id: undefined });
+      const msg = req.method === 'TransferComplete' ? transferCompleteFor(req, this.version) : req;
+      const xml = buildCpeMessage(msg, { cwmpVersion: this.version, id: undefined });
       const reply = await this.http.post(xml, requestSoapAction(this.version, req.method));
       const env = this.parse(reply, req.method);
       const body = env.body;
@@ -231,7 +235,7 @@ class CwmpSession {
         throw new ProtocolError(`unexpected ${describe(body)}: no CPE request is outstanding`);
       }
       // Answer in the ACS's version, echoing its cwmp:ID.
-      outgoing = buildCpeMessage(dispatchAcsRequest(model, body), { cwmpVersion: env.cwmpVersion, id: env.header.id });
+      outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body), { cwmpVersion: env.cwmpVersion, id: env.header.id });
       answered = rpcLatencyName(body.method);
     }
   }

@@ -6,7 +6,16 @@ import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, type QueuedCpeRequest } from './cpe-request-queue.js';
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
+import type { DeviceActions } from './rpc-dispatch.js';
 import { DEFAULT_SESSION_LIMITS, errorKindOf, runCwmpSession, type SessionLimits } from './session.js';
+import {
+  DEFAULT_TRANSFER_LIMITS,
+  FIRMWARE_UPGRADE_IMAGE,
+  TransferQueue,
+  type DownloadRequest,
+  type TransferLimits,
+  type TransferOutcome,
+} from './transfers.js';
 
 export type { AcsEndpoint } from '../transport/acs-http-session.js';
 
@@ -20,6 +29,15 @@ export interface VirtualCpeOptions {
   random?: () => number;
   /** Overrides of the hostile-ACS guards (DEFAULT_SESSION_LIMITS). */
   limits?: Partial<SessionLimits>;
+  /** How long a reboot keeps the CPE offline (Reboot RPC, firmware upgrade); default 3000. */
+  rebootDurationMs?: number;
+  /** Overrides of the file-transfer bounds (DEFAULT_TRANSFER_LIMITS). */
+  transferLimits?: Partial<TransferLimits>;
+  /**
+   * The CPE asks its scheduler for a session `delayMs` from now, for work that finished between sessions
+   * (a transfer completed). Never called while a session runs: then the SessionResult carries the wish.
+   */
+  requestSession?: (delayMs: number) => void;
 }
 
 export interface SessionResult {
@@ -27,7 +45,18 @@ export interface SessionResult {
   errorKind?: ErrorKind;
   /** From a 503's Retry-After. */
   retryAfterMs?: number;
+  /**
+   * The CPE wants its next session this many ms from now, instead of the periodic one: it rebooted (the
+   * wait is the reboot), or a transfer finished during the session.
+   */
+  wakeAfterMs?: number;
+  /** No session ran: the CPE is offline (rebooting) for wakeAfterMs more. Nothing was counted. */
+  offline?: true;
 }
+
+/** TR-069 §3.7.1.5: a session carrying a TransferComplete has "7 TRANSFER COMPLETE" in its Inform. */
+const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
+export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
 export const DEFAULT_PERIODIC_INFORM_INTERVAL_S = 86_400;
@@ -67,7 +96,7 @@ const SESSION_OK: SessionResult = Object.freeze({ ok: true });
  * fleet scheduler decides when to call runSession; this class only knows how a session goes and
  * what it changes (TR-069 §3.2.1.1 RetryCount, bootstrap state, event delivery).
  */
-export class VirtualCpe {
+export class VirtualCpe implements DeviceActions {
   readonly index: number;
   readonly model: DeviceModel;
   private readonly acs: AcsEndpoint;
@@ -78,10 +107,22 @@ export class VirtualCpe {
   private readonly paths: ManagementPaths;
   private readonly events = new EventQueue();
   private readonly cpeRequests = new CpeRequestQueue();
+  private readonly rebootDurationMs: number;
+  private readonly requestSession: ((delayMs: number) => void) | undefined;
+  private readonly transferLimits: TransferLimits;
   private retries = 0;
   private everBootstrapped = false;
   private running = false;
   private sessionsStarted = 0;
+  /** CommandKeys of the Reboots answered in the running session (undefined: no reboot wanted). */
+  private rebootKeys: string[] | undefined;
+  /** performance.now() until which the CPE is rebooting (no session can run). */
+  private offlineUntil = 0;
+  /** Created on the first Download: most CPEs never hold one. */
+  private transfers: TransferQueue | undefined;
+  /** Transfers that finished while a session ran: applied when it ends (their events belong to the next Inform). */
+  private finishedInSession: TransferOutcome[] | undefined;
+  private stopped = false;
 
   constructor(opts: VirtualCpeOptions) {
     this.index = opts.index;
@@ -89,6 +130,9 @@ export class VirtualCpe {
     this.observer = opts.observer;
     this.random = opts.random ?? Math.random;
     this.limits = opts.limits ? { ...DEFAULT_SESSION_LIMITS, ...opts.limits } : DEFAULT_SESSION_LIMITS;
+    this.rebootDurationMs = opts.rebootDurationMs ?? DEFAULT_REBOOT_DURATION_MS;
+    this.requestSession = opts.requestSession;
+    this.transferLimits = opts.transferLimits ? { ...DEFAULT_TRANSFER_LIMITS, ...opts.transferLimits } : DEFAULT_TRANSFER_LIMITS;
     this.cwmpVersion = opts.profile.cwmpVersion;
     this.paths = managementPaths(opts.profile.root);
     this.model = new DeviceModel(opts.profile, {
@@ -115,6 +159,22 @@ export class VirtualCpe {
     return this.running;
   }
 
+  /** Milliseconds until the CPE is back from a reboot; 0 when it is up. */
+  offlineForMs(): number {
+    return Math.max(0, this.offlineUntil - performance.now());
+  }
+
+  /** Accepted file transfers not yet reported. */
+  get queuedTransfers(): number {
+    return this.transfers?.size ?? 0;
+  }
+
+  /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.transfers?.stop();
+  }
+
   /** Raises an event; it is pending until an InformResponse confirms an Inform carrying it. */
   addEvent(code: string, commandKey: string = ''): void {
     this.events.add(code, commandKey);
@@ -132,13 +192,17 @@ export class VirtualCpe {
       this.observer.sessionFailed('internal', `CPE ${this.index}: runSession while a session is running`);
       return { ok: false, errorKind: 'internal' };
     }
+    const offlineMs = this.offlineForMs();
+    if (offlineMs > 0) return { ok: false, offline: true, wakeAfterMs: offlineMs };
     this.running = true;
+    if (this.cpeRequests.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
     this.observer.sessionStarted();
     const startedAt = performance.now();
     try {
       await runCwmpSession({
         acs: this.acs,
         model: this.model,
+        actions: this,
         events: this.events,
         cpeRequests: this.cpeRequests,
         observer: this.observer,
@@ -153,16 +217,93 @@ export class VirtualCpe {
       this.observer.sessionCompleted();
       this.retries = 0;
       this.everBootstrapped = true;
-      return SESSION_OK;
+      return this.afterSession(SESSION_OK);
     } catch (err) {
       const kind = errorKindOf(err);
       this.observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
       this.retries++;
       const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
-      return retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs };
+      return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * What the session left to do once it ended (clean or not: a CPE that answered Reboot reboots either way):
+   * the reboot, starting the transfers it accepted, applying transfers that finished meanwhile.
+   */
+  private afterSession(result: SessionResult): SessionResult {
+    this.running = false;
+    let wake = false;
+    const keys = this.rebootKeys;
+    if (keys !== undefined) {
+      this.rebootKeys = undefined;
+      this.restart(keys);
+      wake = true;
+    }
+    this.transfers?.sessionEnded();
+    const finished = this.finishedInSession;
+    if (finished !== undefined) {
+      this.finishedInSession = undefined;
+      for (const outcome of finished) this.applyTransferOutcome(outcome);
+      wake = true;
+    }
+    return wake && !this.stopped ? { ...result, wakeAfterMs: this.offlineForMs() } : result;
+  }
+
+  /**
+   * Reboots: offline for the reboot duration, UpTime restarts when it is back, the next Inform carries
+   * "1 BOOT" and one "M Reboot" per Reboot CommandKey. The configuration (the model's overlay), pending
+   * events and queued requests survive.
+   */
+  private restart(commandKeys: readonly string[]): void {
+    this.offlineUntil = performance.now() + this.rebootDurationMs;
+    this.model.restartedAt(Date.now() + this.rebootDurationMs);
+    this.events.add('1 BOOT');
+    for (const key of commandKeys) this.events.add('M Reboot', key);
+  }
+
+  // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
+
+  /** A Reboot answered in the running session: carried out when it ends. */
+  reboot(commandKey: string): void {
+    (this.rebootKeys ??= []).push(commandKey);
+  }
+
+  /** A Download received in the running session: validated now (CwmpFault), started after the session. */
+  download(req: DownloadRequest): void {
+    this.transfers ??= new TransferQueue({
+      limits: this.transferLimits,
+      ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
+      ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
+      onDone: (outcome) => this.transferDone(outcome),
+    });
+    this.transfers.accept(req);
+  }
+
+  private transferDone(outcome: TransferOutcome): void {
+    if (this.stopped) return;
+    if (this.running) {
+      (this.finishedInSession ??= []).push(outcome);
+      return;
+    }
+    this.applyTransferOutcome(outcome);
+    this.requestSession?.(this.offlineForMs());
+  }
+
+  /** Queues the TransferComplete with its events; a successful firmware image reboots the CPE (version unchanged for now). */
+  private applyTransferOutcome(o: TransferOutcome): void {
+    this.cpeRequests.add({
+      method: 'TransferComplete',
+      commandKey: o.req.commandKey,
+      fault: { faultCode: o.faultCode, faultString: o.faultString },
+      startTime: o.startTime,
+      completeTime: o.completeTime,
+    });
+    this.events.add(TRANSFER_COMPLETE_EVENT);
+    this.events.add('M Download', o.req.commandKey);
+    if (o.faultCode === 0 && o.req.fileType === FIRMWARE_UPGRADE_IMAGE) this.restart([]);
   }
 
   /** The wait before the next retry for the current retryCount (0 when the last session succeeded). */

@@ -65,7 +65,8 @@ const INSTANCE_NUMBER_RE = /^[1-9]\d*$/;
 
 export class DeviceModel {
   private readonly profile: CompiledProfile;
-  private readonly scope: DeviceScope;
+  /** Replaced (not mutated) by restartedAt(): templates read it per call. */
+  private scope: DeviceScope;
   private cachedDeviceId: DeviceIdStruct | undefined;
   // The overlay: all undefined until the first change.
   private values: Map<string, string> | undefined;
@@ -79,6 +80,11 @@ export class DeviceModel {
     const base = { index: ctx.index, oui: profile.deviceId.oui, crUrl: ctx.connectionRequestUrl, bootTimeMs: ctx.bootTimeMs, serial: '' };
     // deviceId templates cannot use {{serial}}, so rendering the serial against `base` is safe.
     this.scope = { ...base, serial: renderTemplate(profile.deviceId.serialNumber, base, NO_INSTANCES) };
+  }
+
+  /** The device restarted (Reboot): {{uptime}} counts from `bootTimeMs` (epoch ms) again; the overlay survives. */
+  restartedAt(bootTimeMs: number): void {
+    this.scope = { ...this.scope, bootTimeMs };
   }
 
   deviceId(): DeviceIdStruct {

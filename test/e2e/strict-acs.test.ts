@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AcsRequest, CwmpVersion, ParameterInfo, SetParameterAttributesStruct } from '../../src/cwmp/messages.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
-import { faultOf, responseOf, soapFaultOf, StrictRig, TR069_CPE_FAULTS, valuesByName } from './strict-harness.js';
+import { startFileServer, type FileServer } from '../cpe/file-server.js';
+import { faultOf, responseOf, RIG_REBOOT_MS, soapFaultOf, StrictRig, TR069_CPE_FAULTS, valuesByName } from './strict-harness.js';
 
 interface ProfileCase {
   name: 'tr098' | 'tr181';
@@ -89,15 +90,19 @@ for (const c of CASES) {
     const SOFTWARE_VERSION = `${DEVICE_INFO}SoftwareVersion`; // activeNotify forceEnabled
     const READ_ONLY_TABLE = `${DEVICE_INFO}VendorConfigFile.`;
     let rig: StrictRig;
+    let files: FileServer;
     /** GetParameterNames "" NextLevel false: the whole tree, for later comparisons. */
     let tree: ParameterInfo[] = [];
     let deviceInfoCount = 0;
 
     before(async () => {
       rig = await StrictRig.start(c.name);
+      files = await startFileServer();
     });
     after(async () => {
+      await rig?.cpe.stop();
       await rig?.close();
+      await files?.close();
     });
 
     it('BOOTSTRAP session: Inform in the profile version with 0 BOOTSTRAP + 1 BOOT and an empty ParameterKey', LIMIT, async () => {
@@ -122,7 +127,7 @@ for (const c of CASES) {
       for (const a of answers) faultOf(a, 9000);
     });
 
-    it('TR-069 required methods Reboot and Download are listed', { ...LIMIT, todo: 'cpesim answers Reboot/Download with 9000 (src/cpe/rpc-dispatch.ts)' }, async () => {
+    it('TR-069 required methods Reboot and Download are listed', LIMIT, async () => {
       const [answer] = await rig.session([{ method: 'GetRPCMethods' }]);
       const methods = responseOf(answer!, 'GetRPCMethodsResponse').methodList;
       assert.ok(methods.includes('Reboot') && methods.includes('Download'), methods.join(', '));
@@ -417,6 +422,66 @@ for (const c of CASES) {
         .filter((f) => f !== undefined && TR069_CPE_FAULTS[f.cwmp.faultCode]?.soap === 'Server' && f.faultcode !== 'Server')
         .map((f) => `${f!.cwmp.faultCode}: ${f!.faultcode}`);
       assert.deepEqual(wrong, []);
+    });
+
+    // After the SOAP Fault checks, which count the faults seen so far.
+    it('Reboot: RebootResponse; after the reboot the next Inform has 1 BOOT + M Reboot with the CommandKey, UpTime restarted', LIMIT, async () => {
+      const [spv, answer] = await rig.session([
+        { method: 'SetParameterValues', parameterList: [{ name: PII, value: '1234', type: 'unsignedInt' }], parameterKey: 'pk-rb' },
+        { method: 'Reboot', commandKey: `rb-${c.name}` },
+      ]);
+      assert.equal(responseOf(spv!, 'SetParameterValuesResponse').status, 0);
+      responseOf(answer!, 'RebootResponse');
+      const wait = rig.lastResult?.wakeAfterMs;
+      assert.ok(wait !== undefined && wait > 0 && wait <= RIG_REBOOT_MS, `wakeAfterMs ${wait}`);
+      assert.equal((await rig.cpe.runSession(performance.now())).offline, true, 'offline while rebooting');
+      await new Promise((r) => setTimeout(r, wait + 10));
+      const [values] = await rig.session([{ method: 'GetParameterValues', parameterNames: [UPTIME, PII] }]);
+      const inform = rig.lastInform();
+      assert.deepEqual(inform.events.map((e) => [e.code, e.commandKey]).sort(), [['1 BOOT', ''], ['M Reboot', `rb-${c.name}`]]);
+      const got = valuesByName(responseOf(values!, 'GetParameterValuesResponse').parameterList);
+      assert.equal(got.get(UPTIME)?.value, '0');
+      assert.equal(got.get(PII)?.value, '1234', 'configuration survives the reboot');
+      assert.equal(valuesByName(inform.parameters).get(PARAMETER_KEY)?.value, 'pk-rb');
+    });
+
+    it('Download: DownloadResponse Status 1, the file is fetched, the ACS receives TransferComplete FaultCode 0 with the CommandKey', LIMIT, async () => {
+      const key = `dl-${c.name}`;
+      const requestsBefore = rig.sessionRequests.length;
+      const [answer] = await rig.session([
+        {
+          method: 'Download',
+          commandKey: key,
+          fileType: '3 Vendor Configuration File',
+          url: `${files.origin}/file.bin`,
+          username: '',
+          password: '',
+          fileSize: 100_000,
+          targetFileName: 'cfg.bin',
+          delaySeconds: 0,
+          successUrl: '',
+          failureUrl: '',
+        },
+      ]);
+      assert.deepEqual(responseOf(answer!, 'DownloadResponse'), {
+        method: 'DownloadResponse',
+        status: 1,
+        startTime: '0001-01-01T00:00:00Z',
+        completeTime: '0001-01-01T00:00:00Z',
+      });
+      await rig.waitForSessionRequests(requestsBefore + 1);
+      assert.ok(files.requests.some((r) => r.path === '/file.bin'), 'the CPE fetched the file');
+      await rig.session([], { cpeRequests: 1 });
+      const inform = rig.lastInform();
+      assert.deepEqual(inform.events.map((e) => [e.code, e.commandKey]).sort(), [['7 TRANSFER COMPLETE', ''], ['M Download', key]]);
+      const [tc, ...more] = rig.transferCompletes();
+      assert.equal(more.length, 0);
+      assert.equal(tc?.commandKey, key);
+      assert.deepEqual(tc?.fault, { faultCode: 0, faultString: '' });
+      // Acknowledged by the ACS: the next session neither resends it nor repeats the events.
+      await rig.session([]);
+      assert.deepEqual(rig.lastInform().events, []);
+      assert.equal(rig.transferCompletes().length, 1);
     });
 
     it(`every envelope the CPE sent validates against cwmp-1-${c.cwmpVersion}.xsd`, LIMIT, () => {

@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { deviceKey, type DeviceRecord } from '../../src/acs/device-registry.js';
 import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
-import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
-import type { AcsRequest, CpeMessage, FaultStruct, ParameterValue } from '../../src/cwmp/messages.js';
+import { VirtualCpe, type SessionResult } from '../../src/cpe/virtual-cpe.js';
+import type { AcsRequest, CpeMessage, FaultStruct, ParameterValue, TransferCompleteRequest } from '../../src/cwmp/messages.js';
+import { parseCpeMessage } from '../../src/cwmp/parse.js';
 import type { CompiledProfile } from '../../src/datamodel/compiled-profile.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { RecordingObserver } from '../cpe/scripted-acs.js';
@@ -86,9 +87,14 @@ export function valuesByName(list: readonly ParameterValue[]): Map<string, Param
   return new Map(list.map((p) => [p.name, p]));
 }
 
+/** The rig's reboot duration: short, so reboot tests stay fast. */
+export const RIG_REBOOT_MS = 200;
+
 export class StrictRig {
   /** Every RPC exchanged through session(), in order. */
   readonly exchanges: Exchange[] = [];
+  /** The result of the last session(). */
+  lastResult: SessionResult | undefined;
 
   private constructor(
     readonly profile: CompiledProfile,
@@ -96,20 +102,25 @@ export class StrictRig {
     readonly cpe: VirtualCpe,
     readonly key: string,
     private readonly observer: RecordingObserver,
+    /** Delays of the CPE's out-of-band session requests (a transfer finished), in order. */
+    readonly sessionRequests: number[],
   ) {}
 
   static async start(profileName: 'tr098' | 'tr181'): Promise<StrictRig> {
     const profile = await loadProfile(profileName);
     const acs = await startReferenceAcs({ recordMessages: true, provision: false });
     const observer = new RecordingObserver();
+    const sessionRequests: number[] = [];
     const cpe = new VirtualCpe({
       index: 7,
       profile,
       acs: { url: acs.url, requestTimeoutMs: 10_000 },
       observer,
       connectionRequestUrl: 'http://127.0.0.1:7547/cr7',
+      rebootDurationMs: RIG_REBOOT_MS,
+      requestSession: (delayMs) => sessionRequests.push(delayMs),
     });
-    return new StrictRig(profile, acs, cpe, deviceKey(cpe.model.deviceId()), observer);
+    return new StrictRig(profile, acs, cpe, deviceKey(cpe.model.deviceId()), observer, sessionRequests);
   }
 
   get root(): string {
@@ -121,17 +132,34 @@ export class StrictRig {
    * RPCs one per CPE POST and ends the session with 204 once the queue is empty, so a request that
    * depends on an earlier answer belongs to the next session.
    */
-  async session(requests: readonly AcsRequest[]): Promise<CpeMessage[]> {
+  async session(requests: readonly AcsRequest[], opts: { cpeRequests?: number } = {}): Promise<CpeMessage[]> {
+    const cpeRequests = opts.cpeRequests ?? 0;
     const before = this.acs.messages.length;
     const pending = requests.map((r) => this.acs.enqueue(this.key, r));
     const result = await this.cpe.runSession(performance.now());
+    this.lastResult = result;
     assert.ok(result.ok, `session failed: ${JSON.stringify(result)} ${JSON.stringify(this.observer.failures)}`);
     const answers = await Promise.all(pending);
-    // The CPE's POSTs of this session: its Inform, then one answer per RPC (the empty POST is not recorded).
+    // The CPE's POSTs of this session: its Inform, its own queued requests (TransferComplete), then one
+    // answer per RPC (the empty POST is not recorded).
     const sent = this.acs.messages.slice(before);
-    assert.equal(sent.length, requests.length + 1, 'one Inform plus one envelope per RPC');
-    answers.forEach((answer, i) => this.exchanges.push({ request: requests[i]!, answer, xml: sent[i + 1]! }));
+    assert.equal(sent.length, requests.length + 1 + cpeRequests, `one Inform, ${cpeRequests} CPE request(s), one envelope per RPC`);
+    answers.forEach((answer, i) => this.exchanges.push({ request: requests[i]!, answer, xml: sent[i + 1 + cpeRequests]! }));
     return answers;
+  }
+
+  /** Waits until the CPE asked for `count` out-of-band sessions in all (a transfer finished); bounded. */
+  async waitForSessionRequests(count: number, timeoutMs = 10_000): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (this.sessionRequests.length < count) {
+      assert.ok(performance.now() < until, `the CPE asked for ${this.sessionRequests.length} of ${count} sessions in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Every TransferComplete the ACS received, decoded from its raw record. */
+  transferCompletes(): TransferCompleteRequest[] {
+    return this.acs.messages.map((xml) => parseCpeMessage(xml).body).filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
   }
 
   /** The ACS's record of the CPE's last Inform. */

@@ -1,0 +1,224 @@
+import { CwmpFault, faultString } from '../cwmp/faults.js';
+import type { AcsRequest, CwmpVersion, TransferCompleteRequest } from '../cwmp/messages.js';
+import { downloadFile, FileDownloadError, type FileDownloadFailure } from '../transport/file-download.js';
+
+export type DownloadRequest = Extract<AcsRequest, { method: 'Download' }>;
+
+/** Bounds of the CPE's file transfers. */
+export interface TransferLimits {
+  /** Accepted transfers not yet complete; beyond, Download faults 9004. */
+  maxQueued: number;
+  /** Connect, response-headers and body-idle timeout of the file GET. */
+  requestTimeoutMs: number;
+  /** Largest file; counted while streaming, never stored. */
+  maxBytes: number;
+}
+
+export const DEFAULT_TRANSFER_LIMITS: Readonly<TransferLimits> = Object.freeze({
+  maxQueued: 16,
+  requestTimeoutMs: 30_000,
+  maxBytes: 64 * 1024 * 1024,
+});
+
+/** TR-069 A.3.2.8: the "unknown time" StartTime/CompleteTime of a DownloadResponse with Status 1. */
+export const UNKNOWN_TIME = '0001-01-01T00:00:00Z';
+
+export const FIRMWARE_UPGRADE_IMAGE = '1 Firmware Upgrade Image';
+
+/** cwmp-1-x.xsd DownloadFileType: "<n> <words>" or a vendor "X <OUI|name> <words>", at most 64 characters. */
+const FILE_TYPE_RE = /^(?:[1-9]\d*(?: \S+)+|X \S+ .+)$/;
+/** cwmp-1-x.xsd: URL, Username, Password are at most 256 characters. */
+const MAX_URL_LENGTH = 256;
+
+/**
+ * The synchronous checks of a Download (A.3.2.8) before it is accepted: argument format 9003,
+ * non-HTTP(S) URL 9013, a FileSize beyond what the CPE can hold 9004.
+ */
+export function validateDownload(req: DownloadRequest, limits: TransferLimits): void {
+  if (req.fileType.length > 64 || !FILE_TYPE_RE.test(req.fileType)) throw new CwmpFault(9003, `FileType "${req.fileType}"`);
+  if (req.url.length > MAX_URL_LENGTH || req.username.length > 256 || req.password.length > 256) {
+    throw new CwmpFault(9003, 'URL, Username or Password longer than 256 characters');
+  }
+  if (!Number.isSafeInteger(req.delaySeconds) || req.delaySeconds < 0 || !Number.isSafeInteger(req.fileSize) || req.fileSize < 0) {
+    throw new CwmpFault(9003, 'DelaySeconds and FileSize must be unsigned integers');
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    throw new CwmpFault(9003, `URL "${req.url}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CwmpFault(9013, `${url.protocol} (only http and https)`);
+  // FileSize is the hint that lets the CPE refuse a file it has no room for (A.3.2.8).
+  if (req.fileSize > limits.maxBytes) throw new CwmpFault(9004, `FileSize ${req.fileSize} exceeds ${limits.maxBytes} bytes`);
+}
+
+/** What a finished transfer reports in its TransferComplete. */
+export interface TransferOutcome {
+  req: DownloadRequest;
+  /** 0 and "" on success. */
+  faultCode: number;
+  faultString: string;
+  startTime: string;
+  completeTime: string;
+}
+
+/**
+ * TransferComplete fault code per download failure (TR-069 A.3.3.1 / the TransferComplete fault table;
+ * 9013 is not allowed there, it is answered to the Download itself):
+ * - 9015 unable to contact file server: nothing answered
+ * - 9012 file transfer server authentication failure: credentials refused, and also a server certificate
+ *   the CPE cannot authenticate (the server failed authentication)
+ * - 9016 unable to access file: the server refuses the file (403/404/410)
+ * - 9017 unable to complete download: the transfer started but the body broke off
+ * - 9010 download failure: the rest (other statuses, timeouts before a response, a file over the CPE's
+ *   byte cap: the CPE ran out of room, which no narrower code describes)
+ */
+const FAULT_BY_FAILURE: Readonly<Record<Exclude<FileDownloadFailure, 'aborted'>, number>> = {
+  unreachable: 9015,
+  tls: 9012,
+  auth_failed: 9012,
+  not_accessible: 9016,
+  incomplete: 9017,
+  too_large: 9010,
+  failed: 9010,
+};
+
+/**
+ * The TransferComplete as the session's cwmp version can say it: cwmp-1-0 (TR-069 Issue 1) allows only
+ * 9001, 9002, 9010, 9011 and 9012 there; the specific download faults 9014–9020 arrived with cwmp-1-1.
+ * Speaking 1-0, they become 9010 "Download failure" (the FaultString keeps the specific reason).
+ */
+export function transferCompleteFor(req: TransferCompleteRequest, version: CwmpVersion): TransferCompleteRequest {
+  const code = req.fault.faultCode;
+  if (version !== 0 || code < 9014 || code > 9020) return req;
+  return { ...req, fault: { faultCode: 9010, faultString: req.fault.faultString } };
+}
+
+/**
+ * A whole HTTP body of another size than the Download's FileSize is not the file announced: 9018 "file
+ * corrupted" (the transfer itself completed, so 9017 would be wrong; a body cut short shows as 9017 through
+ * undici's Content-Length check instead).
+ */
+const FILE_SIZE_MISMATCH = 9018;
+
+/** FaultString: the standard text plus the detail, within the schema's 256 characters. */
+function transferFaultString(code: number, detail: string): string {
+  return `${faultString(code)}: ${detail}`.slice(0, 256);
+}
+
+interface Transfer {
+  readonly req: DownloadRequest;
+  /** performance.now() when the Download arrived; DelaySeconds counts from here. */
+  readonly receivedAt: number;
+  /** Armed: its DelaySeconds timer runs (set once the session that carried it ended). */
+  timer: NodeJS.Timeout | undefined;
+  armed: boolean;
+}
+
+export interface TransferQueueOptions {
+  limits: TransferLimits;
+  /** The CPE's trust settings for HTTPS file servers. */
+  insecure?: boolean;
+  ca?: string;
+  /** Called once per transfer that finished (success or fault); not after stop(). */
+  onDone(outcome: TransferOutcome): void;
+}
+
+/**
+ * The downloads one CPE accepted: each starts after the session that carried it ended and its
+ * DelaySeconds passed, runs on its own timer/promise (never blocking other CPEs), and reports through
+ * onDone. stop() aborts everything so a run ends promptly.
+ */
+export class TransferQueue {
+  private readonly opts: TransferQueueOptions;
+  private readonly transfers = new Set<Transfer>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(opts: TransferQueueOptions) {
+    this.opts = opts;
+  }
+
+  /** Accepted transfers not yet complete. */
+  get size(): number {
+    return this.transfers.size;
+  }
+
+  /** Validates and accepts a Download (throws CwmpFault); it waits for sessionEnded(). */
+  accept(req: DownloadRequest): void {
+    validateDownload(req, this.opts.limits);
+    if (this.abort.signal.aborted) throw new CwmpFault(9002, 'the CPE is shutting down');
+    if (this.transfers.size >= this.opts.limits.maxQueued) {
+      throw new CwmpFault(9004, `${this.transfers.size} transfers queued (at most ${this.opts.limits.maxQueued})`);
+    }
+    this.transfers.add({ req, receivedAt: performance.now(), timer: undefined, armed: false });
+  }
+
+  /** The session ended: transfers accepted in it may start once their DelaySeconds passed (A.3.2.8). */
+  sessionEnded(): void {
+    if (this.abort.signal.aborted) return;
+    const now = performance.now();
+    for (const t of this.transfers) {
+      if (t.armed) continue;
+      t.armed = true;
+      const wait = Math.max(0, t.receivedAt + t.req.delaySeconds * 1000 - now);
+      t.timer = setTimeout(() => this.start(t), wait);
+    }
+  }
+
+  /** Aborts waiting and running transfers; resolves when the running ones have settled. No onDone afterwards. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const t of this.transfers) clearTimeout(t.timer);
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.transfers.clear();
+  }
+
+  private start(t: Transfer): void {
+    t.timer = undefined;
+    const run = this.fetch(t).finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private async fetch(t: Transfer): Promise<void> {
+    const { req } = t;
+    const startTime = new Date().toISOString();
+    let faultCode = 0;
+    let detail = '';
+    try {
+      const { bytes } = await downloadFile({
+        url: req.url,
+        username: req.username,
+        password: req.password,
+        timeoutMs: this.opts.limits.requestTimeoutMs,
+        maxBytes: this.opts.limits.maxBytes,
+        signal: this.abort.signal,
+        ...(this.opts.insecure !== undefined ? { insecure: this.opts.insecure } : {}),
+        ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
+      });
+      if (req.fileSize !== 0 && bytes !== req.fileSize) {
+        faultCode = FILE_SIZE_MISMATCH;
+        detail = `received ${bytes} bytes, FileSize is ${req.fileSize}`;
+      }
+    } catch (err) {
+      if (err instanceof FileDownloadError) {
+        if (err.reason === 'aborted') return;
+        faultCode = FAULT_BY_FAILURE[err.reason];
+      } else {
+        // Not a download failure but a simulator bug: report it as the CPE's internal error, never crash the shard.
+        faultCode = 9002;
+      }
+      detail = err instanceof Error ? err.message : String(err);
+    }
+    if (this.abort.signal.aborted) return;
+    this.transfers.delete(t);
+    this.opts.onDone({
+      req,
+      faultCode,
+      faultString: faultCode === 0 ? '' : transferFaultString(faultCode, detail),
+      startTime,
+      completeTime: new Date().toISOString(),
+    });
+  }
+}
