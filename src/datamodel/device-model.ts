@@ -138,7 +138,7 @@ export class DeviceModel {
       }
       const node = at.node as ParamNode;
       const canonical = normalizeValue(node.type, node.constraints, value);
-      const code = !node.writable ? 9008 : type !== undefined && type !== wireType(node) ? 9006 : canonical === undefined ? 9007 : 0;
+      const code = !node.writable ? 9008 : !typeAccepted(type, node) ? 9006 : canonical === undefined ? 9007 : 0;
       if (code) faults.push(CwmpFault.parameter(name, code));
       else accepted.push([name, canonical!]);
     }
@@ -461,6 +461,15 @@ export class DeviceModel {
  * wire (TR-106), whatever its item type: "25,50,75" or "" is not a valid xsd:int, so an ACS validating the
  * envelope against the schema would reject the item type.
  */
+/**
+ * The xsi:type an ACS sent is acceptable when it is absent, the parameter's own, or xsd:string: many ACSs
+ * send every value as a string, and real CPEs take those when the text parses as the parameter's type
+ * (checked next, 9007). A different typed claim (xsd:boolean for an unsignedInt) is 9006.
+ */
+function typeAccepted(type: ParamType | undefined, node: ParamNode): boolean {
+  return type === undefined || type === 'string' || type === wireType(node);
+}
+
 function wireType(node: ParamNode): ParamType {
   return node.constraints.list ? 'string' : node.type;
 }

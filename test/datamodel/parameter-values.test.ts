@@ -57,7 +57,7 @@ test('SetParameterValues is all-or-nothing and lists each failing parameter unde
           { name: `${MS}URL`, value: 'http://acs.example/' },
           { name: `${MS}Nope`, value: '1' },
           { name: `${IGD}.DeviceInfo.Manufacturer`, value: 'x' },
-          { name: `${MS}PeriodicInformInterval`, value: '60', type: 'string' },
+          { name: `${MS}PeriodicInformInterval`, value: '60', type: 'boolean' },
           { name: `${MS}PeriodicInformInterval.`, value: '60' },
           { name: `${MS}CWMPRetryMinimumWaitInterval`, value: '0' },
         ],
@@ -123,4 +123,12 @@ test('SetParameterValues with an empty list still sets ParameterKey', async () =
   const list: ParameterValue[] = [];
   assert.equal(m.setParameterValues(list, 'empty'), 0);
   assert.equal(m.get(`${MS}ParameterKey`), 'empty');
+});
+
+test('SetParameterValues takes an xsd:string value for a typed parameter when the text parses as that type', async () => {
+  const m = await igdModel();
+  assert.equal(m.setParameterValues([{ name: `${MS}PeriodicInformInterval`, value: '120', type: 'string' }], 'k1'), 0);
+  assert.equal(m.get(`${MS}PeriodicInformInterval`), '120');
+  const fault = assertFault(() => m.setParameterValues([{ name: `${MS}PeriodicInformInterval`, value: 'often', type: 'string' }], 'k2'), 9003);
+  assert.deepEqual(fault.parameterFaults?.map((f) => f.faultCode), [9007]);
 });
