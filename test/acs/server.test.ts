@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { startReferenceAcs, type ReferenceAcs, type ReferenceAcsOptions } from '../../src/acs/server.js';
 import type { CpeMessage, CwmpVersion } from '../../src/cwmp/messages.js';
 import { parseAcsMessage } from '../../src/cwmp/parse.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
 import { TestCpe, digestAuthorization } from './test-cpe.js';
 
@@ -399,19 +398,10 @@ describe('reference ACS: overload and robustness', () => {
 });
 
 describe('reference ACS: TLS', () => {
-  it('serves CWMP over HTTPS with the given key and certificate', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'cpesim-acs-tls-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const made = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { encoding: 'utf8', timeout: 10_000 },
-    );
-    if (made.error || made.status !== 0) return t.skip(`openssl unavailable: ${made.error?.message ?? made.stderr}`);
-    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const server = await start({ tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert } });
+  it('serves CWMP over HTTPS with the given key and certificate', async () => {
+    const tlsDir = join(PACKAGE_ROOT, 'test', 'fixtures', 'tls');
+    const cert = readFileSync(join(tlsDir, 'acs-cert.pem'), 'utf8');
+    const server = await start({ tls: { key: readFileSync(join(tlsDir, 'acs-key.pem'), 'utf8'), cert } });
     assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
     const c = cpe({ ca: cert });
     assert.equal((await c.exchange(c.informXml())).body.method, 'InformResponse');
