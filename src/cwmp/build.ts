@@ -1,6 +1,6 @@
 /**
  * CWMP message builders: plain string templates (measured ~an order of magnitude faster than a
- * generic XML builder, see bench/codec.bench.ts). Element order and array types follow
+ * generic XML builder, see benchmarks/codec.bench.ts). Element order and array types follow
  * cwmp-1-0.xsd … cwmp-1-4.xsd: children are unqualified, only the method element and header
  * elements carry the cwmp: prefix, every SOAP array carries soap-enc:arrayType with its exact count.
  */

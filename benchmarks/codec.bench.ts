@@ -1,13 +1,14 @@
 /**
  * Codec micro-benchmark: the string-template builders against fast-xml-parser's XMLBuilder writing
  * the same document (baseline measured in the same run), and the parsers on typical messages.
- * Run: node dist-codec/bench/codec.bench.js   (prints operations per CPU-second; no assertions on time)
+ * Run: node dist/benchmarks/codec.bench.js   (prints operations per CPU-second; no assertions on time)
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { buildAcsMessage, buildCpeMessage } from '../src/cwmp/build.js';
 import type { AcsBody, CpeMessage, EnvelopeContext, InformRequest, ParameterValue } from '../src/cwmp/messages.js';
 import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNamespace } from '../src/cwmp/namespaces.js';
 import { parseAcsMessage, parseCpeMessage } from '../src/cwmp/parse.js';
+import { publish, type SummaryRow } from './harness.js';
 
 const CTX: EnvelopeContext = { cwmpVersion: 0, id: '123456' };
 
@@ -118,15 +119,26 @@ function opsPerSecond(fn: () => string | object, ms = 1000): number {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(12);
 
+// Every number, for run-all's JSON; the build ratios are also headline rows.
+const data: { build: Record<string, { template: number; xmlBuilder: number; sameDocument: boolean }>; parse: Record<string, number> } = {
+  build: {},
+  parse: {},
+};
+const rows: SummaryRow[] = [];
+
 function compare(what: string, template: () => string, baseline: () => string): void {
   const same = template() === baseline();
   const a = opsPerSecond(template);
   const b = opsPerSecond(baseline);
   console.log(`build ${what.padEnd(34)} template ${fmt(a)} ops/s   XMLBuilder ${fmt(b)} ops/s   ratio ${(a / b).toFixed(1)}x   same document: ${same ? 'yes' : 'NO'}`);
+  data.build[what] = { template: a, xmlBuilder: b, sameDocument: same };
+  rows.push({ metric: `build ${what}: template ÷ XMLBuilder speed`, value: a / b, unit: 'x' });
 }
 
 function parse(what: string, fn: () => object): void {
-  console.log(`parse ${what.padEnd(34)} ${fmt(opsPerSecond(fn))} ops/s`);
+  const ops = opsPerSecond(fn);
+  console.log(`parse ${what.padEnd(34)} ${fmt(ops)} ops/s`);
+  data.parse[what] = ops;
 }
 
 console.log(`node ${process.version}; ops/s = operations per CPU-second of this process`);
@@ -148,3 +160,4 @@ parse('Inform (CPE → ACS)', () => parseCpeMessage(informXml));
 const gpvXml = buildCpeMessage(gpvResponse, CTX);
 parse('GetParameterValuesResponse (50)', () => parseCpeMessage(gpvXml));
 if (sink === -1) console.log(sink);
+publish({ rows, data: { unit: 'operations per CPU-second', ...data } });

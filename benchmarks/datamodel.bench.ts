@@ -2,7 +2,7 @@
  * Data-model benchmark (TR-181 profile): memory per CPE of DeviceModel (shared compiled profile + sparse
  * overlay) against the naive design of a per-CPE full copy of the tree (a Map of every concrete parameter
  * path → value), and GetParameterValues speed against iterating that naive Map. Both baselines are
- * measured in the same run. Run: node --expose-gc dist/bench/datamodel.bench.js
+ * measured in the same run. Run: node --expose-gc dist/benchmarks/datamodel.bench.js
  */
 import { readFile } from 'node:fs/promises';
 import type { ParameterValue } from '../src/cwmp/messages.js';
@@ -10,7 +10,7 @@ import { DeviceModel, type DeviceContext } from '../src/datamodel/device-model.j
 import { compileProfileText, loadProfile, resolveProfilePath } from '../src/datamodel/profile-loader.js';
 import { bootstrapRequests, PROVISIONING_PARAMETER_KEY } from '../src/acs/provisioning.js';
 import { CpesimError } from '../src/errors.js';
-import { int, opsPerSecond, ratio, retainedBytes, sinkValue } from './harness.js';
+import { int, opsPerSecond, publish, ratio, retainedBytes, sinkValue } from './harness.js';
 
 const PROFILE = 'tr181';
 const ROOT = 'Device.';
@@ -86,6 +86,7 @@ function naiveGpv(prefix: string): ParameterValue[] {
 }
 
 console.log('GetParameterValues                  DeviceModel ops/s   naive Map ops/s   ratio DeviceModel/naive');
+const gpv: Record<string, { values: number; deviceModel: number; naiveMap: number }> = {};
 for (const path of [ROOT, PARTIAL]) {
   const real = model.getParameterValues([path]);
   const copy = naiveGpv(path);
@@ -96,5 +97,21 @@ for (const path of [ROOT, PARTIAL]) {
   const a = opsPerSecond(() => model.getParameterValues([path]));
   const b = opsPerSecond(() => naiveGpv(path));
   console.log(`  ${`${path} (${real.length} values)`.padEnd(32)} ${int(a, 14)}   ${int(b, 15)}   ${ratio(a, b)}`);
+  gpv[path] = { values: real.length, deviceModel: a, naiveMap: b };
 }
 if (sinkValue() === -1) console.log('');
+publish({
+  rows: [
+    { metric: `DeviceModel heap per CPE after bootstrap (${PROFILE})`, value: provisioned, unit: 'B' },
+    { metric: 'naive per-CPE copy ÷ DeviceModel heap (own strings)', value: ownStrings / provisioned, unit: 'x' },
+  ],
+  data: {
+    profile: PROFILE,
+    parameters: profile.parameterCount,
+    concreteParameters: shared.size,
+    compiledProfileBytes: compiled,
+    heapBytesPerCpe: { deviceModelUntouched: untouched, deviceModelAfterBootstrap: provisioned, naiveOwnStrings: ownStrings, naiveSharedStrings: sharedStrings },
+    samples: { deviceModels: MODELS, naiveCopies: NAIVE_COPIES },
+    getParameterValuesOpsPerCpuSecond: gpv,
+  },
+});

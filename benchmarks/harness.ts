@@ -32,7 +32,7 @@ export function sinkValue(): number {
 }
 
 /** Needs `node --expose-gc` (run-all starts every bench that way). */
-function fullGc(): void {
+export function fullGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new CpesimError('CPESIM_BENCH_NO_GC', 'run this benchmark with node --expose-gc (npm run bench does)');
   // Two passes: the first can leave objects that only become unreachable after finalisation.
@@ -69,4 +69,42 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((x, y) => x - y);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Rejects with CPESIM_BENCH_TIMEOUT when `work` takes longer than `ms`: a hang must not eat the bench budget. */
+export async function withTimeout<T>(work: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CpesimError('CPESIM_BENCH_TIMEOUT', `${label}: exceeded ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------- results for run-all
+
+/** One line of run-all's final table: a measured number, beside the scale issue's target when it has one. */
+export interface SummaryRow {
+  metric: string;
+  value: number;
+  unit: string;
+  /** Met when value <= max; a miss is printed (MISS), never fails the run. */
+  target?: { max: number; text: string };
+}
+
+/** What a benchmark hands to run-all: its table rows, and every number it measured (for the JSON file). */
+export interface BenchResults {
+  rows: SummaryRow[];
+  data: Record<string, unknown>;
+}
+
+export type BenchMessage = { type: 'results'; results: BenchResults };
+
+/** Sends the results to run-all over IPC; a benchmark run on its own has printed its report already. */
+export function publish(results: BenchResults): void {
+  const message: BenchMessage = { type: 'results', results };
+  process.send?.(message);
 }
