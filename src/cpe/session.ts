@@ -62,18 +62,31 @@ export interface CwmpSessionParams {
   /** cwmp:ID of the Inform. */
   informId: string;
   limits: SessionLimits;
+  /**
+   * Ends the session when aborted (the CPE lost power); its reason is what the session throws. The session's
+   * deadline aborts it too (the caller's controller is reused: no second one per session).
+   */
+  abort: AbortController;
 }
 
 /**
  * Runs one CWMP session (TR-069 §3.7.1) to its end. Resolves when the ACS ended it normally (204 or
  * empty 200 to our empty POST / last response); throws a TransportError, ProtocolError,
- * AcsFaultError or (a bug) anything else otherwise. Reports inform/emptyPost/rpc latencies and the
- * session's bytes; session-level outcome reporting is the caller's.
+ * AcsFaultError or (a bug) anything else otherwise. Reports connect/tls/inform/emptyPost/rpc latencies and
+ * the session's bytes; session-level outcome reporting is the caller's.
  */
 export async function runCwmpSession(p: CwmpSessionParams): Promise<void> {
-  const deadline = new AbortController();
-  const timer = setTimeout(abortForDeadline, p.limits.deadlineMs, deadline, p.limits.deadlineMs);
-  const http = new AcsHttpSession(p.acs, { maxBodyBytes: p.limits.maxBodyBytes, signal: deadline.signal });
+  const { observer, intendedStartMs } = p;
+  // Before the deadline timer: a bad localAddress throws here and must not leave the timer behind.
+  const http = new AcsHttpSession(p.acs, {
+    maxBodyBytes: p.limits.maxBodyBytes,
+    signal: p.abort.signal,
+    onConnection: (startedAt, tcpAt, tlsAt) => {
+      observer.latency('connect', tcpAt - intendedStartMs, tcpAt - startedAt);
+      if (tlsAt !== undefined) observer.latency('tls', tlsAt - intendedStartMs, tlsAt - tcpAt);
+    },
+  });
+  const timer = setTimeout(abortForDeadline, p.limits.deadlineMs, p.abort, p.limits.deadlineMs);
   let clean = false;
   try {
     await new CwmpSession(p, http).run();
@@ -81,7 +94,7 @@ export async function runCwmpSession(p: CwmpSessionParams): Promise<void> {
   } finally {
     clearTimeout(timer);
     await (clean ? http.close() : http.destroy());
-    p.observer.bytes(http.bytesSent(), http.bytesReceived());
+    observer.bytes(http.bytesSent(), http.bytesReceived());
   }
 }
 

@@ -121,6 +121,8 @@ export interface TransferQueueOptions {
   /** The CPE's trust settings for HTTPS file servers. */
   insecure?: boolean;
   ca?: string;
+  /** The CPE's source address (its ACS endpoint's localAddress). */
+  localAddress?: string;
   /** Called once per transfer that finished (success or fault); not after stop(). */
   onDone(outcome: TransferOutcome): void;
 }
@@ -196,6 +198,7 @@ export class TransferQueue {
         signal: this.abort.signal,
         ...(this.opts.insecure !== undefined ? { insecure: this.opts.insecure } : {}),
         ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
+        ...(this.opts.localAddress !== undefined ? { localAddress: this.opts.localAddress } : {}),
       });
       if (req.fileSize !== 0 && bytes !== req.fileSize) {
         faultCode = FILE_SIZE_MISMATCH;

@@ -1,6 +1,7 @@
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
-import type { ErrorKind, SessionObserver } from '../metrics/observer.js';
+import { CpesimError } from '../errors.js';
+import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, type QueuedCpeRequest } from './cpe-request-queue.js';
@@ -50,8 +51,13 @@ export interface SessionResult {
    * wait is the reboot), or a transfer finished during the session.
    */
   wakeAfterMs?: number;
-  /** No session ran: the CPE is offline (rebooting) for wakeAfterMs more. Nothing was counted. */
+  /** No session ran: the CPE is offline (rebooting, power-cycled) for wakeAfterMs more. Nothing was counted. */
   offline?: true;
+}
+
+/** The reason a power cut aborts the running session with (counted as a failed session of kind power_cut). */
+function powerCut(index: number): TransportError {
+  return new TransportError('power_cut', `CPE ${index} lost power during the session (power cycle)`);
 }
 
 /** TR-069 §3.7.1.5: a session carrying a TransferComplete has "7 TRANSFER COMPLETE" in its Inform. */
@@ -118,6 +124,13 @@ export class VirtualCpe implements DeviceActions {
   private rebootKeys: string[] | undefined;
   /** performance.now() until which the CPE is rebooting (no session can run). */
   private offlineUntil = 0;
+  /** For the gauges; `offline` ends with powerOnTimer (only armed while the CPE is offline). */
+  private state: CpeState = 'booting';
+  private powerOnTimer: NodeJS.Timeout | undefined;
+  /** The running session's abort (deadline, power cut). */
+  private sessionAbort: AbortController | undefined;
+  /** The power went off while the session ran: it failed because of the simulator, not the ACS. */
+  private powerCutInSession = false;
   /** Created on the first Download: most CPEs never hold one. */
   private transfers: TransferQueue | undefined;
   /** Transfers that finished while a session ran: applied when it ends (their events belong to the next Inform). */
@@ -143,6 +156,12 @@ export class VirtualCpe implements DeviceActions {
     // A new device: first contact ever, and it has just booted.
     this.events.add('0 BOOTSTRAP');
     this.events.add('1 BOOT');
+    this.observer.cpeState(undefined, this.state);
+  }
+
+  /** booting (until a session completed after power-on), online, or offline (rebooting, power-cycled). */
+  get powerState(): CpeState {
+    return this.state;
   }
 
   /** Failed sessions since the last successful one: the Inform's RetryCount. */
@@ -172,6 +191,8 @@ export class VirtualCpe implements DeviceActions {
   /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.powerOnTimer);
+    this.powerOnTimer = undefined;
     await this.transfers?.stop();
   }
 
@@ -198,6 +219,8 @@ export class VirtualCpe implements DeviceActions {
     if (this.cpeRequests.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
     this.observer.sessionStarted();
     const startedAt = performance.now();
+    const abort = new AbortController();
+    this.sessionAbort = abort;
     try {
       await runCwmpSession({
         acs: this.acs,
@@ -211,14 +234,23 @@ export class VirtualCpe implements DeviceActions {
         intendedStartMs,
         informId: `${this.index}.${++this.sessionsStarted}`,
         limits: this.limits,
+        abort,
       });
       const now = performance.now();
       this.observer.latency('session', now - intendedStartMs, now - startedAt);
       this.observer.sessionCompleted();
       this.retries = 0;
       this.everBootstrapped = true;
+      // Still booting unless the power went off meanwhile (then it is offline).
+      if (this.state === 'booting') this.enter('online');
       return this.afterSession(SESSION_OK);
     } catch (err) {
+      if (this.powerCutInSession) {
+        // Whatever the abort surfaced as, the simulator cut the session: no ACS error, no retry wait.
+        const cut = powerCut(this.index);
+        this.observer.sessionFailed(cut.kind, cut.message);
+        return this.afterSession({ ok: false, errorKind: cut.kind });
+      }
       const kind = errorKindOf(err);
       this.observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
       this.retries++;
@@ -226,6 +258,28 @@ export class VirtualCpe implements DeviceActions {
       return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
       this.running = false;
+      this.sessionAbort = undefined;
+      this.powerCutInSession = false;
+    }
+  }
+
+  /**
+   * Cuts the power for `offlineMs` (a boot storm): a running session is aborted (failed, kind power_cut);
+   * runSession answers `offline` until the power is back; then the next Inform carries "1 BOOT" and UpTime
+   * restarts. Unlike a Reboot RPC there is no "M Reboot"; the configuration, pending events, queued requests
+   * and accepted transfers survive. The CPE asks its scheduler for a session when the power is back.
+   */
+  powerCycle(offlineMs: number): void {
+    if (!Number.isFinite(offlineMs) || offlineMs < 0) {
+      throw new CpesimError('CPESIM_INVALID_ARGUMENT', `powerCycle: offlineMs must be a finite number >= 0, got ${offlineMs}`);
+    }
+    if (this.stopped) return;
+    this.restart([], offlineMs);
+    if (this.running) {
+      this.powerCutInSession = true;
+      this.sessionAbort?.abort(powerCut(this.index));
+    } else {
+      this.requestSession?.(offlineMs);
     }
   }
 
@@ -235,7 +289,8 @@ export class VirtualCpe implements DeviceActions {
    */
   private afterSession(result: SessionResult): SessionResult {
     this.running = false;
-    let wake = false;
+    // A power cut during the session: come back when the power is.
+    let wake = this.powerCutInSession;
     const keys = this.rebootKeys;
     if (keys !== undefined) {
       this.rebootKeys = undefined;
@@ -257,11 +312,26 @@ export class VirtualCpe implements DeviceActions {
    * "1 BOOT" and one "M Reboot" per Reboot CommandKey. The configuration (the model's overlay), pending
    * events and queued requests survive.
    */
-  private restart(commandKeys: readonly string[]): void {
-    this.offlineUntil = performance.now() + this.rebootDurationMs;
-    this.model.restartedAt(Date.now() + this.rebootDurationMs);
+  private restart(commandKeys: readonly string[], offlineMs: number = this.rebootDurationMs): void {
+    this.offlineUntil = performance.now() + offlineMs;
+    this.model.restartedAt(Date.now() + offlineMs);
     this.events.add('1 BOOT');
     for (const key of commandKeys) this.events.add('M Reboot', key);
+    this.enter('offline');
+    clearTimeout(this.powerOnTimer);
+    // Only for the gauges (the scheduler wakes the CPE itself); must not keep a finished run alive.
+    this.powerOnTimer = setTimeout(() => this.poweredOn(), offlineMs).unref();
+  }
+
+  private poweredOn(): void {
+    this.powerOnTimer = undefined;
+    this.enter('booting');
+  }
+
+  private enter(to: CpeState): void {
+    if (this.state === to) return;
+    this.observer.cpeState(this.state, to);
+    this.state = to;
   }
 
   // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
@@ -277,6 +347,7 @@ export class VirtualCpe implements DeviceActions {
       limits: this.transferLimits,
       ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
       ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
+      ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
       onDone: (outcome) => this.transferDone(outcome),
     });
     this.transfers.accept(req);

@@ -8,6 +8,9 @@ export interface MergedMetrics {
   errors: Partial<Record<ErrorKind, number>>;
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   bytes: MetricsSnapshot['bytes'];
+  /** Gauges summed over the shards (each shard's at its snapshot's time). */
+  cpes: MetricsSnapshot['cpes'];
+  sessionsInFlight: number;
   latency: Map<string, { intended: Histogram; actual: Histogram }>;
 }
 
@@ -17,6 +20,8 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MergedMet
     errors: {},
     errorSamples: {},
     bytes: { sent: 0, received: 0 },
+    cpes: { booting: 0, online: 0, offline: 0 },
+    sessionsInFlight: 0,
     latency: new Map(),
   };
   for (const snap of snapshots) {
@@ -25,6 +30,10 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MergedMet
     merged.sessions.failed += snap.sessions.failed;
     merged.bytes.sent += snap.bytes.sent;
     merged.bytes.received += snap.bytes.received;
+    merged.cpes.booting += snap.cpes.booting;
+    merged.cpes.online += snap.cpes.online;
+    merged.cpes.offline += snap.cpes.offline;
+    merged.sessionsInFlight += snap.sessionsInFlight;
     for (const [kind, n] of Object.entries(snap.errors) as [ErrorKind, number][]) {
       merged.errors[kind] = (merged.errors[kind] ?? 0) + n;
     }

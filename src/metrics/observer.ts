@@ -18,10 +18,24 @@ export type ErrorKind =
   | 'overloaded'
   | 'acs_fault'
   | 'protocol'
+  /** The simulator could not use its source address (localAddress not on this host, no free local port). */
+  | 'local_address'
+  /** The CPE lost power (VirtualCpe.powerCycle) while its session ran: the simulator ended it, not the ACS. */
+  | 'power_cut'
   | 'internal';
 
-/** Latency metrics (milliseconds). `rpc.<Method>` names are built from the ACS request method. */
-export type LatencyName = 'session' | 'inform' | 'emptyPost' | 'connect' | 'lateness' | `rpc.${string}`;
+/**
+ * Latency metrics (milliseconds). `rpc.<Method>` names are built from the ACS request method. `connect` is the
+ * TCP connect and `tls` the TLS handshake of each connection a session opens (redirects included).
+ */
+export type LatencyName = 'session' | 'inform' | 'emptyPost' | 'connect' | 'tls' | 'lateness' | `rpc.${string}`;
+
+/**
+ * What a CPE is doing, for the fleet's gauges: `booting` from power-on until a session with the ACS completed
+ * (a CPE waiting for its turn in the power-on ramp counts here too), `online` after that, `offline` while it
+ * reboots or is power-cycled.
+ */
+export type CpeState = 'booting' | 'online' | 'offline';
 
 export interface SessionObserver {
   /**
@@ -36,4 +50,6 @@ export interface SessionObserver {
   /** A problem inside a session that did not end it (e.g. a SOAP fault from the ACS). */
   error(kind: ErrorKind, detail: string): void;
   bytes(sent: number, received: number): void;
+  /** A CPE changed state (`from` undefined: it was created, i.e. powered on); drives the CPE gauges. */
+  cpeState(from: CpeState | undefined, to: CpeState): void;
 }

@@ -1,5 +1,8 @@
-import type { ErrorKind, LatencyName, SessionObserver } from './observer.js';
+import type { CpeState, ErrorKind, LatencyName, SessionObserver } from './observer.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from './histogram.js';
+
+/** Gauges: how many CPEs are in each state right now. */
+export type CpeGauges = Record<CpeState, number>;
 
 /** Plain, transferable picture of a registry: what a shard sends to the coordinator (and what results are made of). */
 export interface MetricsSnapshot {
@@ -8,6 +11,9 @@ export interface MetricsSnapshot {
   /** The first few distinct error details per kind, so a user sees *what* went wrong, not only how often. */
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   bytes: { sent: number; received: number };
+  /** Gauges at the snapshot's time: CPEs per state, and sessions started but not yet ended. */
+  cpes: CpeGauges;
+  sessionsInFlight: number;
   /** Encoded HDR histograms (µs), measured from the intended start (`intended`) and from the actual send (`actual`). */
   latency: Record<string, { intended: string; actual: string }>;
 }
@@ -25,6 +31,7 @@ export class MetricsRegistry implements SessionObserver {
   readonly errors: Partial<Record<ErrorKind, number>> = {};
   private readonly errorSamples: Partial<Record<ErrorKind, string[]>> = {};
   readonly bytesTotal = { sent: 0, received: 0 };
+  readonly cpes: CpeGauges = { booting: 0, online: 0, offline: 0 };
   private readonly histograms = new Map<string, LatencyPair>();
 
   get inFlight(): number {
@@ -69,6 +76,11 @@ export class MetricsRegistry implements SessionObserver {
     this.bytesTotal.received += received;
   }
 
+  cpeState(from: CpeState | undefined, to: CpeState): void {
+    if (from !== undefined) this.cpes[from]--;
+    this.cpes[to]++;
+  }
+
   snapshot(): MetricsSnapshot {
     const latency: MetricsSnapshot['latency'] = {};
     for (const [name, pair] of this.histograms) {
@@ -79,6 +91,8 @@ export class MetricsRegistry implements SessionObserver {
       errors: { ...this.errors },
       errorSamples: structuredClone(this.errorSamples),
       bytes: { ...this.bytesTotal },
+      cpes: { ...this.cpes },
+      sessionsInFlight: this.inFlight,
       latency,
     };
   }

@@ -17,6 +17,8 @@ export function formatSummaryTable(summary: RunSummary, resultsFile: string): st
   const s = summary.sessions;
   lines.push(`cpesim ${summary.scenario}: ${summary.cpes} CPEs for ${summary.durationS}s against ${summary.acsUrl}`);
   lines.push(`sessions: started ${s.started}, completed ${s.completed}, failed ${s.failed} (${s.perSecond}/s)`);
+  const c = summary.cpeStates;
+  lines.push(`cpes at the end: online ${c.online}, booting ${c.booting}, offline ${c.offline}`);
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));

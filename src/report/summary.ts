@@ -17,6 +17,11 @@ export interface RunSummary {
   errors: Partial<Record<ErrorKind, number>>;
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   bytes: { sent: number; received: number };
+  /**
+   * CPEs per state when the run ended (`cpes` stays the fleet's size): booting (no session completed since
+   * power-on), online, offline (rebooting or power-cycled).
+   */
+  cpeStates: { online: number; booting: number; offline: number };
   /** Things the user must know to trust the numbers (e.g. the simulator itself was the bottleneck). */
   warnings: string[];
 }
@@ -55,6 +60,7 @@ export function buildSummary(args: {
     errors: args.metrics.errors,
     errorSamples: args.metrics.errorSamples,
     bytes: args.metrics.bytes,
+    cpeStates: { online: args.metrics.cpes.online, booting: args.metrics.cpes.booting, offline: args.metrics.cpes.offline },
     warnings: lateWarnings(latency['lateness']),
   };
 }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { buildConnector, Client } from 'undici';
 import { CookieJar } from './cookie-jar.js';
 import { HttpAuthenticator } from './http-auth.js';
+import { checkLocalAddress } from './local-address.js';
 import { parseRetryAfterMs } from './retry-after.js';
 import { classifyRequestError, TransportError } from './transport-error.js';
 
@@ -16,13 +17,23 @@ export interface AcsEndpoint {
   ca?: string;
   /** Connect, response-headers and body-idle timeout of every request. */
   requestTimeoutMs: number;
+  /** Source IP address the CPE's connections (ACS and file downloads) bind to; the OS chooses when absent. */
+  localAddress?: string;
 }
+
+/**
+ * Told about every connection the session opened, with performance.now() ms timestamps: when the connect
+ * began, when TCP was connected and (HTTPS only) when the TLS handshake finished.
+ */
+export type ConnectionListener = (startedAt: number, tcpAt: number, tlsAt: number | undefined) => void;
 
 export interface AcsHttpSessionOptions {
   /** Largest ACS response body accepted; larger ones fail the request as a protocol error. */
   maxBodyBytes: number;
   /** Aborts the request in flight (the session deadline). */
   signal?: AbortSignal;
+  /** Connection timing (connect / TLS latencies). */
+  onConnection?: ConnectionListener;
 }
 
 /** TR-069 §3.4.5: the CPE follows at most 5 redirects in a session. */
@@ -30,11 +41,23 @@ export const MAX_REDIRECTS = 5;
 
 const CONTENT_TYPE_XML = 'text/xml; charset="utf-8"';
 
-/** Connectors are shared by every session to the same endpoint: the TLS options are built once. */
-const connectorCache = new WeakMap<AcsEndpoint, buildConnector.connector>();
+/**
+ * Connectors by TLS settings (CA, then timeout, then [strict, insecure]): shared by every session and every CPE
+ * with the same settings, so per-CPE endpoints (another localAddress) do not build one each. Looked up
+ * without allocating.
+ */
+const connectorCache = new Map<string | undefined, Map<number, buildConnector.connector[]>>();
+
+/** What a connector really returns (its type says void): the socket, so the TCP connect can be timed. */
+type SocketConnector = (options: buildConnector.Options, callback: buildConnector.Callback) => Socket | undefined;
 
 function connectorFor(endpoint: AcsEndpoint): buildConnector.connector {
-  let connector = connectorCache.get(endpoint);
+  let byTimeout = connectorCache.get(endpoint.ca);
+  if (byTimeout === undefined) connectorCache.set(endpoint.ca, (byTimeout = new Map()));
+  let pair = byTimeout.get(endpoint.requestTimeoutMs);
+  if (pair === undefined) byTimeout.set(endpoint.requestTimeoutMs, (pair = []));
+  const slot = endpoint.insecure ? 1 : 0;
+  let connector = pair[slot];
   if (connector === undefined) {
     connector = buildConnector({
       rejectUnauthorized: !endpoint.insecure,
@@ -43,7 +66,7 @@ function connectorFor(endpoint: AcsEndpoint): buildConnector.connector {
       // Every simulated CPE is its own device: no TLS session resumption across them.
       maxCachedSessions: 0,
     });
-    connectorCache.set(endpoint, connector);
+    pair[slot] = connector;
   }
   return connector;
 }
@@ -67,10 +90,13 @@ export class AcsHttpSession {
   private path: string;
   private client: Client;
   private redirects = 0;
+  private readonly localAddress: string | undefined;
 
+  /** Throws a `local_address` TransportError when endpoint.localAddress is not an IP address. */
   constructor(endpoint: AcsEndpoint, options: AcsHttpSessionOptions) {
     this.endpoint = endpoint;
     this.options = options;
+    this.localAddress = checkLocalAddress(endpoint.localAddress);
     this.url = new URL(endpoint.url);
     this.path = this.url.pathname + this.url.search;
     this.auth = this.newAuthenticator();
@@ -200,21 +226,34 @@ export class AcsHttpSession {
   }
 
   private newClient(): Client {
-    const base = connectorFor(this.endpoint);
+    const base = connectorFor(this.endpoint) as SocketConnector;
     const sockets = this.sockets;
+    const onConnection = this.options.onConnection;
     const timeout = this.endpoint.requestTimeoutMs;
     return new Client(this.url.origin, {
       pipelining: 1,
       headersTimeout: timeout,
       bodyTimeout: timeout,
       maxResponseSize: this.options.maxBodyBytes,
-      // Wraps the shared connector to remember this session's sockets for byte counting.
-      connect: (opts, callback) =>
-        base(opts, (err, socket) => {
-          if (socket) sockets.push(socket);
+      ...(this.localAddress !== undefined ? { localAddress: this.localAddress } : {}),
+      // Wraps the shared connector to remember this session's sockets (byte counting) and time the connection.
+      connect: (opts, callback) => {
+        const startedAt = performance.now();
+        const tls = opts.protocol === 'https:';
+        let tcpAt = 0;
+        const socket = base(opts, (err, connected) => {
+          if (connected) {
+            sockets.push(connected);
+            // The callback comes on 'secureConnect' for HTTPS, on 'connect' for HTTP.
+            const readyAt = performance.now();
+            onConnection?.(startedAt, tls ? tcpAt || readyAt : readyAt, tls ? readyAt : undefined);
+          }
           // The overloads of the callback type do not accept a union; both shapes are valid here.
-          (callback as (e: Error | null, s: Socket | null) => void)(err, socket);
-        }),
+          (callback as (e: Error | null, s: Socket | null) => void)(err, connected);
+        });
+        // A TLS socket emits 'connect' when TCP is up, before its handshake.
+        if (tls && onConnection !== undefined) socket?.once('connect', () => (tcpAt = performance.now()));
+      },
     });
   }
 }

@@ -2,6 +2,7 @@ import { Client } from 'undici';
 import { CpesimError } from '../errors.js';
 import { HttpAuthenticator } from './http-auth.js';
 import { MAX_REDIRECTS } from './acs-http-session.js';
+import { checkLocalAddress } from './local-address.js';
 import { classifyRequestError } from './transport-error.js';
 
 /**
@@ -39,6 +40,8 @@ export interface FileDownloadOptions {
   /** Accept any server certificate / trust this PEM CA (the CPE's trust store). */
   insecure?: boolean;
   ca?: string;
+  /** Source IP address to bind to (the CPE's, as for its ACS connections). */
+  localAddress?: string;
   signal?: AbortSignal;
 }
 
@@ -58,6 +61,11 @@ function isRedirect(status: number): boolean {
  * redirects, a byte cap, and the body read to the end but only counted. Throws FileDownloadError.
  */
 export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownloadResult> {
+  try {
+    checkLocalAddress(opts.localAddress);
+  } catch (err) {
+    throw requestFailure(err, opts.signal, false);
+  }
   let url = new URL(opts.url);
   let auth = opts.username !== '' ? new HttpAuthenticator(opts.username, opts.password) : undefined;
   let client = newClient(url, opts);
@@ -111,6 +119,7 @@ function newClient(url: URL, opts: FileDownloadOptions): Client {
     pipelining: 1,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
+    ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
     connect: {
       timeout: opts.timeoutMs,
       rejectUnauthorized: !opts.insecure,
@@ -162,6 +171,8 @@ function requestFailure(err: unknown, signal: AbortSignal | undefined, inBody: b
     case 'connect_refused':
     case 'connect_timeout':
     case 'dns':
+    // The CPE could not bind its own address: the file server was never reached (9015), as when unreachable.
+    case 'local_address':
       return new FileDownloadError('unreachable', t.message, { cause: err });
     case 'tls':
       return new FileDownloadError('tls', `TLS: ${t.message}`, { cause: err });

@@ -40,6 +40,9 @@ const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'reset',
   UND_ERR_CLOSED: 'reset',
+  // bind() of the source address: not an address of this host, or its local ports are used up.
+  EADDRNOTAVAIL: 'local_address',
+  EADDRINUSE: 'local_address',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_FAIL: 'dns',

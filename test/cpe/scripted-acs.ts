@@ -3,7 +3,7 @@ import type { CwmpVersion } from '../../src/cwmp/messages.js';
 import { parseCpeMessage, type CpeEnvelope } from '../../src/cwmp/parse.js';
 import { compileProfileText } from '../../src/datamodel/profile-loader.js';
 import type { CompiledProfile } from '../../src/datamodel/compiled-profile.js';
-import type { ErrorKind, LatencyName, SessionObserver } from '../../src/metrics/observer.js';
+import type { CpeState, ErrorKind, LatencyName, SessionObserver } from '../../src/metrics/observer.js';
 import { startTestServer, type SeenRequest, type TestServer } from '../transport/local-http-server.js';
 
 /** What the scripted ACS answers to one CPE POST. */
@@ -42,6 +42,8 @@ export class RecordingObserver implements SessionObserver {
   readonly latencies: { name: LatencyName; fromIntendedMs: number; fromActualMs: number }[] = [];
   readonly failures: { kind: ErrorKind; detail: string }[] = [];
   readonly errors: { kind: ErrorKind; detail: string }[] = [];
+  /** CPE state transitions, as "from>to" ("-" for a new CPE). */
+  readonly states: string[] = [];
   started = 0;
   completed = 0;
   sent = 0;
@@ -64,6 +66,9 @@ export class RecordingObserver implements SessionObserver {
   bytes(sent: number, received: number): void {
     this.sent += sent;
     this.received += received;
+  }
+  cpeState(from: CpeState | undefined, to: CpeState): void {
+    this.states.push(`${from ?? '-'}>${to}`);
   }
 }
 

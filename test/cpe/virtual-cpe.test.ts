@@ -142,6 +142,7 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
     assert.deepEqual(observer.failures, []);
     const names = observer.latencies.map((l) => l.name);
     assert.deepEqual(names, [
+      'connect',
       'inform',
       'emptyPost',
       'rpc.GetParameterValues',
@@ -151,8 +152,11 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
       'rpc.GetRPCMethods',
       'session',
     ]);
-    const informLatency = observer.latencies[0]!;
-    assert.ok(informLatency.fromIntendedMs >= informLatency.fromActualMs + 45, 'fromIntended counts the lateness');
+    const [connectLatency, informLatency] = observer.latencies;
+    assert.ok(informLatency!.fromIntendedMs >= informLatency!.fromActualMs + 45, 'fromIntended counts the lateness');
+    assert.ok(connectLatency!.fromIntendedMs >= connectLatency!.fromActualMs + 45, 'connect too: from the due time');
+    // A new CPE boots; the completed session brings it online.
+    assert.deepEqual(observer.states, ['->booting', 'booting>online']);
     assert.ok(observer.sent > 0 && observer.received > 0);
     assert.equal(cpe.retryCount, 0);
     assert.equal(cpe.bootstrapped, true);
@@ -296,5 +300,17 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
     });
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: false, errorKind: 'connect_refused' });
     assert.deepEqual(observer.failures.map((f) => f.kind), ['connect_refused']);
+  });
+
+  it('a source address the host lacks, or a malformed one, fails the session as local_address', async () => {
+    const acs = await startScriptedAcs(() => END);
+    servers.push(acs);
+    for (const localAddress of ['192.0.2.1', 'not-an-ip']) {
+      const observer = new RecordingObserver();
+      const cpe = new VirtualCpe({ index: 1, profile: testProfile(), acs: { url: acs.url, requestTimeoutMs: 1000, localAddress }, observer, connectionRequestUrl: 'http://cr' });
+      assert.deepEqual(await cpe.runSession(performance.now()), { ok: false, errorKind: 'local_address' }, localAddress);
+      assert.deepEqual(observer.failures.map((f) => f.kind), ['local_address']);
+    }
+    assert.equal(acs.posts.length, 0);
   });
 });

@@ -44,3 +44,24 @@ test('error samples keep the first distinct details per kind, bounded', () => {
   assert.deepEqual(merged.errorSamples.protocol, ['bad 0', 'bad 2', 'bad 4', 'bad 6', 'bad 8']);
   assert.equal(merged.errors.protocol, 80);
 });
+
+test('gauges: CPE states follow transitions and merge by sum, with sessions in flight', () => {
+  const a = new MetricsRegistry();
+  const b = new MetricsRegistry();
+  for (let i = 0; i < 3; i++) a.cpeState(undefined, 'booting');
+  a.cpeState('booting', 'online');
+  a.cpeState('booting', 'online');
+  a.cpeState('online', 'offline');
+  b.cpeState(undefined, 'booting');
+  b.cpeState('booting', 'offline');
+  b.sessionStarted();
+  b.sessionStarted();
+  b.sessionCompleted();
+  a.sessionStarted();
+  assert.deepEqual(a.snapshot().cpes, { booting: 1, online: 1, offline: 1 });
+  assert.equal(a.snapshot().sessionsInFlight, 1);
+  const merged = mergeSnapshots([a.snapshot(), b.snapshot()]);
+  assert.deepEqual(merged.cpes, { booting: 1, online: 1, offline: 2 });
+  assert.equal(merged.sessionsInFlight, 2);
+  assert.deepEqual(mergeSnapshots([]).cpes, { booting: 0, online: 0, offline: 0 });
+});

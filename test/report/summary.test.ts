@@ -7,6 +7,9 @@ import { formatSummaryTable } from '../../src/report/plain-text.js';
 
 function summaryWithLateness(lateMs: number) {
   const metrics = new MetricsRegistry();
+  for (let i = 0; i < 5; i++) metrics.cpeState(undefined, 'booting');
+  for (let i = 0; i < 3; i++) metrics.cpeState('booting', 'online');
+  metrics.cpeState('online', 'offline');
   for (let i = 0; i < 100; i++) {
     metrics.sessionStarted();
     metrics.sessionCompleted();
@@ -29,6 +32,8 @@ test('summary.json carries the contract fields in milliseconds', () => {
   assert.ok(Math.abs(session.p50 - 21) < 0.05, String(session.p50));
   assert.ok(Math.abs(s.latencyFromSend['session']!.p99 - 20) < 0.05);
   assert.deepEqual(s.warnings, []);
+  assert.deepEqual(s.cpeStates, { online: 2, booting: 2, offline: 1 });
+  assert.match(formatSummaryTable(s, 'x/summary.json'), /cpes at the end: online 2, booting 2, offline 1/);
 });
 
 test('a late simulator is called out in the summary and the table', () => {
