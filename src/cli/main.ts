@@ -29,6 +29,8 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('ca', { type: 'string', describe: 'PEM file of a CA to trust for the ACS certificate' })
           .option('seed', { type: 'number', describe: 'seed for the schedule randomness' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('grace', { type: 'string', describe: 'after the run (or SIGINT/SIGTERM), time running sessions get to finish (default 10s)' })
+          .option('source-ips', { type: 'string', describe: 'local source IPs for the CPEs, e.g. 127.0.0.2-127.0.0.50 (comma-separated)' })
           .option('ui', { choices: ['plain', 'none'] as const, default: 'plain' as const, describe: 'progress output' })
           .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' }),
       async (a) => {
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<ExitCode> {
           caFile: a.ca,
           seed: a.seed,
           workers: a.workers,
+          grace: a.grace,
+          sourceIps: a['source-ips'],
           ui: a.ui,
           out: a.out,
         });

@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
+import { RunControl } from '../fleet/run-control.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
 import { RESULTS_DIR } from '../paths.js';
 import { formatProgressLine, formatSummaryTable } from '../report/plain-text.js';
-import { buildSummary } from '../report/summary.js';
+import { buildSummary, type RunSummary } from '../report/summary.js';
 import { defaultRunId, writeResults } from '../report/write-results.js';
 import { defaultScenario, loadScenarioFile } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -20,6 +21,16 @@ export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   ui: 'plain' | 'none';
   out?: string | undefined;
   workers?: number | undefined;
+}
+
+/** What summary.json says about the end of the run beside RunSummary. */
+interface RunShutdown {
+  /** Stop of scheduling → last running session ended or was aborted (seconds). */
+  drainS: number;
+  /** Sessions still running when the grace period ended (also counted in sessions.failed and errors.timeout). */
+  abortedAtShutdown: number;
+  /** Time the run was paused (seconds), when it was. */
+  pausedS?: number;
 }
 
 /** Placeholder base for ConnectionRequestURL until CPEs listen for connection requests. */
@@ -39,8 +50,9 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
 
   const acs = scenario.acs.url ? undefined : await startEmbeddedAcs(scenario);
   const acsUrl = scenario.acs.url ?? acs!.url;
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
+  // SIGINT/SIGTERM: stop scheduling; running sessions get the grace period; the results are written.
+  const control = new RunControl();
+  const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -60,20 +72,27 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       connectionRequestBaseUrl: CONNECTION_REQUEST_BASE,
       workers: args.workers,
       onProgress: args.ui === 'plain' ? (s) => process.stderr.write(formatProgressLine(s) + '\n') : undefined,
-      signal: abort.signal,
+      control,
     });
     const summary = buildSummary({
       scenario: scenario.name,
       startedAt,
       acsUrl,
       cpes: run.cpes,
+      // The scheduled run time: sessions/s is over the time sessions were being scheduled, not the drain.
       durationMs: run.durationMs,
       metrics: mergeSnapshots(run.snapshots),
     });
-    const file = await writeResults(outDir, summary);
+    // drainS and abortedAtShutdown extend summary.json here (report/summary.ts belongs to the metrics side).
+    const results: RunSummary & RunShutdown = { ...summary, drainS: Math.round(run.drainMs) / 1000, abortedAtShutdown: run.aborted };
+    if (run.pausedMs > 0) results.pausedS = Math.round(run.pausedMs) / 1000;
+    const file = await writeResults(outDir, results);
     process.stdout.write(formatSummaryTable(summary, file) + '\n');
+    if (run.aborted > 0) {
+      process.stderr.write(`cpesim: ${run.aborted} session(s) still running after the grace period were aborted (counted as failed: timeout)\n`);
+    }
     for (const failure of run.shardFailures) {
-      process.stderr.write(`cpesim: shard ${failure.shard} failed; its last streamed metrics are included: ${failure.message}\n`);
+      process.stderr.write(`cpesim: shard ${failure.shard} failed: ${failure.message} (the results include its last streamed metrics)\n`);
     }
     if (run.shardFailures.length > 0) return EXIT.runFailed;
     if (summary.sessions.completed === 0) {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { parseDurationMs } from '../config/duration.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
+import { expandSourceAddresses, SourceAddressError } from '../scenario/source-addresses.js';
 
 /** `cpesim run` flags that override the scenario. These names are a contract (see README). */
 export interface RunFlags {
@@ -15,6 +16,10 @@ export interface RunFlags {
   /** PEM text of the --ca file (read by the caller). */
   ca?: string | undefined;
   seed?: number | undefined;
+  /** How long running sessions may finish after scheduling stops (`10s`). */
+  grace?: string | undefined;
+  /** Local source IPs: `127.0.0.2-127.0.0.50`, comma-separated ranges or addresses. */
+  sourceIps?: string | undefined;
 }
 
 /** Returns the scenario with the flags applied; flag errors name the flag. */
@@ -28,6 +33,14 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   if (flags.acsPassword !== undefined) acs.password = flags.acsPassword;
   if (flags.insecure) acs.insecure = true;
   if (flags.ca !== undefined) acs.ca = flags.ca;
+  if (flags.sourceIps !== undefined) {
+    try {
+      acs.sourceAddresses = expandSourceAddresses(flags.sourceIps.split(','));
+    } catch (err) {
+      if (err instanceof SourceAddressError) throw new ConfigError(err.message, { field: '--source-ips' });
+      throw err;
+    }
+  }
 
   let fleet: FleetGroup[] = scenario.fleet;
   if (flags.profile !== undefined) {
@@ -45,12 +58,23 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
     durationMs = ms;
   }
 
+  let gracePeriodMs = scenario.gracePeriodMs;
+  if (flags.grace !== undefined) {
+    const ms = parseDurationMs(flags.grace);
+    if (ms === undefined) throw new ConfigError(`"${flags.grace}" is not a duration (examples: 0s, 10s, 1m)`, { field: '--grace' });
+    gracePeriodMs = ms;
+  }
+
   const schedule = { ...scenario.schedule };
   if (flags.interval !== undefined) {
-    if (!(flags.interval > 0)) throw new ConfigError(`must be a number of seconds > 0, got ${flags.interval}`, { field: '--interval' });
+    if (!(Number.isInteger(flags.interval) && flags.interval >= 1)) {
+      throw new ConfigError(`must be a whole number of seconds >= 1, got ${flags.interval}`, { field: '--interval' });
+    }
     schedule.periodicIntervalS = flags.interval;
+    // The flag is for every CPE: it also beats the groups' own intervals.
+    fleet = fleet.map((g) => (g.schedule?.periodicIntervalS === undefined ? g : { ...g, schedule: { ...g.schedule, periodicIntervalS: undefined } }));
   }
-  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed };
+  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs };
 }
 
 /** Spreads `total` CPEs over the groups in proportion to their counts (largest remainder, every group keeps >= 0). */

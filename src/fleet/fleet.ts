@@ -1,7 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { VirtualCpe, type AcsEndpoint, type SessionResult } from '../cpe/virtual-cpe.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import type { Scenario } from '../scenario/scenario.js';
+import { sourceAddressIndex } from '../scenario/source-addresses.js';
+import { DEFAULT_GRACE_PERIOD_MS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
+import { ClosableObserver } from './closable-observer.js';
+import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
 import { seededRandom } from './random.js';
 import { TimerQueue } from './timer-queue.js';
@@ -18,11 +22,23 @@ export interface FleetOptions {
   connectionRequestBaseUrl: string;
 }
 
+/** How a fleet's run went, from its own clock (what summary.json's durationS and drainS are made of). */
+export interface FleetStopReport {
+  /** Scheduling time: power-on (start) → stop of scheduling, paused time excluded. */
+  activeMs: number;
+  pausedMs: number;
+  /** Stop of scheduling → every running session ended, or the grace period ran out. */
+  drainMs: number;
+  /** Sessions still running when the grace period ended, counted as failed ('timeout', "aborted at shutdown"). */
+  aborted: number;
+}
+
 const PERIODIC = '2 PERIODIC';
+export const ABORTED_AT_SHUTDOWN = 'aborted at shutdown: still running when the grace period ended';
 
 /**
  * Why a CPE is due: a periodic wake-up adds "2 PERIODIC"; power-on, retries and the CPE's own requests
- * (back from a reboot, a transfer finished) resend what is pending. `generation` makes a replaced
+ * (back from a reboot, a transfer done) resend what is pending. `generation` makes a replaced
  * wake-up stale: each CPE has at most one live wake-up or one running session.
  */
 interface Wakeup {
@@ -31,56 +47,102 @@ interface Wakeup {
   generation: number;
 }
 
+/** Fleet-wide instants in the same timer heap, so a pause moves them with the CPEs' wake-ups. */
+type Marker = { marker: 'end' } | { marker: 'bootStorm'; group: number };
+
 /**
  * Runs the CPEs of one shard on this thread's event loop (open model): every CPE's next session is due at its
- * own time whether or not the ACS kept up, and each session is measured from that due time.
+ * own time whether or not the ACS kept up, and each session is measured from that due time. One timer heap
+ * (one Node timer) holds every pending wake-up, the boot storms and the end of the run.
  */
 export class Fleet {
   private readonly cpes: VirtualCpe[] = [];
-  /** Global index / total, per local CPE: the position in the power-on ramp. */
-  private readonly rampPosition: number[] = [];
-  private readonly queue: TimerQueue<Wakeup>;
-  /** Per local CPE (slot): the generation of its live wake-up, its due time, whether its session runs. */
-  private generation = new Uint32Array(0);
-  private dueAt = new Float64Array(0);
-  private running = new Uint8Array(0);
+  private readonly queue: TimerQueue<Wakeup | Marker>;
+  /** Per fleet group: its schedule (scenario's with the group's overrides) and PeriodicInformTime path. */
+  private readonly schedules: ScheduleSettings[];
+  private readonly phasePaths: string[];
+  /** Per local CPE (slot): its group, its power-on offset from start, the grid instant of its last periodic wake-up. */
+  private readonly groupOf: Uint32Array;
+  private readonly powerOnOffset: Float64Array;
+  private readonly periodicNominal: Float64Array;
+  /** Per slot: the generation of its live wake-up, its due time, whether its session runs. */
+  private readonly generation: Uint32Array;
+  private readonly dueAt: Float64Array;
+  private readonly running: Uint8Array;
   private readonly random: () => number;
+  /** The CPEs report here; closed after the grace period so late session ends are not counted. */
+  private readonly observer: ClosableObserver;
   private readonly inFlight = new Set<Promise<void>>();
+  private startAt: number | undefined;
   private endAt = Infinity;
   private stopping = false;
+  private pausedAt: number | undefined;
+  private pausedMs = 0;
+  private stopReport: Promise<FleetStopReport> | undefined;
+  private endReached!: () => void;
+  /** Resolves when the scenario's duration is over (paused time not counted). */
+  readonly finished = new Promise<void>((resolve) => (this.endReached = resolve));
 
   constructor(private readonly options: FleetOptions) {
-    const { scenario } = options;
-    const { shard } = options;
+    const { scenario, shard } = options;
     this.random = seededRandom(scenario.seed * 1_000_003 + shard.index);
-    const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
-    this.queue = new TimerQueue((wakeup, dueAt) => this.due(wakeup, dueAt));
+    this.observer = new ClosableObserver(options.metrics);
+    this.queue = new TimerQueue((item, dueAt) => ('marker' in item ? this.marker(item) : this.due(item, dueAt)));
+    this.schedules = scenario.fleet.map((group) => groupSchedule(scenario.schedule, group));
+    this.phasePaths = [];
+    const endpoints = sourceEndpoints(options.acs, scenario.acs.sourceAddresses);
+    // Ramp cohorts: groups without a ramp of their own power on together along the scenario's ramp (by global
+    // order); a group with its own ramp follows it alone. -1 is the scenario's cohort.
+    const cohortSize = new Map<number, number>();
+    scenario.fleet.forEach((g, i) => {
+      const cohort = hasOwnRamp(g) ? i : -1;
+      cohortSize.set(cohort, (cohortSize.get(cohort) ?? 0) + g.count);
+    });
+    const cohortRank = new Map<number, number>();
+    const groupOf: number[] = [];
+    const offsets: number[] = [];
     let index = 0;
-    for (const group of scenario.fleet) {
-      const profile = options.profiles.get(group.profile);
-      if (!profile) throw new Error(`fleet: profile ${group.profile} was not compiled`);
+    scenario.fleet.forEach((group, g) => {
+      const schedule = this.schedules[g]!;
+      const cohort = hasOwnRamp(group) ? g : -1;
+      // Only groups with CPEs on this shard need their profile (a shard loads no others).
+      let profile: CompiledProfile | undefined;
+      let ms = '';
+      this.phasePaths.push('');
       for (let n = 0; n < group.count; n++, index++) {
+        const rank = cohortRank.get(cohort) ?? 0;
+        cohortRank.set(cohort, rank + 1);
         if (index % shard.count !== shard.index) continue;
+        if (profile === undefined) {
+          profile = options.profiles.get(group.profile);
+          if (!profile) throw new Error(`fleet: profile ${group.profile} was not compiled`);
+          ms = `${profile.root}.ManagementServer.`;
+          this.phasePaths[g] = `${ms}PeriodicInformTime`;
+        }
         const slot = this.cpes.length;
         const cpe = new VirtualCpe({
           index,
           profile,
-          acs: options.acs,
-          observer: options.metrics,
+          acs: endpoints[sourceAddressIndex(index, endpoints.length)]!,
+          observer: this.observer,
           connectionRequestUrl: `${options.connectionRequestBaseUrl}${index}`,
           random: this.random,
           requestSession: (delayMs) => this.wake(slot, delayMs),
         });
-        if (scenario.schedule.periodicIntervalS !== undefined) {
-          cpe.model.setInternal(`${profile.root}.ManagementServer.PeriodicInformInterval`, String(scenario.schedule.periodicIntervalS));
-        }
+        if (schedule.periodicIntervalS !== undefined) cpe.model.setInternal(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
+        if (schedule.periodicInformTime !== undefined) cpe.model.setInternal(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
         this.cpes.push(cpe);
-        this.rampPosition.push(total > 1 ? index / total : 0);
+        groupOf.push(g);
+        offsets.push(powerOnOffsetMs(schedule, rank, cohortSize.get(cohort)!));
       }
-    }
-    this.generation = new Uint32Array(this.cpes.length);
-    this.dueAt = new Float64Array(this.cpes.length);
-    this.running = new Uint8Array(this.cpes.length);
+    });
+    const n = this.cpes.length;
+    this.groupOf = Uint32Array.from(groupOf);
+    this.powerOnOffset = Float64Array.from(offsets);
+    this.periodicNominal = new Float64Array(n).fill(Number.NaN);
+    this.generation = new Uint32Array(n);
+    this.dueAt = new Float64Array(n);
+    this.running = new Uint8Array(n);
   }
 
   get size(): number {
@@ -91,25 +153,88 @@ export class Fleet {
     return this.inFlight.size;
   }
 
-  /**
-   * Powers the fleet on from `t0` (performance.now() ms; every shard gets the same instant), spread over the
-   * scenario's ramp by global index, and stops scheduling after the scenario's duration.
-   */
-  start(t0: number): void {
-    const { rampMs } = this.options.scenario.schedule;
-    this.endAt = t0 + this.options.scenario.durationMs;
-    this.cpes.forEach((_, slot) => this.schedule(slot, t0 + rampMs * this.rampPosition[slot]!, false));
+  get paused(): boolean {
+    return this.pausedAt !== undefined;
   }
 
   /**
-   * Stops scheduling new sessions, ends the CPEs' background work (transfers) and waits for the running
-   * sessions (each bounded by the request timeout).
+   * Powers the fleet on from `t0` (performance.now() ms; every shard gets the same instant) along each group's
+   * ramp, arms the boot storms, and ends scheduling after the scenario's duration (`finished`).
    */
-  async stop(): Promise<void> {
+  start(t0: number): void {
+    this.startAt = t0;
+    this.endAt = t0 + this.options.scenario.durationMs;
+    for (let slot = 0; slot < this.cpes.length; slot++) this.schedule(slot, t0 + this.powerOnOffset[slot]!, false);
+    this.schedules.forEach((s, group) => {
+      if (s.bootStorm && s.bootStorm.atMs < this.options.scenario.durationMs) {
+        this.queue.schedule(t0 + s.bootStorm.atMs, { marker: 'bootStorm', group });
+      }
+    });
+    this.queue.schedule(this.endAt, { marker: 'end' });
+  }
+
+  /**
+   * Schedules nothing new until resume(): running sessions go on. Resume moves every pending wake-up (and the
+   * end of the run) later by the paused time, so the paused interval is left out: no burst at resume, latency
+   * and lateness are not inflated by the pause, and the run still schedules for its whole duration.
+   */
+  pause(): void {
+    if (this.stopping || this.pausedAt !== undefined) return;
+    this.pausedAt = performance.now();
+    this.queue.pause();
+  }
+
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    this.pausedAt = undefined;
+    const ms = this.queue.resume();
+    this.pausedMs += ms;
+    this.endAt += ms;
+    for (let slot = 0; slot < this.dueAt.length; slot++) this.dueAt[slot]! += ms;
+  }
+
+  /**
+   * Stops scheduling, ends the CPEs' background work (transfers) and gives the running sessions `graceMs`
+   * (default: the scenario's grace period) to finish; the ones still running then are counted as failed
+   * ('timeout', ABORTED_AT_SHUTDOWN) and nothing they report later is counted. Idempotent: a second call
+   * returns the first one's report.
+   */
+  drain(graceMs: number = this.options.scenario.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS): Promise<FleetStopReport> {
+    this.stopReport ??= this.shutdown(graceMs);
+    return this.stopReport;
+  }
+
+  /** drain() for callers that only need the fleet stopped. */
+  async stop(graceMs?: number): Promise<void> {
+    await this.drain(graceMs);
+  }
+
+  private async shutdown(graceMs: number): Promise<FleetStopReport> {
+    const stoppedAt = performance.now();
     this.stopping = true;
+    if (this.pausedAt !== undefined) this.pausedMs += stoppedAt - this.pausedAt;
+    this.pausedAt = undefined;
     this.queue.stop();
-    await Promise.all(this.cpes.map((cpe) => cpe.stop()));
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const activeMs = this.startAt === undefined ? 0 : Math.max(0, Math.min(stoppedAt, this.endAt) - this.startAt - this.pausedMs);
+    const grace = new AbortController();
+    const drained = (async () => {
+      await Promise.all(this.cpes.map((cpe) => cpe.stop()));
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      return true;
+    })();
+    const inTime = await Promise.race([drained, sleep(graceMs, false, { signal: grace.signal }).catch(() => false)]);
+    grace.abort();
+    let aborted = 0;
+    if (!inTime) {
+      for (let slot = 0; slot < this.running.length; slot++) {
+        if (!this.running[slot]) continue;
+        aborted++;
+        this.options.metrics.sessionFailed('timeout', ABORTED_AT_SHUTDOWN);
+      }
+    }
+    this.observer.close();
+    this.endReached();
+    return { activeMs, pausedMs: this.pausedMs, drainMs: performance.now() - stoppedAt, aborted };
   }
 
   /** Makes `at` the CPE's one live wake-up (an earlier pending one becomes stale). */
@@ -132,12 +257,32 @@ export class Fleet {
     this.schedule(slot, at, false);
   }
 
+  private marker(item: Marker): void {
+    if (item.marker === 'end') {
+      this.endReached();
+      return;
+    }
+    if (this.stopping) return;
+    // The power goes off for every CPE of the group; each comes back at its own random instant in the window.
+    const { windowMs } = this.schedules[item.group]!.bootStorm!;
+    const now = performance.now();
+    for (let slot = 0; slot < this.cpes.length; slot++) {
+      if (this.groupOf[slot] !== item.group) continue;
+      const offlineMs = windowMs * this.random();
+      const wasRunning = this.running[slot] === 1;
+      // A running session is cut (failed as power_cut); its result brings the CPE back (afterSession).
+      this.cpes[slot]!.powerCycle(offlineMs);
+      // A fresh boot: due when the power is back, whatever retry wait or periodic wake-up was pending.
+      if (!wasRunning) this.schedule(slot, now + offlineMs, false);
+    }
+  }
+
   private due({ slot, periodic, generation }: Wakeup, dueAt: number): void {
     if (this.stopping || dueAt >= this.endAt || generation !== this.generation[slot]) return;
     const cpe = this.cpes[slot]!;
     if (periodic) cpe.addEvent(PERIODIC);
     const startedAt = performance.now();
-    this.options.metrics.latency('lateness', startedAt - dueAt, startedAt - dueAt);
+    this.observer.latency('lateness', startedAt - dueAt, startedAt - dueAt);
     this.running[slot] = 1;
     const run = cpe.runSession(dueAt).then((result) => {
       this.inFlight.delete(run);
@@ -151,8 +296,8 @@ export class Fleet {
     if (this.stopping) return;
     const cpe = this.cpes[slot]!;
     const now = performance.now();
-    if (result.offline) {
-      // Rebooting: no session ran; come back when the CPE is up (not a failure, no retry wait).
+    if (result.offline || result.errorKind === 'power_cut') {
+      // Rebooting or power-cycled: come back when the CPE is up (not the ACS's failure, no retry wait).
       this.schedule(slot, now + (result.wakeAfterMs ?? 0), false);
     } else if (result.ok) {
       if (result.wakeAfterMs !== undefined) {
@@ -160,15 +305,49 @@ export class Fleet {
         this.schedule(slot, now + result.wakeAfterMs, false);
         return;
       }
-      const intervalMs = cpe.periodicInformIntervalS() * 1000;
-      const jitter = this.options.scenario.schedule.jitter;
-      const next = dueAt + intervalMs * (1 + jitter * (2 * this.random() - 1));
-      // A session longer than the interval must not queue a burst of catch-up sessions.
-      this.schedule(slot, Math.max(next, now), true);
+      this.schedule(slot, this.nextPeriodic(slot, dueAt, now), true);
     } else {
       // A failed session keeps its retry wait (TR-069 §3.2.1.1), and a rebooting CPE cannot start earlier.
       const retryMs = result.retryAfterMs ?? cpe.retryDelayMs();
       this.schedule(slot, now + Math.max(retryMs, result.wakeAfterMs ?? 0), false);
     }
   }
+
+  /**
+   * The next periodic inform after a successful session. With a PeriodicInformTime it falls on the grid
+   * PeriodicInformTime + k·interval (the next grid instant after both now and the last one used, so a session
+   * that ran early through jitter is not repeated), jittered around that instant; without one (Unknown Time)
+   * it comes one jittered interval after this session's due time.
+   */
+  private nextPeriodic(slot: number, dueAt: number, now: number): number {
+    const cpe = this.cpes[slot]!;
+    const intervalMs = cpe.periodicInformIntervalS() * 1000;
+    const group = this.groupOf[slot]!;
+    const jitter = this.schedules[group]!.jitter * (2 * this.random() - 1);
+    const phaseEpoch = periodicPhaseEpochMs(cpe.model.get(this.phasePaths[group]!));
+    let next: number;
+    if (phaseEpoch === undefined) {
+      this.periodicNominal[slot] = Number.NaN;
+      next = dueAt + intervalMs * (1 + jitter);
+    } else {
+      const last = this.periodicNominal[slot]!;
+      const nominal = nextPhaseInstant(phaseEpoch - performance.timeOrigin, intervalMs, Number.isNaN(last) ? now : Math.max(now, last));
+      this.periodicNominal[slot] = nominal;
+      next = nominal + intervalMs * jitter;
+    }
+    // A session longer than the interval must not queue a burst of catch-up sessions.
+    return Math.max(next, now);
+  }
+}
+
+/** Power-on offset of the CPE ranked `rank` among `size` CPEs sharing one ramp: evenly over rampMs, or at rampRatePerS. */
+export function powerOnOffsetMs(schedule: ScheduleSettings, rank: number, size: number): number {
+  if (schedule.rampRatePerS !== undefined) return (rank / schedule.rampRatePerS) * 1000;
+  return size > 1 ? (schedule.rampMs * rank) / size : 0;
+}
+
+/** One endpoint per source address (shared by the CPEs using it), or the ACS endpoint itself. */
+function sourceEndpoints(acs: AcsEndpoint, addresses: readonly string[] | undefined): AcsEndpoint[] {
+  if (!addresses || addresses.length === 0) return [acs];
+  return addresses.map((localAddress) => ({ ...acs, localAddress }));
 }

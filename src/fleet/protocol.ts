@@ -44,11 +44,19 @@ export type ShardToCoordinator = ShardReady | ShardProgress;
 export type CoordinatorToShard =
   /** Power on at this wall-clock instant (epoch ms), the same for every shard so ramps line up. */
   | { type: 'start'; atEpochMs: number }
-  /** Stop scheduling, let running sessions finish, then resolve with the final snapshot. */
+  /** Schedule nothing new until resume (running sessions go on); the paused time is left out of the schedule. */
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Stop scheduling, give running sessions the grace period, then resolve with the final snapshot. */
   | { type: 'stop' };
 
 export interface ShardResult {
   shard: number;
   cpes: number;
   snapshot: MetricsSnapshot;
+  /** The shard's own clock: scheduling time (pauses excluded), paused time, drain time, sessions aborted at shutdown. */
+  activeMs: number;
+  pausedMs: number;
+  drainMs: number;
+  aborted: number;
 }

@@ -6,6 +6,7 @@ import { mergeSnapshots } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask, ShardToCoordinator } from './protocol.js';
+import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
@@ -17,6 +18,8 @@ export interface ProgressSample {
   errors: number;
   /** p99 of the session latency so far (ms, from the due time); undefined before the first session. */
   sessionP99Ms: number | undefined;
+  /** The run is paused (RunControl.pause): no new sessions are scheduled. */
+  paused?: boolean;
 }
 
 export interface RunFleetOptions {
@@ -26,18 +29,28 @@ export interface RunFleetOptions {
   workers?: number | undefined;
   progressIntervalMs?: number;
   onProgress?: (sample: ProgressSample) => void;
-  /** Aborting ends the run early (SIGINT): scheduling stops, running sessions finish, results are kept. */
+  /** Aborting ends the run early (SIGINT): scheduling stops, running sessions get the grace period, results are kept. */
   signal?: AbortSignal;
+  /** Pause, resume or stop the run (for a UI). control.stop() ends it like the signal does. */
+  control?: RunControl;
 }
 
 export interface ShardFailure {
   shard: number;
+  /** Why it died (the error's message). */
   message: string;
+  stack: string | undefined;
 }
 
 export interface FleetRunResult {
   cpes: number;
+  /** Scheduling time: power-on → stop of scheduling, paused time excluded (summary durationS). */
   durationMs: number;
+  /** Stop of scheduling → the last running session ended or was aborted. */
+  drainMs: number;
+  pausedMs: number;
+  /** Sessions still running when the grace period ended (counted as failed: 'timeout', aborted at shutdown). */
+  aborted: number;
   /** One per shard: the final snapshot, or the last one streamed before a shard failed. */
   snapshots: MetricsSnapshot[];
   shardFailures: ShardFailure[];
@@ -66,13 +79,17 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const ports: MessagePort[] = [];
   const send = (message: CoordinatorToShard) => ports.forEach((port) => port.postMessage(message));
   let startAtEpochMs = Infinity;
+  let started = false;
   // The start barrier: power on only when every shard has compiled its profiles and built its CPEs.
   let notReady = workers;
   const onShardMessage = (message: ShardToCoordinator) => {
     if (message.type === 'progress') latest.set(message.shard, message);
     else if (--notReady === 0 && !stopped) {
       startAtEpochMs = Date.now() + START_LEAD_MS;
+      started = true;
       send({ type: 'start', atEpochMs: startAtEpochMs });
+      // Paused before the shards were up: they start paused (their ramps begin at resume).
+      if (options.control?.paused) send({ type: 'pause' });
     }
   };
   const tasks = Array.from({ length: workers }, (_, index) => {
@@ -101,10 +118,12 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       inFlight: shards.reduce((n, s) => n + s.inFlight, 0),
       errors: Object.values(merged.errors).reduce((a, b) => a + (b ?? 0), 0),
       sessionP99Ms: session && session.totalCount > 0 ? session.getValueAtPercentile(99) / 1000 : undefined,
+      paused: options.control?.paused ?? false,
     };
   };
   const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;
   const stop = () => {
+    if (stopped) return;
     stopped = true;
     send({ type: 'stop' });
   };
@@ -113,20 +132,34 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     stop();
   };
   options.signal?.addEventListener('abort', interrupt, { once: true });
+  if (options.signal?.aborted || options.control?.stopped) interrupt();
+  const unsubscribe = options.control?.subscribe((command) => {
+    if (command === 'stop') interrupt();
+    else if (started && !stopped) send({ type: command });
+  });
   // A shard that dies (even before the start barrier) ends the whole run; the others stop and keep their metrics.
   for (const task of tasks) task.catch(stop);
 
   const settled = await Promise.allSettled(tasks);
+  const endedAtEpochMs = Date.now();
   options.signal?.removeEventListener('abort', interrupt);
+  unsubscribe?.();
   if (ticker) clearInterval(ticker);
   const shardFailures: ShardFailure[] = [];
   const snapshots: MetricsSnapshot[] = [];
+  const results: ShardResult[] = [];
   settled.forEach((outcome, shard) => {
     if (outcome.status === 'fulfilled') {
       snapshots.push(outcome.value.snapshot);
+      results.push(outcome.value);
     } else {
-      const reason = outcome.reason as Error;
-      shardFailures.push({ shard, message: reason?.stack ?? String(reason) });
+      // Errors cross the thread boundary as plain Errors (class lost, message and stack kept).
+      const reason = outcome.reason as unknown;
+      shardFailures.push({
+        shard,
+        message: reason instanceof Error ? reason.message : String(reason),
+        stack: reason instanceof Error ? reason.stack : undefined,
+      });
       const last = latest.get(shard);
       if (last) snapshots.push(last.snapshot);
     }
@@ -134,9 +167,14 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   for (const port of ports) port.close();
   await pool.destroy();
   options.onProgress?.(sample());
+  const longest = (key: 'activeMs' | 'drainMs' | 'pausedMs') => Math.max(0, ...results.map((r) => r[key]));
   return {
     cpes: total,
-    durationMs: Number.isFinite(startAtEpochMs) ? Date.now() - startAtEpochMs : 0,
+    // Every shard shares the start instant; without any shard result (all died) the coordinator's clock is the best estimate.
+    durationMs: results.length > 0 ? longest('activeMs') : Number.isFinite(startAtEpochMs) ? Math.max(0, endedAtEpochMs - startAtEpochMs) : 0,
+    drainMs: longest('drainMs'),
+    pausedMs: longest('pausedMs'),
+    aborted: results.reduce((n, r) => n + r.aborted, 0),
     snapshots,
     shardFailures,
     interrupted,

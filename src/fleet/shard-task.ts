@@ -11,7 +11,7 @@ import { MetricsRegistry } from '../metrics/registry.js';
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const { scenario, shard, port } = task;
   const send = (message: ShardToCoordinator) => port.postMessage(message);
-  const profiles = await loadScenarioProfiles(scenario);
+  const profiles = await loadScenarioProfiles(scenario, shard);
   const metrics = new MetricsRegistry();
   const fleet = new Fleet({
     scenario,
@@ -31,25 +31,33 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
 
   let ticker: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
-    let end: NodeJS.Timeout | undefined;
     port.on('message', (message: CoordinatorToShard) => {
-      if (message.type === 'start') {
-        // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
-        const startAt = message.atEpochMs - performance.timeOrigin;
-        fleet.start(startAt);
-        ticker = setInterval(() => send(progress()), task.progressIntervalMs);
-        end = setTimeout(resolve, Math.max(0, startAt + scenario.durationMs - performance.now()));
-      } else {
-        clearTimeout(end);
-        resolve();
+      switch (message.type) {
+        case 'start': {
+          // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
+          fleet.start(message.atEpochMs - performance.timeOrigin);
+          ticker = setInterval(() => send(progress()), task.progressIntervalMs);
+          // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
+          void fleet.finished.then(resolve);
+          break;
+        }
+        case 'pause':
+          fleet.pause();
+          break;
+        case 'resume':
+          fleet.resume();
+          break;
+        case 'stop':
+          resolve();
+          break;
       }
     });
     send({ type: 'ready', shard: shard.index });
   });
-  await fleet.stop();
+  const report = await fleet.drain();
   clearInterval(ticker);
   const last = progress();
   send(last);
   port.close();
-  return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot };
+  return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report };
 }

@@ -12,6 +12,8 @@ export class TimerQueue<T> {
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
   private stopped = false;
+  /** performance.now() when pause() was called; undefined while running. */
+  private pausedAt: number | undefined;
 
   constructor(private readonly fire: (item: T, dueAt: number) => void) {}
 
@@ -30,7 +32,35 @@ export class TimerQueue<T> {
       [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
       i = parent;
     }
-    if (at < this.armedFor) this.arm();
+    if (at < this.armedFor && this.pausedAt === undefined) this.arm();
+  }
+
+  get paused(): boolean {
+    return this.pausedAt !== undefined;
+  }
+
+  /** Nothing fires until resume(); schedule() still queues. */
+  pause(): void {
+    if (this.stopped || this.pausedAt !== undefined) return;
+    this.pausedAt = performance.now();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+  }
+
+  /**
+   * Moves every pending item later by the paused time (the queue's clock stood still: no burst of overdue
+   * items, and each keeps its distance from the others) and fires again. Returns the paused milliseconds.
+   * O(n) once per resume: adding one constant to every key keeps the heap ordered.
+   */
+  resume(): number {
+    if (this.pausedAt === undefined) return 0;
+    const pausedMs = performance.now() - this.pausedAt;
+    this.pausedAt = undefined;
+    if (this.stopped) return pausedMs;
+    for (const due of this.heap) due.at += pausedMs;
+    this.arm();
+    return pausedMs;
   }
 
   /** Drops everything pending; later schedule() calls are ignored. */
@@ -60,7 +90,7 @@ export class TimerQueue<T> {
     while (this.heap.length > 0 && this.heap[0]!.at <= now) {
       const due = this.pop();
       this.fire(due.item, due.at);
-      if (this.stopped) return;
+      if (this.stopped || this.pausedAt !== undefined) return;
     }
     this.arm();
   }

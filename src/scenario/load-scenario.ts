@@ -2,20 +2,61 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
-import type { Scenario } from './scenario.js';
+import { DEFAULT_GRACE_PERIOD_MS, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
+import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
 interface ScenarioDocument {
   name?: string;
   duration?: string | number;
   seed?: number;
-  acs?: { url?: string; username?: string; password?: string; insecure?: boolean; ca?: string; timeout?: string | number };
+  gracePeriod?: string | number;
+  acs?: {
+    url?: string;
+    username?: string;
+    password?: string;
+    insecure?: boolean;
+    ca?: string;
+    timeout?: string | number;
+    sourceAddresses?: string[];
+  };
   referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
-  fleet?: { profile: string; count: number }[];
-  schedule?: { periodicInterval?: string | number; jitter?: number; ramp?: string | number };
+  fleet?: { profile: string; count: number; schedule?: ScheduleDocument }[];
+  schedule?: ScheduleDocument;
+}
+
+interface ScheduleDocument {
+  periodicInterval?: string | number;
+  jitter?: number;
+  ramp?: string | number;
+  rampRate?: number;
+  periodicInformTime?: string;
+  bootStorm?: { at: string | number; window: string | number };
 }
 
 const durationSchema = { type: ['string', 'number'] } as const;
+
+/** The same fields at the top level and in a fleet group (where they override the top level). */
+const scheduleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    periodicInterval: durationSchema,
+    jitter: { type: 'number', minimum: 0, maximum: 1 },
+    ramp: durationSchema,
+    rampRate: { type: 'number', exclusiveMinimum: 0 },
+    periodicInformTime: { type: 'string' },
+    bootStorm: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['at', 'window'],
+      properties: { at: durationSchema, window: durationSchema },
+    },
+  },
+} as const;
+
+/** xsd:dateTime as TR-069 uses it (time zone optional); the Unknown Time 0001-01-01T00:00:00Z is one too. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 const validateScenario = ajv.compile<ScenarioDocument>({
   type: 'object',
@@ -24,6 +65,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
     name: { type: 'string', minLength: 1 },
     duration: durationSchema,
     seed: { type: 'integer' },
+    gracePeriod: durationSchema,
     acs: {
       type: 'object',
       additionalProperties: false,
@@ -34,6 +76,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         insecure: { type: 'boolean' },
         ca: { type: 'string' },
         timeout: durationSchema,
+        sourceAddresses: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
       },
     },
     referenceAcs: {
@@ -51,18 +94,10 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         type: 'object',
         additionalProperties: false,
         required: ['profile', 'count'],
-        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 } },
+        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 }, schedule: scheduleSchema },
       },
     },
-    schedule: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        periodicInterval: durationSchema,
-        jitter: { type: 'number', minimum: 0, maximum: 1 },
-        ramp: durationSchema,
-      },
-    },
+    schedule: scheduleSchema,
   },
 });
 
@@ -101,7 +136,42 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       throw fail(`cannot read CA file ${caFile}`, ['acs', 'ca']);
     });
   }
-  const periodic = doc.schedule?.periodicInterval;
+  const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
+    if (d === undefined) return {};
+    if (d.ramp !== undefined && d.rampRate !== undefined) {
+      throw fail('"ramp" (spread over a time) and "rampRate" (CPEs per second) are mutually exclusive: give one', [...at, 'rampRate']);
+    }
+    if (d.periodicInformTime !== undefined && (!DATE_TIME.test(d.periodicInformTime) || Number.isNaN(Date.parse(d.periodicInformTime)))) {
+      throw fail(`"${d.periodicInformTime}" is not a dateTime (example: 2024-01-01T00:00:00Z)`, [...at, 'periodicInformTime']);
+    }
+    const out: Partial<ScheduleSettings> = {};
+    if (d.periodicInterval !== undefined) {
+      const ms = duration(d.periodicInterval, 0, [...at, 'periodicInterval']);
+      if (ms < 1000 || ms % 1000 !== 0) throw fail('must be whole seconds >= 1s (PeriodicInformInterval is an unsignedInt >= 1)', [...at, 'periodicInterval']);
+      out.periodicIntervalS = ms / 1000;
+    }
+    if (d.jitter !== undefined) out.jitter = d.jitter;
+    if (d.ramp !== undefined) out.rampMs = duration(d.ramp, 0, [...at, 'ramp']);
+    if (d.rampRate !== undefined) out.rampRatePerS = d.rampRate;
+    if (d.periodicInformTime !== undefined) out.periodicInformTime = d.periodicInformTime;
+    if (d.bootStorm !== undefined) {
+      out.bootStorm = {
+        atMs: duration(d.bootStorm.at, 0, [...at, 'bootStorm', 'at']),
+        windowMs: duration(d.bootStorm.window, 0, [...at, 'bootStorm', 'window']),
+      };
+    }
+    return out;
+  };
+  let sourceAddresses: string[] | undefined;
+  if (doc.acs?.sourceAddresses !== undefined) {
+    try {
+      sourceAddresses = expandSourceAddresses(doc.acs.sourceAddresses);
+    } catch (err) {
+      if (err instanceof SourceAddressError) throw fail(err.message, ['acs', 'sourceAddresses', err.entry]);
+      throw err;
+    }
+  }
+  const top = schedule(doc.schedule, ['schedule']);
   return {
     name: doc.name ?? 'scenario',
     file: yaml?.file,
@@ -114,20 +184,29 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       insecure: doc.acs?.insecure ?? false,
       ca,
       requestTimeoutMs: duration(doc.acs?.timeout, 30_000, ['acs', 'timeout']),
+      sourceAddresses,
     },
     referenceAcs: {
       provision: doc.referenceAcs?.provision ?? true,
       maxConcurrentSessions: doc.referenceAcs?.maxConcurrentSessions,
     },
-    fleet: (doc.fleet ?? DEFAULT_SCENARIO_DOCUMENT.fleet!).map((g) => ({
-      // A profile given as a path is relative to the scenario file, like any other path in it.
-      profile: g.profile.includes('/') && !isAbsolute(g.profile) ? resolve(baseDir, g.profile) : g.profile,
-      count: g.count,
-    })),
+    fleet: (doc.fleet ?? DEFAULT_SCENARIO_DOCUMENT.fleet!).map((g, i) => {
+      const group: FleetGroup = {
+        // A profile given as a path is relative to the scenario file, like any other path in it.
+        profile: g.profile.includes('/') && !isAbsolute(g.profile) ? resolve(baseDir, g.profile) : g.profile,
+        count: g.count,
+      };
+      if (g.schedule !== undefined) group.schedule = schedule(g.schedule, ['fleet', i, 'schedule']);
+      return group;
+    }),
     schedule: {
-      periodicIntervalS: periodic === undefined ? undefined : duration(periodic, 0, ['schedule', 'periodicInterval']) / 1000,
-      jitter: doc.schedule?.jitter ?? 0.1,
-      rampMs: duration(doc.schedule?.ramp, 0, ['schedule', 'ramp']),
+      periodicIntervalS: top.periodicIntervalS,
+      jitter: top.jitter ?? 0.1,
+      rampMs: top.rampMs ?? 0,
+      rampRatePerS: top.rampRatePerS,
+      periodicInformTime: top.periodicInformTime,
+      bootStorm: top.bootStorm,
     },
+    gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
   };
 }

@@ -8,6 +8,11 @@ export interface AcsSettings {
   /** PEM text of an extra CA to trust (read from the file the scenario names). */
   ca: string | undefined;
   requestTimeoutMs: number;
+  /**
+   * Local source IPs the CPEs' connections bind to (ranges already expanded); CPE i uses entry i mod N, by
+   * global index. undefined: the OS picks. Spreads a large fleet over more ephemeral port space.
+   */
+  sourceAddresses?: string[] | undefined;
 }
 
 export interface ReferenceAcsSettings {
@@ -15,10 +20,10 @@ export interface ReferenceAcsSettings {
   maxConcurrentSessions: number | undefined;
 }
 
-export interface FleetGroup {
-  /** Profile name (profiles/NAME.yaml) or a path resolved against the scenario file. */
-  profile: string;
-  count: number;
+/** At `atMs` after power-on every CPE of the group loses power and comes back at a random instant within `windowMs`. */
+export interface BootStorm {
+  atMs: number;
+  windowMs: number;
 }
 
 export interface ScheduleSettings {
@@ -28,7 +33,23 @@ export interface ScheduleSettings {
   jitter: number;
   /** CPEs power on spread evenly over this many milliseconds (0: all at once, a boot storm). */
   rampMs: number;
+  /** CPEs power on at this rate (per second) instead; when set, rampMs is not used. */
+  rampRatePerS?: number | undefined;
+  /** Overrides each CPE's PeriodicInformTime (xsd:dateTime) at power-on: the phase of its periodic informs. */
+  periodicInformTime?: string | undefined;
+  bootStorm?: BootStorm | undefined;
 }
+
+export interface FleetGroup {
+  /** Profile name (profiles/NAME.yaml) or a path resolved against the scenario file. */
+  profile: string;
+  count: number;
+  /** What this group sets differently from the scenario's schedule (see groupSchedule). */
+  schedule?: Partial<ScheduleSettings> | undefined;
+}
+
+/** How long in-flight sessions may finish after scheduling stops, unless the scenario or --grace says otherwise. */
+export const DEFAULT_GRACE_PERIOD_MS = 10_000;
 
 export interface Scenario {
   name: string;
@@ -40,4 +61,29 @@ export interface Scenario {
   fleet: FleetGroup[];
   schedule: ScheduleSettings;
   seed: number;
+  /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
+  gracePeriodMs?: number | undefined;
+}
+
+/** Whether the group has a ramp of its own (then its CPEs ramp among themselves, not with the rest of the fleet). */
+export function hasOwnRamp(group: FleetGroup): boolean {
+  return group.schedule?.rampMs !== undefined || group.schedule?.rampRatePerS !== undefined;
+}
+
+/**
+ * The schedule a group's CPEs follow: the scenario's, with the group's fields on top. The ramp is one unit:
+ * a group that sets `ramp` or `rampRate` replaces both (they are mutually exclusive).
+ */
+export function groupSchedule(top: ScheduleSettings, group: FleetGroup): ScheduleSettings {
+  const own = group.schedule;
+  if (!own) return top;
+  const merged: ScheduleSettings = { ...top };
+  for (const [key, value] of Object.entries(own)) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (hasOwnRamp(group)) {
+    merged.rampMs = own.rampMs ?? 0;
+    merged.rampRatePerS = own.rampRatePerS;
+  }
+  return merged;
 }

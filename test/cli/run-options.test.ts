@@ -40,3 +40,26 @@ test('bad flag values are ConfigErrors naming the flag', async () => {
     assert.throws(() => applyRunFlags(base, flags), (e: unknown) => e instanceof ConfigError && e.field === field, field);
   }
 });
+
+test('--grace and --source-ips override the scenario; --interval also beats the groups\' own intervals', async () => {
+  const base = await mixed();
+  const withGroup = { ...base, fleet: [{ profile: 'tr098', count: 2, schedule: { periodicIntervalS: 60, jitter: 0.5 } }] };
+  const s = applyRunFlags(withGroup, { grace: '2s', sourceIps: '127.0.0.2-127.0.0.3,127.0.0.9', interval: 7 });
+  assert.equal(s.gracePeriodMs, 2000);
+  assert.deepEqual(s.acs.sourceAddresses, ['127.0.0.2', '127.0.0.3', '127.0.0.9']);
+  assert.equal(s.schedule.periodicIntervalS, 7);
+  assert.deepEqual(s.fleet[0]!.schedule, { periodicIntervalS: undefined, jitter: 0.5 });
+  assert.equal(applyRunFlags(base, { grace: '0s' }).gracePeriodMs, 0);
+});
+
+test('bad --grace, --source-ips and --interval values name the flag', async () => {
+  const base = await mixed();
+  for (const [flags, field] of [
+    [{ grace: 'later' }, '--grace'],
+    [{ sourceIps: '127.0.0.2-127.0.0.1' }, '--source-ips'],
+    [{ sourceIps: 'eth0' }, '--source-ips'],
+    [{ interval: 0.5 }, '--interval'],
+  ] as const) {
+    assert.throws(() => applyRunFlags(base, flags), (e: unknown) => e instanceof ConfigError && e.field === field, field);
+  }
+});

@@ -57,3 +57,23 @@ test('the seeded random source repeats with the same seed and stays in [0,1)', (
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   assert.notDeepEqual(xs.slice(0, 10), Array.from({ length: 10 }, seededRandom(43)));
 });
+
+test('pause holds every item; resume shifts them by the paused time, in order', async () => {
+  const fired: { item: number; dueAt: number; at: number }[] = [];
+  const queue = new TimerQueue<number>((item, dueAt) => fired.push({ item, dueAt, at: performance.now() }));
+  const now = performance.now();
+  queue.schedule(now + 20, 1);
+  queue.schedule(now + 40, 2);
+  queue.pause();
+  queue.schedule(now + 30, 3); // queued while paused
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(fired.length, 0);
+  assert.ok(queue.paused);
+  const pausedMs = queue.resume();
+  assert.ok(pausedMs >= 95, `paused ${pausedMs} ms`);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(fired.map((f) => f.item), [1, 3, 2]);
+  // Due times moved by the pause: none was fired as overdue.
+  assert.ok(Math.abs(fired[0]!.dueAt - (now + 20 + pausedMs)) < 1e-6);
+  for (const f of fired) assert.ok(f.at - f.dueAt < 20, `item ${f.item} fired ${f.at - f.dueAt} ms late`);
+});
