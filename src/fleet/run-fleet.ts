@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
-import { mergeSnapshots } from '../metrics/merge.js';
+import { mergeSnapshots, type MergedMetrics } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask, ShardToCoordinator } from './protocol.js';
@@ -20,6 +20,10 @@ export interface ProgressSample {
   sessionP99Ms: number | undefined;
   /** The run is paused (RunControl.pause): no new sessions are scheduled. */
   paused?: boolean;
+  /** CPEs by state, summed over the shards. */
+  cpeStates: MergedMetrics['cpes'];
+  /** Everything measured so far, merged over the shards (histograms included): what a UI or a time series reads. */
+  metrics: MergedMetrics;
 }
 
 export interface RunFleetOptions {
@@ -119,6 +123,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       errors: Object.values(merged.errors).reduce((a, b) => a + (b ?? 0), 0),
       sessionP99Ms: session && session.totalCount > 0 ? session.getValueAtPercentile(99) / 1000 : undefined,
       paused: options.control?.paused ?? false,
+      cpeStates: merged.cpes,
+      metrics: merged,
     };
   };
   const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;

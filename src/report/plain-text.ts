@@ -5,9 +5,11 @@ import type { RunSummary } from './summary.js';
 export function formatProgressLine(s: ProgressSample): string {
   const t = (s.elapsedMs / 1000).toFixed(0).padStart(4);
   const p99 = s.sessionP99Ms === undefined ? '-' : `${s.sessionP99Ms.toFixed(1)}ms`;
+  const c = s.cpeStates;
   return (
-    `[${t}s] cpes=${s.cpes} sessions started=${s.sessions.started} completed=${s.sessions.completed} ` +
-    `failed=${s.sessions.failed} in-flight=${s.inFlight} errors=${s.errors} session.p99=${p99}`
+    `[${t}s] cpes=${s.cpes} (online ${c.online}, booting ${c.booting}, offline ${c.offline}) sessions started=${s.sessions.started} ` +
+    `completed=${s.sessions.completed} failed=${s.sessions.failed} in-flight=${s.inFlight} errors=${s.errors} session.p99=${p99}` +
+    (s.paused ? ' PAUSED' : '')
   );
 }
 

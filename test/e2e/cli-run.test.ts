@@ -30,7 +30,7 @@ test('cpesim run: a real fleet on worker threads against the built-in reference 
   assert.equal(summary.latency['session']!.count, summary.sessions.completed);
   // The provisioning flow ran: the reference ACS sent SetParameterValues and GetParameterValues on BOOTSTRAP.
   assert.ok(summary.latency['rpc.SetParameterValues'] || summary.latency['rpc.GetParameterValues'], Object.keys(summary.latency).join(','));
-  assert.match(run.stderr, /\[\s*\d+s\] cpes=6 sessions started=/);
+  assert.match(run.stderr, /\[\s*\d+s\] cpes=6 \(online \d+, booting \d+, offline \d+\) sessions started=/);
   assert.match(run.stdout, /sessions: started \d+, completed \d+, failed 0/);
 });
 
