@@ -3,7 +3,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError } from '../errors.js';
 import { acsCommand } from './acs-command.js';
+import { compareCommand } from './compare-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
 async function main(argv: string[]): Promise<ExitCode> {
@@ -11,7 +13,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   await yargs(argv)
     .scriptName('cpesim')
     .strict()
-    .demandCommand(1, 'name a command: run or acs')
+    .demandCommand(1, 'name a command: run, compare, report or acs')
     .command(
       'run [scenario]',
       'run a fleet of virtual CPEs against an ACS (the built-in reference ACS when --acs is not given)',
@@ -31,10 +33,16 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
           .option('grace', { type: 'string', describe: 'after the run (or SIGINT/SIGTERM), time running sessions get to finish (default 10s)' })
           .option('source-ips', { type: 'string', describe: 'local source IPs for the CPEs, e.g. 127.0.0.2-127.0.0.50 (comma-separated)' })
-          .option('ui', { choices: ['plain', 'none'] as const, default: 'plain' as const, describe: 'progress output' })
-          .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' }),
+          .option('ui', { choices: ['tui', 'plain', 'none'] as const, describe: 'progress output (default: tui when stdout is a terminal, else plain)' })
+          .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' })
+          .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, e.g. "session.p99 < 500ms" (repeatable; adds to the scenario\'s)' })
+          .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics on this port (0: any free port) during the run' })
+          .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics endpoint binds to' }),
       async (a) => {
         exit = await runCommand({
+          thresholds: a.threshold,
+          metricsPort: a['metrics-port'],
+          metricsHost: a['metrics-host'],
           scenario: a.scenario,
           acs: a.acs,
           cpes: a.cpes,
@@ -49,8 +57,43 @@ async function main(argv: string[]): Promise<ExitCode> {
           workers: a.workers,
           grace: a.grace,
           sourceIps: a['source-ips'],
-          ui: a.ui,
+          ui: a.ui ?? (process.stdout.isTTY ? 'tui' : 'plain'),
           out: a.out,
+        });
+      },
+    )
+    .command(
+      'report <dir>',
+      'write a self-contained HTML report (DIR/report.html) from a results folder',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'results folder (holding summary.json)' })
+          .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' }),
+      async (a) => {
+        exit = await reportCommand({ dir: a.dir, out: a.out });
+      },
+    )
+    .command(
+      'compare <base> <candidate>',
+      'compare two runs (results folders or summary.json files); exit 1 when the candidate regressed',
+      (y) =>
+        y
+          .positional('base', { type: 'string', demandOption: true, describe: 'the reference run' })
+          .positional('candidate', { type: 'string', demandOption: true, describe: 'the run to check' })
+          .option('latency-tolerance', { type: 'string', describe: 'allowed latency increase per percentile (default 10%)' })
+          .option('min-latency-delta', { type: 'string', describe: 'latency increases below this are noise (default 1ms)' })
+          .option('throughput-tolerance', { type: 'string', describe: 'allowed drop of sessions per second (default 10%)' })
+          .option('error-rate-tolerance', { type: 'string', describe: 'allowed rise of the failed-session ratio (default 0.1%)' })
+          .option('metrics', { type: 'string', describe: 'latency metrics to compare, comma-separated (default: all both runs have)' }),
+      async (a) => {
+        exit = await compareCommand({
+          base: a.base,
+          candidate: a.candidate,
+          latencyTolerance: a['latency-tolerance'],
+          minLatencyDelta: a['min-latency-delta'],
+          throughputTolerance: a['throughput-tolerance'],
+          errorRateTolerance: a['error-rate-tolerance'],
+          metrics: a.metrics,
         });
       },
     )

@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
 import { RunControl } from '../fleet/run-control.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
+import { MetricsServerError, PrometheusExporter, startMetricsServer, type MetricsServer } from '../metrics/prometheus.js';
 import { RESULTS_DIR } from '../paths.js';
 import { formatProgressLine, formatSummaryTable } from '../report/plain-text.js';
-import { buildSummary, type RunSummary } from '../report/summary.js';
-import { defaultRunId, writeResults } from '../report/write-results.js';
+import { colorEnabled } from '../report/color.js';
+import { RunOutputs } from '../report/run-outputs.js';
+import { buildSummary } from '../report/summary.js';
+import { defaultRunId } from '../report/write-results.js';
 import { defaultScenario, loadScenarioFile } from '../scenario/load-scenario.js';
+import { Tui } from '../ui/tui.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { applyRunFlags, type RunFlags } from './run-options.js';
@@ -18,19 +22,14 @@ export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   scenario?: string | undefined;
   /** Path of a PEM CA file to trust for the ACS. */
   caFile?: string | undefined;
-  ui: 'plain' | 'none';
+  /** tui: full-screen terminal UI; plain: a progress line per second on stderr; none: the summary only. */
+  ui: 'tui' | 'plain' | 'none';
   out?: string | undefined;
   workers?: number | undefined;
-}
-
-/** What summary.json says about the end of the run beside RunSummary. */
-interface RunShutdown {
-  /** Stop of scheduling → last running session ended or was aborted (seconds). */
-  drainS: number;
-  /** Sessions still running when the grace period ended (also counted in sessions.failed and errors.timeout). */
-  abortedAtShutdown: number;
-  /** Time the run was paused (seconds), when it was. */
-  pausedS?: number;
+  /** Serve Prometheus metrics on this port (0: a free one) while the run goes. */
+  metricsPort?: number | undefined;
+  /** Address the metrics endpoint binds to (default loopback: it has no authentication). */
+  metricsHost?: string | undefined;
 }
 
 /** Placeholder base for ConnectionRequestURL until CPEs listen for connection requests. */
@@ -46,20 +45,60 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
   });
   const scenario = applyRunFlags(base, { ...args, ca });
   const startedAt = new Date();
-  const outDir = args.out ? resolve(args.out) : join(RESULTS_DIR, defaultRunId(startedAt));
+  const runId = defaultRunId(startedAt);
+  const outDir = args.out ? resolve(args.out) : join(RESULTS_DIR, runId);
+  if (args.metricsPort !== undefined && !(Number.isInteger(args.metricsPort) && args.metricsPort >= 0 && args.metricsPort <= 65535)) {
+    throw new ConfigError(`must be a port number 0..65535, got ${args.metricsPort}`, { field: '--metrics-port' });
+  }
+  const exporter = args.metricsPort === undefined ? undefined : new PrometheusExporter();
+  const metricsServer = exporter ? await openMetricsServer(exporter, args.metricsPort!, args.metricsHost) : undefined;
+  const color = colorEnabled(process.stderr);
+  const control = new RunControl();
+  let outputs: RunOutputs;
+  try {
+    outputs = await RunOutputs.open({
+      dir: outDir,
+      runId: args.out ? basename(outDir) : runId,
+      scenario,
+      exporter,
+      onThresholdAbort: (result) => {
+        if (args.ui !== 'tui') process.stderr.write(`cpesim: ${result.message}: aborting the run (abortOnFail)\n`);
+        control.stop();
+      },
+    });
+  } catch (err) {
+    await metricsServer?.close();
+    throw err;
+  }
 
-  const acs = scenario.acs.url ? undefined : await startEmbeddedAcs(scenario);
+  const acs = scenario.acs.url
+    ? undefined
+    : await startEmbeddedAcs(scenario).catch(async (err: unknown) => {
+        await metricsServer?.close();
+        throw err;
+      });
   const acsUrl = scenario.acs.url ?? acs!.url;
   // SIGINT/SIGTERM: stop scheduling; running sessions get the grace period; the results are written.
-  const control = new RunControl();
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // The TUI owns the terminal until the run ends; a second Ctrl-C in it kills the process like a second SIGINT does.
+  const tui = args.ui === 'tui'
+    ? new Tui({
+        control,
+        title: `${scenario.name}: ${scenario.fleet.map((g) => `${g.count}x ${g.profile}`).join(', ')} -> ${acsUrl}`,
+        onKill: () => {
+          process.off('SIGINT', onSignal);
+          process.kill(process.pid, 'SIGINT');
+        },
+      })
+    : undefined;
   try {
     if (args.ui === 'plain') {
       process.stderr.write(`cpesim: ${scenario.fleet.map((g) => `${g.count}x ${g.profile}`).join(', ')} -> ${acsUrl}` +
         `${acs ? ' (built-in reference ACS)' : ''} for ${scenario.durationMs / 1000}s\n`);
     }
+    if (metricsServer && args.ui !== 'tui') process.stderr.write(`cpesim: Prometheus metrics at ${metricsServer.url}\n`);
     const run = await runFleet(scenario, {
       acs: {
         url: acsUrl,
@@ -71,9 +110,15 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       },
       connectionRequestBaseUrl: CONNECTION_REQUEST_BASE,
       workers: args.workers,
-      onProgress: args.ui === 'plain' ? (s) => process.stderr.write(formatProgressLine(s) + '\n') : undefined,
+      // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
+      onProgress: (s) => {
+        outputs.onProgress(s);
+        if (tui) tui.update(s);
+        else if (args.ui === 'plain') process.stderr.write(formatProgressLine(s, { color }) + '\n');
+      },
       control,
     });
+    const metrics = mergeSnapshots(run.snapshots);
     const summary = buildSummary({
       scenario: scenario.name,
       startedAt,
@@ -81,29 +126,36 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       cpes: run.cpes,
       // The scheduled run time: sessions/s is over the time sessions were being scheduled, not the drain.
       durationMs: run.durationMs,
-      metrics: mergeSnapshots(run.snapshots),
+      metrics,
     });
-    // drainS and abortedAtShutdown extend summary.json here (report/summary.ts belongs to the metrics side).
-    const results: RunSummary & RunShutdown = { ...summary, drainS: Math.round(run.drainMs) / 1000, abortedAtShutdown: run.aborted };
-    if (run.pausedMs > 0) results.pausedS = Math.round(run.pausedMs) / 1000;
-    const file = await writeResults(outDir, results);
-    process.stdout.write(formatSummaryTable(summary, file) + '\n');
+    tui?.destroy();
+    const { results, file } = await outputs.finish({ summary, metrics, run });
+    process.stdout.write(formatSummaryTable(results, file, { color: colorEnabled(process.stdout) }) + '\n');
     if (run.aborted > 0) {
       process.stderr.write(`cpesim: ${run.aborted} session(s) still running after the grace period were aborted (counted as failed: timeout)\n`);
     }
     for (const failure of run.shardFailures) {
       process.stderr.write(`cpesim: shard ${failure.shard} failed: ${failure.message} (the results include its last streamed metrics)\n`);
     }
-    if (run.shardFailures.length > 0) return EXIT.runFailed;
-    if (summary.sessions.completed === 0) {
-      process.stderr.write('cpesim: no session completed: the run failed\n');
-      return EXIT.runFailed;
-    }
-    return EXIT.ok;
+    if (results.passed) return EXIT.ok;
+    process.stderr.write(`cpesim: the run failed: ${results.failures.join('; ')}\n`);
+    return EXIT.runFailed;
   } finally {
+    tui?.destroy();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await acs?.close();
+    await metricsServer?.close();
+  }
+}
+
+/** A port that cannot be opened is a usage error: nothing has run yet. */
+async function openMetricsServer(exporter: PrometheusExporter, port: number, host: string | undefined): Promise<MetricsServer> {
+  try {
+    return await startMetricsServer(exporter, { port, host });
+  } catch (err) {
+    if (err instanceof MetricsServerError) throw new ConfigError(err.message, { field: '--metrics-port' });
+    throw err;
   }
 }
 

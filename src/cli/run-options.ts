@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { parseDurationMs } from '../config/duration.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
 import { expandSourceAddresses, SourceAddressError } from '../scenario/source-addresses.js';
+import { parseThreshold, ThresholdSyntaxError } from '../scenario/threshold.js';
 
 /** `cpesim run` flags that override the scenario. These names are a contract (see README). */
 export interface RunFlags {
@@ -20,6 +21,8 @@ export interface RunFlags {
   grace?: string | undefined;
   /** Local source IPs: `127.0.0.2-127.0.0.50`, comma-separated ranges or addresses. */
   sourceIps?: string | undefined;
+  /** Extra threshold expressions (`--threshold "session.p99 < 500ms"`), checked at the end of the run. */
+  thresholds?: string[] | undefined;
 }
 
 /** Returns the scenario with the flags applied; flag errors name the flag. */
@@ -74,7 +77,16 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
     // The flag is for every CPE: it also beats the groups' own intervals.
     fleet = fleet.map((g) => (g.schedule?.periodicIntervalS === undefined ? g : { ...g, schedule: { ...g.schedule, periodicIntervalS: undefined } }));
   }
-  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs };
+  const thresholds = [...(scenario.thresholds ?? [])];
+  for (const expr of flags.thresholds ?? []) {
+    try {
+      thresholds.push(parseThreshold(expr));
+    } catch (err) {
+      if (err instanceof ThresholdSyntaxError) throw new ConfigError(err.message, { field: '--threshold' });
+      throw err;
+    }
+  }
+  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs, thresholds };
 }
 
 /** Spreads `total` CPEs over the groups in proportion to their counts (largest remainder, every group keeps >= 0). */

@@ -24,6 +24,10 @@ export interface ProgressSample {
   cpeStates: MergedMetrics['cpes'];
   /** Everything measured so far, merged over the shards (histograms included): what a UI or a time series reads. */
   metrics: MergedMetrics;
+  /** Wall-clock instant (ms since the epoch) the fleet powered on; undefined before the start barrier. */
+  startedAtEpochMs: number | undefined;
+  /** The last sample of the run: merged from the shards' final results, so it holds everything measured. */
+  final?: boolean;
 }
 
 export interface RunFleetOptions {
@@ -111,9 +115,9 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     return pool.run(task, { transferList: [port2] });
   });
 
-  const sample = (): ProgressSample => {
+  const sample = (finalSnapshots?: MetricsSnapshot[]): ProgressSample => {
     const shards = [...latest.values()];
-    const merged = mergeSnapshots(shards.map((s) => s.snapshot));
+    const merged = mergeSnapshots(finalSnapshots ?? shards.map((s) => s.snapshot));
     const session = merged.latency.get('session')?.intended;
     return {
       elapsedMs: Math.max(0, Date.now() - startAtEpochMs),
@@ -125,6 +129,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       paused: options.control?.paused ?? false,
       cpeStates: merged.cpes,
       metrics: merged,
+      startedAtEpochMs: started ? startAtEpochMs : undefined,
+      ...(finalSnapshots ? { final: true } : {}),
     };
   };
   const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;
@@ -172,7 +178,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   });
   for (const port of ports) port.close();
   await pool.destroy();
-  options.onProgress?.(sample());
+  // The last sample carries the final results (more than the last streamed progress), so intervals add up to the total.
+  options.onProgress?.(sample(snapshots));
   const longest = (key: 'activeMs' | 'drainMs' | 'pausedMs') => Math.max(0, ...results.map((r) => r[key]));
   return {
     cpes: total,

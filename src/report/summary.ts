@@ -1,6 +1,7 @@
 import { summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { MergedMetrics } from '../metrics/merge.js';
 import type { ErrorKind } from '../metrics/observer.js';
+import type { ThresholdResult } from '../metrics/threshold-eval.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -25,6 +26,31 @@ export interface RunSummary {
   /** Things the user must know to trust the numbers (e.g. the simulator itself was the bottleneck). */
   warnings: string[];
 }
+
+/** What summary.json adds to RunSummary about how the run ended and whether it passed. */
+export interface RunOutcome {
+  /** The results folder's name. */
+  runId: string;
+  /** Stop of scheduling → last running session ended or was aborted (seconds). */
+  drainS: number;
+  /** Sessions still running when the grace period ended (also counted in sessions.failed and errors.timeout). */
+  abortedAtShutdown: number;
+  /** Time the run was paused (seconds), when it was. */
+  pausedS?: number;
+  /** Every threshold with its measured value (ms, fraction or number) and verdict, in scenario order. */
+  thresholds: ThresholdResult[];
+  /** The abortOnFail threshold that stopped the run early, when one did. */
+  abortedByThreshold?: string;
+  /** The verdict the exit code follows: false when a threshold failed, no session completed, or a shard died. */
+  passed: boolean;
+  /** Why the run did not pass, one line each. */
+  failures: string[];
+  /** The other result files, relative to the results folder. */
+  files: { junit: string; scenario: string; timeSeries: string; histograms: Record<string, string> };
+}
+
+/** summary.json as `cpesim run` writes it. */
+export type RunResults = RunSummary & RunOutcome;
 
 /**
  * Sessions that start this late (p99, due → sent) mean the load generator could not keep its schedule: its

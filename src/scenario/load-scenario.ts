@@ -4,6 +4,7 @@ import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
 import { DEFAULT_GRACE_PERIOD_MS, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
+import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
 interface ScenarioDocument {
@@ -23,6 +24,7 @@ interface ScenarioDocument {
   referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
   fleet?: { profile: string; count: number; schedule?: ScheduleDocument }[];
   schedule?: ScheduleDocument;
+  thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number })[];
 }
 
 interface ScheduleDocument {
@@ -98,6 +100,20 @@ const validateScenario = ajv.compile<ScenarioDocument>({
       },
     },
     schedule: scheduleSchema,
+    thresholds: {
+      type: 'array',
+      items: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['expr'],
+            properties: { expr: { type: 'string', minLength: 1 }, abortOnFail: { type: 'boolean' }, delay: durationSchema },
+          },
+        ],
+      },
+    },
   },
 });
 
@@ -171,6 +187,16 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       throw err;
     }
   }
+  const thresholds = (doc.thresholds ?? []).map((entry, i): Threshold => {
+    const item = typeof entry === 'string' ? { expr: entry } : entry;
+    const at = typeof entry === 'string' ? ['thresholds', i] : ['thresholds', i, 'expr'];
+    try {
+      return parseThreshold(item.expr, { abortOnFail: item.abortOnFail, delayMs: duration(item.delay, 0, ['thresholds', i, 'delay']) });
+    } catch (err) {
+      if (err instanceof ThresholdSyntaxError) throw fail(err.message, at);
+      throw err;
+    }
+  });
   const top = schedule(doc.schedule, ['schedule']);
   return {
     name: doc.name ?? 'scenario',
@@ -208,5 +234,6 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       bootStorm: top.bootStorm,
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
+    thresholds,
   };
 }

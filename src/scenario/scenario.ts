@@ -1,3 +1,5 @@
+import type { Threshold } from './threshold.js';
+
 /** A validated scenario: what to run, against which ACS, for how long. Plain data (it crosses thread boundaries). */
 export interface AcsSettings {
   /** undefined → start the built-in reference ACS in-process on a free loopback port. */
@@ -63,6 +65,8 @@ export interface Scenario {
   seed: number;
   /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
   gracePeriodMs?: number | undefined;
+  /** Pass/fail criteria, checked at the end (and during the run when abortOnFail); none: the run passes when it ran. */
+  thresholds?: Threshold[] | undefined;
 }
 
 /** Whether the group has a ramp of its own (then its CPEs ramp among themselves, not with the rest of the fleet). */

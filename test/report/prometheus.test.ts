@@ -1,0 +1,42 @@
+/** The --metrics-port endpoint (src/metrics/prometheus.ts), scraped over real HTTP on loopback. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IntervalDeltas } from '../../src/metrics/intervals.js';
+import { mergeSnapshots } from '../../src/metrics/merge.js';
+import { MetricsServerError, PrometheusExporter, startMetricsServer } from '../../src/metrics/prometheus.js';
+import { MetricsRegistry } from '../../src/metrics/registry.js';
+
+test('/metrics: counters, gauges and windowed latency quantiles from the merged metrics; other paths 404; a busy port is a typed error', async () => {
+  const registry = new MetricsRegistry();
+  registry.cpeState(undefined, 'online');
+  for (let i = 0; i < 10; i++) {
+    registry.sessionStarted();
+    registry.sessionCompleted();
+    registry.latency('session', 20, 10);
+  }
+  registry.sessionStarted();
+  registry.sessionFailed('reset', 'socket hang up');
+  const exporter = new PrometheusExporter();
+  exporter.update(new IntervalDeltas().next(mergeSnapshots([registry.snapshot()]), 1000));
+  const server = await startMetricsServer(exporter, { port: 0 });
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const res = await fetch(server.url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await res.text();
+    assert.match(text, /^cpesim_sessions_total\{outcome="completed"\} 10$/m);
+    assert.match(text, /^cpesim_sessions_total\{outcome="failed"\} 1$/m);
+    assert.match(text, /^cpesim_errors_total\{kind="reset"\} 1$/m);
+    assert.match(text, /^cpesim_cpes\{state="online"\} 1$/m);
+    assert.match(text, /^cpesim_latency_seconds\{metric="session",from="due",quantile="0.99"\} 0\.02\d*$/m);
+    assert.match(text, /^cpesim_latency_seconds\{metric="session",from="send",quantile="0.5"\} 0\.01\d*$/m);
+    assert.match(text, /^cpesim_latency_seconds_count\{metric="session",from="due"\} 10$/m);
+    assert.match(text, /^cpesim_process_cpu_seconds_total /m);
+    assert.equal((await fetch(server.url.replace('/metrics', '/'))).status, 404);
+    const port = Number(new URL(server.url).port);
+    await assert.rejects(startMetricsServer(new PrometheusExporter(), { port }), (err: unknown) => err instanceof MetricsServerError && err.code === 'CPESIM_METRICS_SERVER');
+  } finally {
+    await server.close();
+  }
+});
