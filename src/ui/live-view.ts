@@ -1,0 +1,136 @@
+import type { ProgressSample } from '../fleet/run-fleet.js';
+import { summarize, type LatencySummary } from '../metrics/histogram.js';
+import { IntervalDeltas } from '../metrics/intervals.js';
+import type { ErrorKind } from '../metrics/observer.js';
+import { LATENESS_WARNING_P99_MS } from '../report/summary.js';
+import { percentileCurve, type PercentilePoint } from './percentile-scale.js';
+
+/**
+ * The terminal UI's model: what the screen shows, derived only from the progress stream (ProgressSample once per
+ * interval). Cumulative counters and histograms become per-interval rates and percentiles (metrics/intervals.ts);
+ * nothing here talks to the engine.
+ */
+
+/** Seconds of history kept for the over-time charts. */
+export const HISTORY_LENGTH = 600;
+
+/** The order phases of a session happen in; RPCs and the simulator's own lateness follow. */
+const PHASES = ['connect', 'tls', 'inform', 'emptyPost', 'session'] as const;
+
+export type LatencyGroup = 'phase' | 'rpc' | 'simulator';
+
+export interface LatencyRow extends LatencySummary {
+  name: string;
+  group: LatencyGroup;
+}
+
+export interface LiveState {
+  elapsedS: number;
+  paused: boolean;
+  cpes: number;
+  cpeStates: ProgressSample['cpeStates'];
+  inFlight: number;
+  sessions: ProgressSample['sessions'];
+  /** Sessions completed per second over the last interval (undefined before the second sample). */
+  sessionsPerSecond: number | undefined;
+  /** Error counts, largest first. */
+  errors: [ErrorKind, number][];
+  errorSamples: ProgressSample['metrics']['errorSamples'];
+  /** Cumulative latency from the due time, phases first, then RPCs, then lateness. */
+  latency: LatencyRow[];
+  /**
+   * The simulator itself could not keep its schedule in the last interval (lateness p99 above the threshold
+   * summary.json warns at): it, not the ACS, limits the load and the latencies partly describe it.
+   */
+  simulatorBottleneck: { p99: number; max: number } | undefined;
+}
+
+export function latencyGroup(name: string): LatencyGroup {
+  return name === 'lateness' ? 'simulator' : name.startsWith('rpc.') ? 'rpc' : 'phase';
+}
+
+function latencyOrder(a: string, b: string): number {
+  const rank = (n: string) => {
+    const phase = PHASES.indexOf(n as (typeof PHASES)[number]);
+    return phase >= 0 ? phase : latencyGroup(n) === 'rpc' ? PHASES.length : PHASES.length + 1;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+export class LiveView {
+  private last: ProgressSample | undefined;
+  private state: LiveState | undefined;
+  /** Sessions completed per second, one entry per sample. */
+  readonly sessionsPerSecond: (number | undefined)[] = [];
+  readonly inFlight: number[] = [];
+  /** Per latency name: the p99 of the values recorded in each interval (undefined: none recorded). */
+  private readonly intervalP99 = new Map<string, (number | undefined)[]>();
+  private samples = 0;
+  /** Turns the cumulative stream into per-interval counts and histograms (exact HDR subtraction). */
+  private readonly deltas = new IntervalDeltas();
+
+  /** Folds in the next progress sample; returns the new state. */
+  update(sample: ProgressSample): LiveState {
+    const interval = this.deltas.next(sample.metrics, sample.elapsedMs);
+    const dtS = (interval.endMs - interval.startMs) / 1000;
+    // The first sample's interval runs from the start: a rate over it is as real as any other.
+    const rate = dtS > 0 ? interval.sessions.completed / dtS : undefined;
+    push(this.sessionsPerSecond, rate);
+    push(this.inFlight, sample.inFlight);
+    const names = [...sample.metrics.latency.keys()].sort(latencyOrder);
+    for (const name of names) {
+      let series = this.intervalP99.get(name);
+      if (!series) {
+        // A metric first seen now had no values in the earlier intervals.
+        series = new Array<number | undefined>(Math.min(this.samples, HISTORY_LENGTH)).fill(undefined);
+        this.intervalP99.set(name, series);
+      }
+      const h = interval.latency.get(name)!.intended;
+      push(series, h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : undefined);
+    }
+    for (const [name, series] of this.intervalP99) if (!sample.metrics.latency.has(name)) push(series, undefined);
+    const lateness = interval.latency.get('lateness')?.intended;
+    const late = lateness && lateness.totalCount > 0 ? summarize(lateness) : undefined;
+    this.samples++;
+    this.last = sample;
+    this.state = {
+      elapsedS: sample.elapsedMs / 1000,
+      paused: sample.paused ?? false,
+      cpes: sample.cpes,
+      cpeStates: sample.cpeStates,
+      inFlight: sample.inFlight,
+      sessions: sample.sessions,
+      sessionsPerSecond: rate,
+      errors: (Object.entries(sample.metrics.errors) as [ErrorKind, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]),
+      errorSamples: sample.metrics.errorSamples,
+      latency: names.map((name) => ({ name, group: latencyGroup(name), ...summarize(sample.metrics.latency.get(name)!.intended) })),
+      simulatorBottleneck: late && late.p99 > LATENESS_WARNING_P99_MS ? { p99: late.p99, max: late.max } : undefined,
+    };
+    return this.state;
+  }
+
+  get current(): LiveState | undefined {
+    return this.state;
+  }
+
+  /** Latency names seen so far, in display order. */
+  get latencyNames(): string[] {
+    return this.state?.latency.map((r) => r.name) ?? [];
+  }
+
+  /** Per-interval p99 of one latency (ms), oldest first. */
+  p99OverTime(name: string): readonly (number | undefined)[] {
+    return this.intervalP99.get(name) ?? [];
+  }
+
+  /** The cumulative distribution of one latency (from the due time), for the percentile plot. */
+  percentiles(name: string, points: number): PercentilePoint[] {
+    const histogram = this.last?.metrics.latency.get(name)?.intended;
+    return histogram ? percentileCurve(histogram, points) : [];
+  }
+}
+
+function push<T>(series: T[], value: T): void {
+  series.push(value);
+  if (series.length > HISTORY_LENGTH) series.shift();
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MetricsRegistry } from '../../src/metrics/registry.js';
+import { LATENESS_WARNING_P99_MS } from '../../src/report/summary.js';
+import { LiveView } from '../../src/ui/live-view.js';
+import { percentileCurve, percentileX } from '../../src/ui/percentile-scale.js';
+import { completeSessions, sampleOf } from './samples.js';
+
+test('LiveView: sessions/s and p99 per second come from the interval, not from the cumulative totals', () => {
+  const registry = new MetricsRegistry();
+  const live = new LiveView();
+  completeSessions(registry, 10, 100);
+  let state = live.update(sampleOf(registry, 1000));
+  assert.equal(state.sessionsPerSecond, 10);
+  completeSessions(registry, 40, 5);
+  state = live.update(sampleOf(registry, 3000));
+  // 40 sessions in the 2 s since the last sample.
+  assert.equal(state.sessionsPerSecond, 20);
+  const p99 = live.p99OverTime('session');
+  assert.equal(p99.length, 2);
+  assert.ok(Math.abs(p99[0]! - 100) < 0.2, String(p99[0]));
+  // The second interval held only the 5 ms sessions; the cumulative p99 still remembers the 100 ms ones.
+  assert.ok(Math.abs(p99[1]! - 5) < 0.01, String(p99[1]));
+  assert.ok(state.latency.find((r) => r.name === 'session')!.p99 > 99);
+  // An interval without sessions is a gap, not a zero latency.
+  live.update(sampleOf(registry, 4000));
+  assert.equal(live.p99OverTime('session')[2], undefined);
+  assert.equal(live.sessionsPerSecond.at(-1), 0);
+});
+
+test('LiveView: latency rows are phases in session order, then RPCs, then the simulator lateness', () => {
+  const registry = new MetricsRegistry();
+  registry.latency('connect', 1, 1);
+  completeSessions(registry, 1, 10);
+  const state = new LiveView().update(sampleOf(registry, 1000));
+  assert.deepEqual(
+    state.latency.map((r) => `${r.group}:${r.name}`),
+    ['phase:connect', 'phase:inform', 'phase:session', 'rpc:rpc.GetParameterValues', 'simulator:lateness'],
+  );
+});
+
+test('LiveView: errors largest first; the bottleneck warning follows the last interval\'s lateness', () => {
+  const registry = new MetricsRegistry();
+  const live = new LiveView();
+  registry.sessionStarted();
+  registry.sessionFailed('timeout', 'no answer in 30 s');
+  registry.error('protocol', 'bad xml');
+  registry.error('protocol', 'bad xml again');
+  completeSessions(registry, 10, 10, LATENESS_WARNING_P99_MS * 4);
+  let state = live.update(sampleOf(registry, 1000));
+  assert.deepEqual(state.errors.map(([k]) => k), ['protocol', 'timeout']);
+  assert.ok(state.simulatorBottleneck && state.simulatorBottleneck.p99 >= LATENESS_WARNING_P99_MS * 3.9, JSON.stringify(state.simulatorBottleneck));
+  // The simulator caught up: the warning goes although the run's cumulative p99 is still high.
+  completeSessions(registry, 1000, 10, 1);
+  state = live.update(sampleOf(registry, 2000));
+  assert.equal(state.simulatorBottleneck, undefined);
+});
+
+test('percentile scale: 90/99/99.9 % are evenly spaced and the curve climbs to the tail', () => {
+  assert.equal(percentileX(0), 0);
+  assert.ok(Math.abs(percentileX(90) - 1) < 1e-9 && Math.abs(percentileX(99.9) - 3) < 1e-9);
+  const registry = new MetricsRegistry();
+  for (let ms = 1; ms <= 1000; ms++) registry.latency('session', ms, ms);
+  const curve = percentileCurve(registry.histogram('session')!, 5);
+  assert.deepEqual(curve.map((p) => Number(p.percentile.toFixed(2))), [0, 90, 99, 99.9, 99.99]);
+  assert.ok(Math.abs(curve[1]!.ms - 900) < 1 && Math.abs(curve[3]!.ms - 999) < 1.5, JSON.stringify(curve));
+});
