@@ -1,10 +1,11 @@
 /**
  * One memory sample of memory.bench (`node --expose-gc memory-child.js PROFILE COUNT`): constructs COUNT
- * idle VirtualCpes (no session ever runs; the ACS URL points at a closed port), collects garbage, and
+ * idle VirtualCpes as a Fleet does (one shared CpeEnvironment; no session ever runs; the ACS URL points at a
+ * closed port), collects garbage, and
  * sends the whole process's RSS and heap, before and after, to the parent. A process of its own per
  * sample, so that one sample's heap never inflates the next one's RSS.
  */
-import { VirtualCpe } from '../src/cpe/virtual-cpe.js';
+import { cpeEnvironment, VirtualCpe } from '../src/cpe/virtual-cpe.js';
 import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { CpesimError } from '../src/errors.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
@@ -30,6 +31,8 @@ const profile = await loadProfile(profileName);
 // Nothing listens on the discard port and nothing connects: idle CPEs never open a session.
 const acs = { url: 'http://127.0.0.1:9/', requestTimeoutMs: 30_000 };
 const observer = new MetricsRegistry();
+// What Fleet builds once per fleet group and hands every CPE of it.
+const environment = cpeEnvironment({ profile, observer });
 const reading = (): { rss: number; heapUsed: number } => {
   fullGc();
   const { rss, heapUsed } = process.memoryUsage();
@@ -40,7 +43,7 @@ const baseline = reading();
 const t0 = performance.now();
 const fleet: VirtualCpe[] = new Array<VirtualCpe>(cpes);
 for (let i = 0; i < cpes; i++) {
-  fleet[i] = new VirtualCpe({ index: i, profile, acs, observer, connectionRequestUrl: `http://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:7547/cr` });
+  fleet[i] = new VirtualCpe({ index: i, acs, environment, connectionRequestUrl: `http://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:7547/cr` });
 }
 const constructMs = performance.now() - t0;
 const loaded = reading();

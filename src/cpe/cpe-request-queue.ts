@@ -8,12 +8,26 @@ export function expectedResponse(req: QueuedCpeRequest): 'TransferCompleteRespon
   return req.method === 'TransferComplete' ? 'TransferCompleteResponse' : 'GetRPCMethodsResponse';
 }
 
+/** What a session does with the waiting requests: offer them, drop the delivered ones. */
+export interface PendingCpeRequests {
+  readonly size: number;
+  snapshot(): QueuedCpeRequest[];
+  remove(req: QueuedCpeRequest): void;
+}
+
+/** No request waiting: what a CPE that never queued one hands its sessions (it holds no queue object). */
+export const NO_CPE_REQUESTS: PendingCpeRequests = Object.freeze({
+  size: 0,
+  snapshot: (): QueuedCpeRequest[] => [],
+  remove: (): void => {},
+});
+
 /**
  * CPE → ACS requests waiting for a session (TR-069 §3.7.1.5: e.g. a TransferComplete is resent in
  * later sessions until the ACS acknowledges it). A request leaves the queue only when delivered or
  * refused for good.
  */
-export class CpeRequestQueue {
+export class CpeRequestQueue implements PendingCpeRequests {
   private items: QueuedCpeRequest[] = [];
 
   add(req: QueuedCpeRequest): void {

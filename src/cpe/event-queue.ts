@@ -16,18 +16,40 @@ function sameEvent(a: EventStruct, code: string, commandKey: string): boolean {
 }
 
 /**
+ * Events without a CommandKey are shared, frozen structs (one per code for the process): a fleet of idle CPEs
+ * all pending "0 BOOTSTRAP" + "1 BOOT" then holds two pointers each, not two objects each.
+ */
+const SHARED_EVENTS = new Map<string, EventStruct>();
+function eventStruct(code: string, commandKey: string): EventStruct {
+  if (commandKey !== '') return { code, commandKey };
+  let e = SHARED_EVENTS.get(code);
+  if (e === undefined) {
+    e = Object.freeze({ code, commandKey: '' });
+    SHARED_EVENTS.set(code, e);
+  }
+  return e;
+}
+
+/** The empty list (frozen: shared by every queue). */
+const NO_EVENTS = Object.freeze([]) as unknown as EventStruct[];
+
+/**
  * Events waiting to be delivered in an Inform (TR-069 §3.7.1.5). An event stays pending until an
  * InformResponse confirms the Inform that carried it; a failed session puts it back. Events raised
  * while an Inform is in flight wait for the next Inform, so a confirm never swallows them.
  */
 export class EventQueue {
-  private pending: EventStruct[] = [];
+  /**
+   * Never mutated in place: replaced by an exact-size copy on add (concat; a pushed-to or spread array reserves
+   * ~17 slots per CPE); NO_EVENTS when empty. The lists hold a handful of events, so the copies cost nothing.
+   */
+  private pending: EventStruct[] = NO_EVENTS;
   private inFlight: EventStruct[] | undefined;
 
   /** Adds an event unless the same one is already waiting. */
   add(code: string, commandKey: string = ''): void {
     if (this.pending.some((e) => sameEvent(e, code, commandKey))) return;
-    this.pending.push({ code, commandKey });
+    this.pending = this.pending.concat(eventStruct(code, commandKey));
   }
 
   /** Takes the events for an Inform (at most 64; the rest wait for the next one). */
@@ -39,7 +61,7 @@ export class EventQueue {
       this.pending = all.slice(MAX_INFORM_EVENTS);
     } else {
       this.inFlight = all;
-      this.pending = [];
+      this.pending = NO_EVENTS;
     }
     return this.inFlight;
   }
@@ -54,9 +76,7 @@ export class EventQueue {
     const taken = this.inFlight;
     if (taken === undefined) return;
     this.inFlight = undefined;
-    for (const e of this.pending) {
-      if (!taken.some((t) => sameEvent(t, e.code, e.commandKey))) taken.push(e);
-    }
-    this.pending = taken;
+    const merged = taken.concat(this.pending.filter((e) => !taken.some((t) => sameEvent(t, e.code, e.commandKey))));
+    this.pending = merged.length === 0 ? NO_EVENTS : merged;
   }
 }

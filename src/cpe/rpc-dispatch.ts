@@ -5,7 +5,7 @@ import { UNKNOWN_TIME, type DownloadRequest } from './transfers.js';
 
 /**
  * The ACS methods this CPE answers (GetRPCMethodsResponse lists exactly these): every method TR-069
- * requires of a CPE. Upload, FactoryReset, ScheduleInform and the transfer queries are answered with
+ * requires of a CPE, and ScheduleInform. Upload, FactoryReset and the transfer queries are answered with
  * 9000 until the device behaviours behind them exist.
  */
 export const IMPLEMENTED_METHODS: readonly string[] = [
@@ -19,6 +19,7 @@ export const IMPLEMENTED_METHODS: readonly string[] = [
   'DeleteObject',
   'Reboot',
   'Download',
+  'ScheduleInform',
 ];
 
 /**
@@ -30,6 +31,8 @@ export interface DeviceActions {
   reboot(commandKey: string): void;
   /** Validates and accepts a Download (A.3.2.8); throws CwmpFault (9003, 9004, 9013) to refuse it. */
   download(req: DownloadRequest): void;
+  /** A ScheduleInform (DelaySeconds >= 1): a session with "3 SCHEDULED" + "M ScheduleInform" that much later. */
+  scheduleInform(delaySeconds: number, commandKey: string): void;
 }
 
 /**
@@ -73,8 +76,12 @@ function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest): Cp
       actions.download(req);
       // Status 1: the transfer has not completed; a TransferComplete will follow (A.3.2.8).
       return { method: 'DownloadResponse', status: 1, startTime: UNKNOWN_TIME, completeTime: UNKNOWN_TIME };
-    case 'FactoryReset':
     case 'ScheduleInform':
+      // TR-069 A.4.1.2: the delay must be greater than zero (the schema's plain unsignedInt allows 0: 9003 here).
+      if (req.delaySeconds < 1) throw new CwmpFault(9003, `ScheduleInform DelaySeconds must be at least 1, got ${req.delaySeconds}`);
+      actions.scheduleInform(req.delaySeconds, req.commandKey);
+      return { method: 'ScheduleInformResponse' };
+    case 'FactoryReset':
     case 'Upload':
     case 'GetQueuedTransfers':
     case 'GetAllQueuedTransfers':

@@ -7,7 +7,7 @@ import { CpesimError, ProtocolError } from '../errors.js';
 import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
 import { AcsHttpSession, type AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
-import { expectedResponse, type CpeRequestQueue } from './cpe-request-queue.js';
+import { expectedResponse, type PendingCpeRequests } from './cpe-request-queue.js';
 import type { EventQueue } from './event-queue.js';
 import { dispatchAcsRequest, type DeviceActions } from './rpc-dispatch.js';
 import { transferCompleteFor } from './transfers.js';
@@ -52,7 +52,7 @@ export interface CwmpSessionParams {
   /** Reboot and Download: noted during the session, carried out by the CPE after it. */
   actions: DeviceActions;
   events: EventQueue;
-  cpeRequests: CpeRequestQueue;
+  cpeRequests: PendingCpeRequests;
   observer: SessionObserver;
   /** The version the CPE speaks in its Inform; the ACS's answer sets it for the rest of the session. */
   cwmpVersion: CwmpVersion;

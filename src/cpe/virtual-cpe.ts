@@ -4,7 +4,7 @@ import { CpesimError } from '../errors.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
-import { CpeRequestQueue, type QueuedCpeRequest } from './cpe-request-queue.js';
+import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
 import type { DeviceActions } from './rpc-dispatch.js';
@@ -20,12 +20,21 @@ import {
 
 export type { AcsEndpoint } from '../transport/acs-http-session.js';
 
-export interface VirtualCpeOptions {
+export interface VirtualCpeOptions extends CpeSharedOptions {
   index: number;
-  profile: CompiledProfile;
   acs: AcsEndpoint;
-  observer: SessionObserver;
   connectionRequestUrl: string;
+  /**
+   * The CPE asks its scheduler for a session `delayMs` from now, for work that finished between sessions
+   * (a transfer completed). Never called while a session runs: then the SessionResult carries the wish.
+   */
+  requestSession?: (delayMs: number) => void;
+}
+
+/** What every CPE of a fleet group has in common: given once to cpeEnvironment(), shared by the CPEs. */
+export interface CpeSharedOptions {
+  profile: CompiledProfile;
+  observer: SessionObserver;
   /** [0, 1) source for the retry jitter; Math.random by default. */
   random?: () => number;
   /** Overrides of the hostile-ACS guards (DEFAULT_SESSION_LIMITS). */
@@ -34,11 +43,49 @@ export interface VirtualCpeOptions {
   rebootDurationMs?: number;
   /** Overrides of the file-transfer bounds (DEFAULT_TRANSFER_LIMITS). */
   transferLimits?: Partial<TransferLimits>;
-  /**
-   * The CPE asks its scheduler for a session `delayMs` from now, for work that finished between sessions
-   * (a transfer completed). Never called while a session runs: then the SessionResult carries the wish.
-   */
-  requestSession?: (delayMs: number) => void;
+  /** Parameter values the CPEs have from power-on instead of the profile's (DeviceContext.initialValues). */
+  initialValues?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The shared part of many CPEs, resolved once (defaults applied): a CPE holds one pointer to it instead of
+ * a field per setting, which matters at a million CPEs per process.
+ */
+export interface CpeEnvironment {
+  readonly profile: CompiledProfile;
+  readonly observer: SessionObserver;
+  readonly random: () => number;
+  readonly limits: SessionLimits;
+  readonly rebootDurationMs: number;
+  readonly transferLimits: TransferLimits;
+  readonly paths: ManagementPaths;
+  readonly initialValues: ReadonlyMap<string, string> | undefined;
+  /** As VirtualCpeOptions.requestSession, told which CPE asks (so one function serves a whole fleet). */
+  readonly requestSession: ((delayMs: number, cpe: VirtualCpe) => void) | undefined;
+}
+
+/** Throws CPESIM_DATAMODEL_PATH when an initial value names no parameter of the profile. */
+export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (delayMs: number, cpe: VirtualCpe) => void }): CpeEnvironment {
+  if (opts.initialValues) DeviceModel.checkInitialValues(opts.profile, opts.initialValues);
+  return Object.freeze({
+    profile: opts.profile,
+    observer: opts.observer,
+    random: opts.random ?? Math.random,
+    limits: opts.limits ? { ...DEFAULT_SESSION_LIMITS, ...opts.limits } : DEFAULT_SESSION_LIMITS,
+    rebootDurationMs: opts.rebootDurationMs ?? DEFAULT_REBOOT_DURATION_MS,
+    transferLimits: opts.transferLimits ? { ...DEFAULT_TRANSFER_LIMITS, ...opts.transferLimits } : DEFAULT_TRANSFER_LIMITS,
+    paths: managementPaths(opts.profile.root),
+    initialValues: opts.initialValues,
+    requestSession: opts.requestSession,
+  });
+}
+
+/** A CPE of a fleet: its own identity, everything else from the group's shared environment. */
+export interface FleetCpeOptions {
+  index: number;
+  connectionRequestUrl: string;
+  acs: AcsEndpoint;
+  environment: CpeEnvironment;
 }
 
 export interface SessionResult {
@@ -53,6 +100,11 @@ export interface SessionResult {
   wakeAfterMs?: number;
   /** No session ran: the CPE is offline (rebooting, power-cycled) for wakeAfterMs more. Nothing was counted. */
   offline?: true;
+  /**
+   * A ScheduleInform is pending: its session is due this many ms from now (the earliest one). Unlike
+   * wakeAfterMs it does not replace the periodic informs: the scheduler runs whichever comes first.
+   */
+  scheduledInformMs?: number;
 }
 
 /** The reason a power cut aborts the running session with (counted as a failed session of kind power_cut). */
@@ -62,6 +114,21 @@ function powerCut(index: number): TransportError {
 
 /** TR-069 §3.7.1.5: a session carrying a TransferComplete has "7 TRANSFER COMPLETE" in its Inform. */
 const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
+/** TR-069 §3.7.1.5 / A.3.2.x ScheduleInform: the session it asked for carries both. */
+const SCHEDULED_EVENT = '3 SCHEDULED';
+const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
+
+/** One accepted ScheduleInform: due at `at` (performance.now() ms). */
+interface ScheduledInform {
+  at: number;
+  commandKey: string;
+}
+
+// Boolean state of a CPE, packed into one field (a million CPEs: one slot instead of four).
+const BOOTSTRAPPED = 1;
+const RUNNING = 2;
+const POWER_CUT_IN_SESSION = 4;
+const STOPPED = 8;
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
@@ -98,69 +165,85 @@ function positiveInt(value: string | undefined, fallback: number): number {
 const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
 /**
+ * AbortControllers of sessions that ended without being aborted, for the next session of any CPE on this thread:
+ * creating one (its AbortSignal) costs more CPU than a plain session's XML work, and holding one per CPE would
+ * cost memory. Every request's abort listener is removed when its response ends, so a returned signal carries
+ * none; an aborted controller is never returned. Bounded by the sessions that ever ran at once.
+ */
+const idleAbortControllers: AbortController[] = [];
+const MAX_IDLE_ABORT_CONTROLLERS = 4096;
+
+function takeAbortController(): AbortController {
+  return idleAbortControllers.pop() ?? new AbortController();
+}
+
+function returnAbortController(controller: AbortController): void {
+  if (!controller.signal.aborted && idleAbortControllers.length < MAX_IDLE_ABORT_CONTROLLERS) idleAbortControllers.push(controller);
+}
+
+/**
  * One simulated CPE: its data model, pending events, queued CPE requests and retry state. The
  * fleet scheduler decides when to call runSession; this class only knows how a session goes and
  * what it changes (TR-069 §3.2.1.1 RetryCount, bootstrap state, event delivery).
+ * Memory: a fleet holds up to a million of these per process, so the settings shared by a group live in one
+ * CpeEnvironment, rarely used parts (request queue, transfers, scheduled informs) are created on first use, and
+ * no per-CPE timer exists (the power-on after a reboot or power cut is noticed when the CPE is next looked at).
  */
 export class VirtualCpe implements DeviceActions {
   readonly index: number;
   readonly model: DeviceModel;
+  private readonly env: CpeEnvironment;
   private readonly acs: AcsEndpoint;
-  private readonly observer: SessionObserver;
-  private readonly random: () => number;
-  private readonly limits: SessionLimits;
-  private readonly cwmpVersion: CompiledProfile['cwmpVersion'];
-  private readonly paths: ManagementPaths;
   private readonly events = new EventQueue();
-  private readonly cpeRequests = new CpeRequestQueue();
-  private readonly rebootDurationMs: number;
-  private readonly requestSession: ((delayMs: number) => void) | undefined;
-  private readonly transferLimits: TransferLimits;
+  /** Created by the first queued request: most CPEs never hold one. */
+  private cpeRequests: CpeRequestQueue | undefined;
   private retries = 0;
-  private everBootstrapped = false;
-  private running = false;
+  /** BOOTSTRAPPED | RUNNING | POWER_CUT_IN_SESSION | STOPPED. */
+  private flags = 0;
   private sessionsStarted = 0;
   /** CommandKeys of the Reboots answered in the running session (undefined: no reboot wanted). */
   private rebootKeys: string[] | undefined;
   /** performance.now() until which the CPE is rebooting (no session can run). */
   private offlineUntil = 0;
-  /** For the gauges; `offline` ends with powerOnTimer (only armed while the CPE is offline). */
+  /** For the gauges; `offline` ends (lazily, see settlePower) once offlineUntil has passed. */
   private state: CpeState = 'booting';
-  private powerOnTimer: NodeJS.Timeout | undefined;
   /** The running session's abort (deadline, power cut). */
   private sessionAbort: AbortController | undefined;
-  /** The power went off while the session ran: it failed because of the simulator, not the ACS. */
-  private powerCutInSession = false;
   /** Created on the first Download: most CPEs never hold one. */
   private transfers: TransferQueue | undefined;
   /** Transfers that finished while a session ran: applied when it ends (their events belong to the next Inform). */
   private finishedInSession: TransferOutcome[] | undefined;
-  private stopped = false;
+  /** Accepted ScheduleInforms not yet due. */
+  private scheduledInforms: ScheduledInform[] | undefined;
 
-  constructor(opts: VirtualCpeOptions) {
+  constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
     this.acs = opts.acs;
-    this.observer = opts.observer;
-    this.random = opts.random ?? Math.random;
-    this.limits = opts.limits ? { ...DEFAULT_SESSION_LIMITS, ...opts.limits } : DEFAULT_SESSION_LIMITS;
-    this.rebootDurationMs = opts.rebootDurationMs ?? DEFAULT_REBOOT_DURATION_MS;
-    this.requestSession = opts.requestSession;
-    this.transferLimits = opts.transferLimits ? { ...DEFAULT_TRANSFER_LIMITS, ...opts.transferLimits } : DEFAULT_TRANSFER_LIMITS;
-    this.cwmpVersion = opts.profile.cwmpVersion;
-    this.paths = managementPaths(opts.profile.root);
-    this.model = new DeviceModel(opts.profile, {
+    this.env = 'environment' in opts ? opts.environment : standaloneEnvironment(opts);
+    this.model = new DeviceModel(this.env.profile, {
       index: opts.index,
       connectionRequestUrl: opts.connectionRequestUrl,
       bootTimeMs: Date.now(),
+      ...(this.env.initialValues !== undefined ? { initialValues: this.env.initialValues } : {}),
     });
     // A new device: first contact ever, and it has just booted.
     this.events.add('0 BOOTSTRAP');
     this.events.add('1 BOOT');
-    this.observer.cpeState(undefined, this.state);
+    this.env.observer.cpeState(undefined, this.state);
   }
 
   /** booting (until a session completed after power-on), online, or offline (rebooting, power-cycled). */
   get powerState(): CpeState {
+    return this.settlePower();
+  }
+
+  /**
+   * Brings the gauge up to date: a CPE whose reboot or power cut is over counts as booting from now on. Called
+   * whenever the CPE is looked at (its scheduler wakes it when the power is back, and settles every CPE when a
+   * run ends), instead of one Node timer per offline CPE (a boot storm over a million CPEs would create as many).
+   */
+  settlePower(): CpeState {
+    if (this.state === 'offline' && this.offlineUntil <= performance.now()) this.enter('booting');
     return this.state;
   }
 
@@ -171,11 +254,11 @@ export class VirtualCpe implements DeviceActions {
 
   /** A session with this ACS has succeeded (so BOOTSTRAP was delivered). */
   get bootstrapped(): boolean {
-    return this.everBootstrapped;
+    return (this.flags & BOOTSTRAPPED) !== 0;
   }
 
   get inSession(): boolean {
-    return this.running;
+    return (this.flags & RUNNING) !== 0;
   }
 
   /** Milliseconds until the CPE is back from a reboot; 0 when it is up. */
@@ -190,9 +273,7 @@ export class VirtualCpe implements DeviceActions {
 
   /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.powerOnTimer);
-    this.powerOnTimer = undefined;
+    this.flags |= STOPPED;
     await this.transfers?.stop();
   }
 
@@ -203,23 +284,26 @@ export class VirtualCpe implements DeviceActions {
 
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
   queueCpeRequest(req: QueuedCpeRequest): void {
-    this.cpeRequests.add(req);
+    (this.cpeRequests ??= new CpeRequestQueue()).add(req);
   }
 
   /** Runs one session; never throws. `intendedStartMs` (performance.now() ms) is when it was due. */
   async runSession(intendedStartMs: number): Promise<SessionResult> {
-    if (this.running) {
+    const { observer } = this.env;
+    if (this.flags & RUNNING) {
       // A scheduler bug, not an ACS problem: report it, leave the retry state alone.
-      this.observer.sessionFailed('internal', `CPE ${this.index}: runSession while a session is running`);
+      observer.sessionFailed('internal', `CPE ${this.index}: runSession while a session is running`);
       return { ok: false, errorKind: 'internal' };
     }
     const offlineMs = this.offlineForMs();
     if (offlineMs > 0) return { ok: false, offline: true, wakeAfterMs: offlineMs };
-    this.running = true;
-    if (this.cpeRequests.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
-    this.observer.sessionStarted();
+    this.settlePower();
+    this.flags |= RUNNING;
+    if (this.cpeRequests?.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
+    this.raiseDueScheduledInforms();
+    observer.sessionStarted();
     const startedAt = performance.now();
-    const abort = new AbortController();
+    const abort = takeAbortController();
     this.sessionAbort = abort;
     try {
       await runCwmpSession({
@@ -227,39 +311,39 @@ export class VirtualCpe implements DeviceActions {
         model: this.model,
         actions: this,
         events: this.events,
-        cpeRequests: this.cpeRequests,
-        observer: this.observer,
-        cwmpVersion: this.cwmpVersion,
+        cpeRequests: this.cpeRequests ?? NO_CPE_REQUESTS,
+        observer,
+        cwmpVersion: this.env.profile.cwmpVersion,
         retryCount: this.retries,
         intendedStartMs,
         informId: `${this.index}.${++this.sessionsStarted}`,
-        limits: this.limits,
+        limits: this.env.limits,
         abort,
       });
       const now = performance.now();
-      this.observer.latency('session', now - intendedStartMs, now - startedAt);
-      this.observer.sessionCompleted();
+      observer.latency('session', now - intendedStartMs, now - startedAt);
+      observer.sessionCompleted();
       this.retries = 0;
-      this.everBootstrapped = true;
+      this.flags |= BOOTSTRAPPED;
       // Still booting unless the power went off meanwhile (then it is offline).
       if (this.state === 'booting') this.enter('online');
       return this.afterSession(SESSION_OK);
     } catch (err) {
-      if (this.powerCutInSession) {
+      if (this.flags & POWER_CUT_IN_SESSION) {
         // Whatever the abort surfaced as, the simulator cut the session: no ACS error, no retry wait.
         const cut = powerCut(this.index);
-        this.observer.sessionFailed(cut.kind, cut.message);
+        observer.sessionFailed(cut.kind, cut.message);
         return this.afterSession({ ok: false, errorKind: cut.kind });
       }
       const kind = errorKindOf(err);
-      this.observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
+      observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
       this.retries++;
       const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
       return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
-      this.running = false;
+      this.flags &= ~(RUNNING | POWER_CUT_IN_SESSION);
       this.sessionAbort = undefined;
-      this.powerCutInSession = false;
+      returnAbortController(abort);
     }
   }
 
@@ -273,24 +357,25 @@ export class VirtualCpe implements DeviceActions {
     if (!Number.isFinite(offlineMs) || offlineMs < 0) {
       throw new CpesimError('CPESIM_INVALID_ARGUMENT', `powerCycle: offlineMs must be a finite number >= 0, got ${offlineMs}`);
     }
-    if (this.stopped) return;
+    if (this.flags & STOPPED) return;
     this.restart([], offlineMs);
-    if (this.running) {
-      this.powerCutInSession = true;
+    if (this.flags & RUNNING) {
+      this.flags |= POWER_CUT_IN_SESSION;
       this.sessionAbort?.abort(powerCut(this.index));
     } else {
-      this.requestSession?.(offlineMs);
+      this.env.requestSession?.(offlineMs, this);
     }
   }
 
   /**
    * What the session left to do once it ended (clean or not: a CPE that answered Reboot reboots either way):
-   * the reboot, starting the transfers it accepted, applying transfers that finished meanwhile.
+   * the reboot, starting the transfers it accepted, applying transfers that finished meanwhile; and when the
+   * next ScheduleInform is due.
    */
   private afterSession(result: SessionResult): SessionResult {
-    this.running = false;
+    this.flags &= ~RUNNING;
     // A power cut during the session: come back when the power is.
-    let wake = this.powerCutInSession;
+    let wake = (this.flags & POWER_CUT_IN_SESSION) !== 0;
     const keys = this.rebootKeys;
     if (keys !== undefined) {
       this.rebootKeys = undefined;
@@ -304,7 +389,14 @@ export class VirtualCpe implements DeviceActions {
       for (const outcome of finished) this.applyTransferOutcome(outcome);
       wake = true;
     }
-    return wake && !this.stopped ? { ...result, wakeAfterMs: this.offlineForMs() } : result;
+    if (this.flags & STOPPED) return result;
+    const scheduledMs = this.nextScheduledInformMs();
+    if (!wake && scheduledMs === undefined) return result;
+    return {
+      ...result,
+      ...(wake ? { wakeAfterMs: this.offlineForMs() } : {}),
+      ...(scheduledMs !== undefined ? { scheduledInformMs: scheduledMs } : {}),
+    };
   }
 
   /**
@@ -312,26 +404,39 @@ export class VirtualCpe implements DeviceActions {
    * "1 BOOT" and one "M Reboot" per Reboot CommandKey. The configuration (the model's overlay), pending
    * events and queued requests survive.
    */
-  private restart(commandKeys: readonly string[], offlineMs: number = this.rebootDurationMs): void {
+  private restart(commandKeys: readonly string[], offlineMs: number = this.env.rebootDurationMs): void {
     this.offlineUntil = performance.now() + offlineMs;
     this.model.restartedAt(Date.now() + offlineMs);
     this.events.add('1 BOOT');
     for (const key of commandKeys) this.events.add('M Reboot', key);
     this.enter('offline');
-    clearTimeout(this.powerOnTimer);
-    // Only for the gauges (the scheduler wakes the CPE itself); must not keep a finished run alive.
-    this.powerOnTimer = setTimeout(() => this.poweredOn(), offlineMs).unref();
-  }
-
-  private poweredOn(): void {
-    this.powerOnTimer = undefined;
-    this.enter('booting');
   }
 
   private enter(to: CpeState): void {
     if (this.state === to) return;
-    this.observer.cpeState(this.state, to);
+    this.env.observer.cpeState(this.state, to);
     this.state = to;
+  }
+
+  /** The ScheduleInforms whose time has come go into this session's Inform (TR-069 A.3.2.x). */
+  private raiseDueScheduledInforms(): void {
+    const list = this.scheduledInforms;
+    if (list === undefined) return;
+    const now = performance.now();
+    const later = list.filter((s) => s.at > now);
+    if (later.length === list.length) return;
+    this.events.add(SCHEDULED_EVENT);
+    for (const s of list) if (s.at <= now) this.events.add(SCHEDULE_INFORM_EVENT, s.commandKey);
+    this.scheduledInforms = later.length > 0 ? later : undefined;
+  }
+
+  /** Ms until the earliest pending ScheduleInform is due (0 when overdue); undefined when none is pending. */
+  private nextScheduledInformMs(): number | undefined {
+    const list = this.scheduledInforms;
+    if (list === undefined) return undefined;
+    let at = Infinity;
+    for (const s of list) at = Math.min(at, s.at);
+    return Math.max(0, at - performance.now());
   }
 
   // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
@@ -341,10 +446,15 @@ export class VirtualCpe implements DeviceActions {
     (this.rebootKeys ??= []).push(commandKey);
   }
 
+  /** A ScheduleInform (DelaySeconds > 0, checked by the dispatch): a session with "3 SCHEDULED" that much later. */
+  scheduleInform(delaySeconds: number, commandKey: string): void {
+    (this.scheduledInforms ??= []).push({ at: performance.now() + delaySeconds * 1000, commandKey });
+  }
+
   /** A Download received in the running session: validated now (CwmpFault), started after the session. */
   download(req: DownloadRequest): void {
     this.transfers ??= new TransferQueue({
-      limits: this.transferLimits,
+      limits: this.env.transferLimits,
       ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
       ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
       ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
@@ -354,18 +464,18 @@ export class VirtualCpe implements DeviceActions {
   }
 
   private transferDone(outcome: TransferOutcome): void {
-    if (this.stopped) return;
-    if (this.running) {
+    if (this.flags & STOPPED) return;
+    if (this.flags & RUNNING) {
       (this.finishedInSession ??= []).push(outcome);
       return;
     }
     this.applyTransferOutcome(outcome);
-    this.requestSession?.(this.offlineForMs());
+    this.env.requestSession?.(this.offlineForMs(), this);
   }
 
   /** Queues the TransferComplete with its events; a successful firmware image reboots the CPE (version unchanged for now). */
   private applyTransferOutcome(o: TransferOutcome): void {
-    this.cpeRequests.add({
+    this.queueCpeRequest({
       method: 'TransferComplete',
       commandKey: o.req.commandKey,
       fault: { faultCode: o.faultCode, faultString: o.faultString },
@@ -379,13 +489,21 @@ export class VirtualCpe implements DeviceActions {
 
   /** The wait before the next retry for the current retryCount (0 when the last session succeeded). */
   retryDelayMs(): number {
-    const m = positiveInt(this.model.get(this.paths.retryMinWait), DEFAULT_RETRY_MIN_WAIT_S);
-    const k = positiveInt(this.model.get(this.paths.retryMultiplier), DEFAULT_RETRY_MULTIPLIER);
-    return retryWaitMs(this.retries, this.random, m, k);
+    const { paths, random } = this.env;
+    const m = positiveInt(this.model.get(paths.retryMinWait), DEFAULT_RETRY_MIN_WAIT_S);
+    const k = positiveInt(this.model.get(paths.retryMultiplier), DEFAULT_RETRY_MULTIPLIER);
+    return retryWaitMs(this.retries, random, m, k);
   }
 
   /** ManagementServer.PeriodicInformInterval in seconds. */
   periodicInformIntervalS(): number {
-    return positiveInt(this.model.get(this.paths.periodicInterval), DEFAULT_PERIODIC_INFORM_INTERVAL_S);
+    return positiveInt(this.model.get(this.env.paths.periodicInterval), DEFAULT_PERIODIC_INFORM_INTERVAL_S);
   }
+}
+
+/** The environment of a CPE built from its own options (tests, single CPEs): nothing shared with others. */
+function standaloneEnvironment(opts: VirtualCpeOptions): CpeEnvironment {
+  const ask = opts.requestSession;
+  // The caller's callback gets the delay alone, as VirtualCpeOptions promises.
+  return cpeEnvironment({ ...opts, ...(ask !== undefined ? { requestSession: (delayMs: number) => ask(delayMs) } : {}) });
 }

@@ -23,6 +23,12 @@ export interface DeviceContext {
   connectionRequestUrl: string;
   /** Epoch milliseconds (Date.now() clock) of the device's boot; {{uptime}} counts from it. */
   bootTimeMs: number;
+  /**
+   * Values the device has from power-on instead of the profile's (a scenario's PeriodicInformInterval), by
+   * parameter path; one map shared by many devices, so none holds an overlay for them. Check it once with
+   * DeviceModel.checkInitialValues.
+   */
+  initialValues?: ReadonlyMap<string, string>;
 }
 
 /** Instance changes of one concrete table ("X.T." under one parent instance). */
@@ -61,13 +67,42 @@ interface Visitor {
 }
 
 const NO_INSTANCES: readonly number[] = Object.freeze([]);
-const INSTANCE_NUMBER_RE = /^[1-9]\d*$/;
+
+/**
+ * A device's scope as one object literal: its properties live in the object itself (a spread would put them in
+ * a separate properties array), and every scope shares one hidden class. Held per device, so bytes count.
+ */
+function deviceScope(index: number, serial: string, oui: string, crUrl: string, bootTimeMs: number): DeviceScope {
+  return { index, serial, oui, crUrl, bootTimeMs };
+}
+
+/**
+ * The same string, flat: strings built by concatenation are trees of pieces (a "cons string" per `+`), several
+ * times the size of their text. Reading a character flattens the tree in place, and the garbage collector then
+ * drops the pieces; a string a device keeps for its lifetime should not carry them.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/** The instance number written in path[start, end) ("1", "42"; no sign, no leading zero), or 0 when it is none. */
+function instanceNumber(path: string, start: number, end: number): number {
+  if (end === start || end - start > 9 || path.charCodeAt(start) === 0x30) return 0;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = path.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 export class DeviceModel {
   private readonly profile: CompiledProfile;
   /** Replaced (not mutated) by restartedAt(): templates read it per call. */
   private scope: DeviceScope;
-  private cachedDeviceId: DeviceIdStruct | undefined;
+  private readonly initialValues: ReadonlyMap<string, string> | undefined;
   // The overlay: all undefined until the first change.
   private values: Map<string, string> | undefined;
   private attributes: Map<string, Attributes> | undefined;
@@ -77,24 +112,36 @@ export class DeviceModel {
 
   constructor(profile: CompiledProfile, ctx: DeviceContext) {
     this.profile = profile;
-    const base = { index: ctx.index, oui: profile.deviceId.oui, crUrl: ctx.connectionRequestUrl, bootTimeMs: ctx.bootTimeMs, serial: '' };
-    // deviceId templates cannot use {{serial}}, so rendering the serial against `base` is safe.
-    this.scope = { ...base, serial: renderTemplate(profile.deviceId.serialNumber, base, NO_INSTANCES) };
+    const { oui } = profile.deviceId;
+    const crUrl = flat(ctx.connectionRequestUrl);
+    // deviceId templates cannot use {{serial}}, so rendering the serial against a scope without it is safe.
+    const serial = flat(renderTemplate(profile.deviceId.serialNumber, deviceScope(ctx.index, '', oui, crUrl, ctx.bootTimeMs), NO_INSTANCES));
+    this.scope = deviceScope(ctx.index, serial, oui, crUrl, ctx.bootTimeMs);
+    this.initialValues = ctx.initialValues;
+  }
+
+  /** Throws CPESIM_DATAMODEL_PATH unless every path of `values` is a parameter of the profile (on any device). */
+  static checkInitialValues(profile: CompiledProfile, values: ReadonlyMap<string, string>): void {
+    const probe = new DeviceModel(profile, { index: 0, connectionRequestUrl: '', bootTimeMs: 0 });
+    for (const path of values.keys()) {
+      if (probe.resolve(path)?.form !== 'param') throw new CpesimError('CPESIM_DATAMODEL_PATH', `initial value for ${path}: no such parameter`);
+    }
   }
 
   /** The device restarted (Reboot): {{uptime}} counts from `bootTimeMs` (epoch ms) again; the overlay survives. */
   restartedAt(bootTimeMs: number): void {
-    this.scope = { ...this.scope, bootTimeMs };
+    const s = this.scope;
+    this.scope = deviceScope(s.index, s.serial, s.oui, s.crUrl, bootTimeMs);
   }
 
+  /** Built per call (once per Inform), not cached: an idle fleet of a million devices holds none of these. */
   deviceId(): DeviceIdStruct {
-    this.cachedDeviceId ??= {
+    return {
       manufacturer: renderTemplate(this.profile.deviceId.manufacturer, this.scope, NO_INSTANCES),
       oui: this.scope.oui,
       productClass: renderTemplate(this.profile.deviceId.productClass, this.scope, NO_INSTANCES),
       serialNumber: this.scope.serial,
     };
-    return this.cachedDeviceId;
   }
 
   // ------------------------------------------------------------------ RPCs (TR-069 A.3.2)
@@ -296,42 +343,45 @@ export class DeviceModel {
     return at;
   }
 
-  /** Resolves a concrete path ("" = the root object); undefined when no such object/parameter exists now. */
+  /**
+   * Resolves a concrete path ("" = the root object); undefined when no such object/parameter exists now.
+   * Hot (every name of every GetParameterValues): walks the path by indexOf, without splitting it or
+   * slicing table paths unless this device changed a table.
+   */
   private resolve(path: string): Location | undefined {
     const root = this.profile.rootNode;
     if (path === '') return { node: root, form: 'object', path: root.genericPath, instances: [], underAdded: false, initialCount: 0 };
     const isObjectPath = path.endsWith('.');
-    const segments = path.split('.');
-    if (isObjectPath) segments.pop();
-    if (segments[0] !== root.name) return undefined;
+    // The segments end at `end` (the trailing dot of an object path is not a segment of its own).
+    const end = isObjectPath ? path.length - 1 : path.length;
+    let dot = path.indexOf('.');
+    if (dot < 0 || dot > end) dot = end;
+    if (dot !== root.name.length || !path.startsWith(root.name)) return undefined;
     let node: ObjectNode = root;
     let form: Location['form'] = 'object';
     const instances: number[] = [];
     let underAdded = false;
     let initialCount = 0;
-    let offset = root.name.length + 1; // end of the path prefix walked so far
-    for (let k = 1; k < segments.length; k++) {
-      const segment = segments[k]!;
+    while (dot < end) {
+      const start = dot + 1; // start of this segment; path.slice(0, start) is the prefix walked so far
+      dot = path.indexOf('.', start);
+      if (dot < 0 || dot > end) dot = end;
       if (form === 'table') {
-        if (!INSTANCE_NUMBER_RE.test(segment)) return undefined;
-        const n = Number(segment);
-        if (!this.isLive(path.slice(0, offset), initialCount, n)) return undefined;
+        const n = instanceNumber(path, start, dot);
+        if (n === 0 || !this.isLive(path, start, initialCount, n)) return undefined;
         instances.push(n);
         underAdded = n > initialCount;
         form = 'instance';
       } else {
-        const child = node.childByName.get(segment);
+        const child = node.childByName.get(path.slice(start, dot));
         if (!child) return undefined;
         if (child.kind === 'param') {
-          return k === segments.length - 1 && !isObjectPath
-            ? { node: child, form: 'param', path, instances, underAdded, initialCount }
-            : undefined;
+          return dot === end && !isObjectPath ? { node: child, form: 'param', path, instances, underAdded, initialCount } : undefined;
         }
         node = child;
         form = child.table ? 'table' : 'object';
         if (child.table) initialCount = underAdded ? 0 : child.table.initialInstances.length;
       }
-      offset += segment.length + 1;
     }
     return isObjectPath ? { node, form, path, instances, underAdded, initialCount } : undefined;
   }
@@ -385,8 +435,9 @@ export class DeviceModel {
     return live;
   }
 
-  private isLive(tablePath: string, initialCount: number, n: number): boolean {
-    const state = this.tables?.get(tablePath);
+  /** Is instance n live in the table whose path is path.slice(0, tablePathEnd)? */
+  private isLive(path: string, tablePathEnd: number, initialCount: number, n: number): boolean {
+    const state = this.tables?.get(path.slice(0, tablePathEnd));
     if (n <= initialCount) return !state?.deleted?.has(n);
     return state !== undefined && state.added.includes(n);
   }
@@ -435,7 +486,7 @@ export class DeviceModel {
       const parentPath = path.slice(0, path.length - node.name.length);
       return String(this.liveInstances(counted, `${parentPath}${counted.name}.`, underAdded).length);
     }
-    return this.values?.get(path) ?? renderTemplate(node.value, this.scope, instances);
+    return this.values?.get(path) ?? this.initialValues?.get(path) ?? renderTemplate(node.value, this.scope, instances);
   }
 
   private notificationOf(node: ParamNode, path: string): 0 | 1 | 2 {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
-import { VirtualCpe, type AcsEndpoint, type SessionResult } from '../cpe/virtual-cpe.js';
+import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import { sourceAddressIndex } from '../scenario/source-addresses.js';
 import { DEFAULT_GRACE_PERIOD_MS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
@@ -65,6 +65,8 @@ export class Fleet {
   private readonly groupOf: Uint32Array;
   private readonly powerOnOffset: Float64Array;
   private readonly periodicNominal: Float64Array;
+  /** Per slot: a periodic inform instant set aside while an earlier ScheduleInform session goes first (NaN: none). */
+  private readonly heldPeriodic: Float64Array;
   /** Per slot: the generation of its live wake-up, its due time, whether its session runs. */
   private readonly generation: Uint32Array;
   private readonly dueAt: Float64Array;
@@ -107,7 +109,7 @@ export class Fleet {
       const cohort = hasOwnRamp(group) ? g : -1;
       // Only groups with CPEs on this shard need their profile (a shard loads no others).
       let profile: CompiledProfile | undefined;
-      let ms = '';
+      let environment: CpeEnvironment | undefined;
       this.phasePaths.push('');
       for (let n = 0; n < group.count; n++, index++) {
         const rank = cohortRank.get(cohort) ?? 0;
@@ -116,21 +118,27 @@ export class Fleet {
         if (profile === undefined) {
           profile = options.profiles.get(group.profile);
           if (!profile) throw new Error(`fleet: profile ${group.profile} was not compiled`);
-          ms = `${profile.root}.ManagementServer.`;
+          const ms = `${profile.root}.ManagementServer.`;
           this.phasePaths[g] = `${ms}PeriodicInformTime`;
+          // The schedule's overrides are the CPEs' power-on values: one map for the group, no per-CPE overlay.
+          const initialValues = new Map<string, string>();
+          if (schedule.periodicIntervalS !== undefined) initialValues.set(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
+          if (schedule.periodicInformTime !== undefined) initialValues.set(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
+          // One environment per group, one requestSession function for all: no per-CPE closures.
+          environment = cpeEnvironment({
+            profile,
+            observer: this.observer,
+            random: this.random,
+            requestSession: this.onRequestSession,
+            ...(initialValues.size > 0 ? { initialValues } : {}),
+          });
         }
-        const slot = this.cpes.length;
         const cpe = new VirtualCpe({
           index,
-          profile,
           acs: endpoints[sourceAddressIndex(index, endpoints.length)]!,
-          observer: this.observer,
           connectionRequestUrl: `${options.connectionRequestBaseUrl}${index}`,
-          random: this.random,
-          requestSession: (delayMs) => this.wake(slot, delayMs),
+          environment: environment!,
         });
-        if (schedule.periodicIntervalS !== undefined) cpe.model.setInternal(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
-        if (schedule.periodicInformTime !== undefined) cpe.model.setInternal(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
         this.cpes.push(cpe);
         groupOf.push(g);
         offsets.push(powerOnOffsetMs(schedule, rank, cohortSize.get(cohort)!));
@@ -140,6 +148,7 @@ export class Fleet {
     this.groupOf = Uint32Array.from(groupOf);
     this.powerOnOffset = Float64Array.from(offsets);
     this.periodicNominal = new Float64Array(n).fill(Number.NaN);
+    this.heldPeriodic = new Float64Array(n).fill(Number.NaN);
     this.generation = new Uint32Array(n);
     this.dueAt = new Float64Array(n);
     this.running = new Uint8Array(n);
@@ -190,7 +199,10 @@ export class Fleet {
     const ms = this.queue.resume();
     this.pausedMs += ms;
     this.endAt += ms;
-    for (let slot = 0; slot < this.dueAt.length; slot++) this.dueAt[slot]! += ms;
+    for (let slot = 0; slot < this.dueAt.length; slot++) {
+      this.dueAt[slot]! += ms;
+      this.heldPeriodic[slot]! += ms; // NaN stays NaN
+    }
   }
 
   /**
@@ -232,6 +244,8 @@ export class Fleet {
         this.options.metrics.sessionFailed('timeout', ABORTED_AT_SHUTDOWN);
       }
     }
+    // The gauges: CPEs whose reboot or power cut ended without a session since count as booting.
+    for (const cpe of this.cpes) cpe.settlePower();
     this.observer.close();
     this.endReached();
     return { activeMs, pausedMs: this.pausedMs, drainMs: performance.now() - stoppedAt, aborted };
@@ -244,6 +258,11 @@ export class Fleet {
     this.dueAt[slot] = at;
     this.queue.schedule(at, { slot, periodic, generation });
   }
+
+  /** The CPEs' requestSession (one function for the fleet): local CPEs are every shard.count-th global index. */
+  private readonly onRequestSession = (delayMs: number, cpe: VirtualCpe): void => {
+    this.wake((cpe.index - this.options.shard.index) / this.options.shard.count, delayMs);
+  };
 
   /**
    * The CPE asked for a session (a transfer finished between sessions). It replaces the pending periodic
@@ -280,6 +299,8 @@ export class Fleet {
   private due({ slot, periodic, generation }: Wakeup, dueAt: number): void {
     if (this.stopping || dueAt >= this.endAt || generation !== this.generation[slot]) return;
     const cpe = this.cpes[slot]!;
+    // Woken when its power is back (reboot, boot storm): the gauge follows here, not by a timer per CPE.
+    cpe.settlePower();
     if (periodic) cpe.addEvent(PERIODIC);
     const startedAt = performance.now();
     this.observer.latency('lateness', startedAt - dueAt, startedAt - dueAt);
@@ -305,7 +326,18 @@ export class Fleet {
         this.schedule(slot, now + result.wakeAfterMs, false);
         return;
       }
-      this.schedule(slot, this.nextPeriodic(slot, dueAt, now), true);
+      // The periodic inform, unless a ScheduleInform is due first: then the periodic instant is held for after it.
+      // A held instant already passed (a reboot or retry took longer) was replaced by this session: the next one.
+      const held = this.heldPeriodic[slot]!;
+      this.heldPeriodic[slot] = Number.NaN;
+      const periodicAt = held > now ? held : this.nextPeriodic(slot, dueAt, now);
+      const scheduledAt = result.scheduledInformMs === undefined ? Infinity : now + result.scheduledInformMs;
+      if (scheduledAt < periodicAt) {
+        this.heldPeriodic[slot] = periodicAt;
+        this.schedule(slot, scheduledAt, false);
+      } else {
+        this.schedule(slot, periodicAt, true);
+      }
     } else {
       // A failed session keeps its retry wait (TR-069 §3.2.1.1), and a rebooting CPE cannot start earlier.
       const retryMs = result.retryAfterMs ?? cpe.retryDelayMs();

@@ -89,4 +89,46 @@ describe('Fleet scheduling after Reboot and Download', () => {
     // Nothing more: the periodic inform is an hour away and no other wake-up is pending.
     assert.equal(record()!.informCount, 3);
   });
+
+  it('ScheduleInform → a session DelaySeconds later with 3 SCHEDULED, and the periodic inform keeps its own time', { timeout: 20_000 }, async () => {
+    const profile = await loadProfile('tr098');
+    const acs = await startReferenceAcs({ recordMessages: false, provision: false });
+    closers.push(() => acs.close());
+    const intervalS = 4;
+    const scenario: Scenario = {
+      name: 'fleet-schedule-inform',
+      file: undefined,
+      durationMs: 60_000,
+      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
+      referenceAcs: { provision: false, maxConcurrentSessions: undefined },
+      fleet: [{ profile: 'tr098', count: 1 }],
+      schedule: { periodicIntervalS: intervalS, jitter: 0, rampMs: 0 },
+      seed: 1,
+    };
+    const key = deviceKey(new DeviceModel(profile, { index: 0, connectionRequestUrl: '', bootTimeMs: 0 }).deviceId());
+    const scheduled = acs.enqueue(key, { method: 'ScheduleInform', delaySeconds: 1, commandKey: 'fleet-si' });
+    const fleet = new Fleet({
+      scenario,
+      shard: { index: 0, count: 1 },
+      acs: { url: acs.url, requestTimeoutMs: 5000 },
+      profiles: new Map([['tr098', profile]]),
+      metrics: new MetricsRegistry(),
+      connectionRequestBaseUrl: 'http://127.0.0.1:7547/cr',
+    });
+    closers.push(() => fleet.stop());
+    const t0 = performance.now();
+    fleet.start(t0);
+    assert.equal((await scheduled).method, 'ScheduleInformResponse');
+    const record = () => acs.devices.get(key);
+    const events = () => record()!.events.map((e) => `${e.code}/${e.commandKey}`).sort();
+    await waitFor('the scheduled session', () => (record()?.informCount ?? 0) >= 2, 5000);
+    assert.ok(performance.now() - t0 >= 1000, 'not before DelaySeconds');
+    assert.deepEqual(events(), ['3 SCHEDULED/', 'M ScheduleInform/fleet-si']);
+    await waitFor('the periodic session', () => (record()?.informCount ?? 0) >= 3, 10_000);
+    const periodicAt = performance.now() - t0;
+    assert.deepEqual(events(), ['2 PERIODIC/']);
+    // One interval after power-on (the scheduled session did not push it to 1 s + interval).
+    assert.ok(periodicAt >= intervalS * 1000 - 50 && periodicAt < (intervalS + 0.9) * 1000, `periodic session at ${periodicAt} ms`);
+    await fleet.stop();
+  });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
+import { cpeEnvironment, VirtualCpe } from '../../src/cpe/virtual-cpe.js';
 import { buildAcsMessage } from '../../src/cwmp/build.js';
 import type { AcsRequest, CpeMessage, InformRequest } from '../../src/cwmp/messages.js';
 import { parseCpeMessage } from '../../src/cwmp/parse.js';
@@ -199,5 +199,24 @@ describe('CPE gauges and power cycles', () => {
       assert.throws(() => cpe.powerCycle(bad), (err: unknown) => (err as { code?: string }).code === 'CPESIM_INVALID_ARGUMENT');
     }
     assert.equal(cpe.powerState, 'booting');
+  });
+
+  it('a power cycle over many CPEs starts no Node timer per CPE; the gauge follows when the CPE is looked at', LIMIT, async () => {
+    const metrics = new MetricsRegistry();
+    const environment = cpeEnvironment({ profile, observer: metrics });
+    const cpes = Array.from(
+      { length: 500 },
+      (_, i) => new VirtualCpe({ index: i, acs: { url: 'http://127.0.0.1:9/', requestTimeoutMs: 1000 }, connectionRequestUrl: `http://cr/${i}`, environment }),
+    );
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    for (const cpe of cpes) cpe.powerCycle(50);
+    assert.ok(timers() - before < 5, `${timers() - before} new timers for 500 power cycles`);
+    assert.deepEqual(gauges(metrics), { booting: 0, online: 0, offline: 500, inFlight: 0 });
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(cpes[0]!.settlePower(), 'booting');
+    assert.deepEqual(gauges(metrics), { booting: 1, online: 0, offline: 499, inFlight: 0 }, 'only the CPE looked at has moved');
+    for (const cpe of cpes) cpe.settlePower();
+    assert.deepEqual(gauges(metrics), { booting: 500, online: 0, offline: 0, inFlight: 0 });
   });
 });

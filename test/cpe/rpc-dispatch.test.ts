@@ -12,6 +12,7 @@ const model = () => new DeviceModel(testProfile(), { index: 5, connectionRequest
 const NO_ACTIONS: DeviceActions = {
   reboot: () => assert.fail('reboot called'),
   download: () => assert.fail('download called'),
+  scheduleInform: () => assert.fail('scheduleInform called'),
 };
 
 const download = (over: Partial<DownloadRequest> = {}): DownloadRequest => ({
@@ -57,7 +58,6 @@ describe('dispatchAcsRequest', () => {
   it('not implemented and unknown methods -> 9000', () => {
     const requests: AcsRequest[] = [
       { method: 'FactoryReset' },
-      { method: 'ScheduleInform', delaySeconds: 5, commandKey: '' },
       { method: 'Upload', commandKey: '', fileType: '1 Vendor Configuration File', url: 'http://x', username: '', password: '', delaySeconds: 0 },
       { method: 'GetQueuedTransfers' },
       { method: 'CancelTransfer', commandKey: '' },
@@ -69,15 +69,19 @@ describe('dispatchAcsRequest', () => {
     }
   });
 
-  it('GetRPCMethods lists every method TR-069 requires of a CPE, Reboot and Download included', () => {
+  it('GetRPCMethods lists every method TR-069 requires of a CPE, Reboot and Download included, and ScheduleInform', () => {
     const required = ['GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'GetParameterNames', 'SetParameterAttributes',
-      'GetParameterAttributes', 'AddObject', 'DeleteObject', 'Reboot', 'Download'];
+      'GetParameterAttributes', 'AddObject', 'DeleteObject', 'Reboot', 'Download', 'ScheduleInform'];
     assert.deepEqual([...IMPLEMENTED_METHODS].sort(), required.sort());
   });
 
   it('Reboot and Download reach the device actions; Download answers Status 1 with the unknown times', () => {
     const seen: string[] = [];
-    const actions: DeviceActions = { reboot: (k) => seen.push(`reboot ${k}`), download: (r) => seen.push(`download ${r.commandKey}`) };
+    const actions: DeviceActions = {
+      reboot: (k) => seen.push(`reboot ${k}`),
+      download: (r) => seen.push(`download ${r.commandKey}`),
+      scheduleInform: () => assert.fail('scheduleInform called'),
+    };
     assert.deepEqual(dispatchAcsRequest(model(), actions, { method: 'Reboot', commandKey: 'rb-9' }), { method: 'RebootResponse' });
     assert.deepEqual(dispatchAcsRequest(model(), actions, download()), {
       method: 'DownloadResponse',
@@ -89,7 +93,7 @@ describe('dispatchAcsRequest', () => {
   });
 
   it('a refused Download (CwmpFault from the actions) becomes its Fault', () => {
-    const actions: DeviceActions = { reboot: () => undefined, download: (r) => validateDownload(r, DEFAULT_TRANSFER_LIMITS) };
+    const actions: DeviceActions = { reboot: () => undefined, download: (r) => validateDownload(r, DEFAULT_TRANSFER_LIMITS), scheduleInform: () => undefined };
     const code = (r: DownloadRequest) => {
       const m = dispatchAcsRequest(model(), actions, r);
       return m.method === 'Fault' ? m.fault.faultCode : 0;
@@ -106,5 +110,16 @@ describe('dispatchAcsRequest', () => {
     assert.equal(code(download({ fileType: `3 ${'x'.repeat(70)}` })), 9003);
     assert.equal(code(download({ url: `http://files.example/${'a'.repeat(260)}` })), 9003);
     assert.equal(code(download({ fileSize: DEFAULT_TRANSFER_LIMITS.maxBytes + 1 })), 9004);
+  });
+
+  it('ScheduleInform: ScheduleInformResponse and the delay reaches the device; DelaySeconds 0 is 9003 and schedules nothing', () => {
+    const seen: string[] = [];
+    const actions: DeviceActions = { ...NO_ACTIONS, scheduleInform: (s, k) => seen.push(`${s} ${k}`) };
+    assert.deepEqual(dispatchAcsRequest(model(), actions, { method: 'ScheduleInform', delaySeconds: 30, commandKey: 'si-1' }), {
+      method: 'ScheduleInformResponse',
+    });
+    const zero = dispatchAcsRequest(model(), actions, { method: 'ScheduleInform', delaySeconds: 0, commandKey: 'si-0' });
+    assert.equal(zero.method === 'Fault' && zero.fault.faultCode, 9003);
+    assert.deepEqual(seen, ['30 si-1']);
   });
 });

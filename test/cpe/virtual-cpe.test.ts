@@ -314,3 +314,21 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
     assert.equal(acs.posts.length, 0);
   });
 });
+
+describe('VirtualCpe: session resources', () => {
+  it('many sessions in a row leave no abort listener behind (the reused AbortControllers stay clean)', { timeout: 20_000 }, async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const { cpe, observer } = await cpeAgainst((post) => (methodOf(post) === 'Inform' ? INFORM_RESPONSE() : END));
+      // More sessions than the default listener limit (10): a leaked listener per session would be reported.
+      for (let i = 0; i < 25; i++) assert.deepEqual(await cpe.runSession(performance.now()), { ok: true });
+      assert.equal(observer.failures.length, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

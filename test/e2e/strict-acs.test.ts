@@ -445,6 +445,26 @@ for (const c of CASES) {
       assert.equal(valuesByName(inform.parameters).get(PARAMETER_KEY)?.value, 'pk-rb');
     });
 
+    it('ScheduleInform: ScheduleInformResponse (DelaySeconds 0 faults 9003); DelaySeconds later an Inform with 3 SCHEDULED + M ScheduleInform', LIMIT, async () => {
+      const key = `si-${c.name}`;
+      const [zero, answer] = await rig.session([
+        { method: 'ScheduleInform', delaySeconds: 0, commandKey: 'si-zero' },
+        { method: 'ScheduleInform', delaySeconds: 1, commandKey: key },
+      ]);
+      faultOf(zero!, 9003);
+      responseOf(answer!, 'ScheduleInformResponse');
+      // The session's result tells the scheduler when (the periodic informs go on: this is no wakeAfterMs).
+      const wait = rig.lastResult?.scheduledInformMs;
+      assert.ok(wait !== undefined && wait > 0 && wait <= 1000, `scheduledInformMs ${wait}`);
+      assert.equal(rig.lastResult?.wakeAfterMs, undefined);
+      await new Promise((r) => setTimeout(r, wait + 10));
+      await rig.session([]);
+      assert.deepEqual(rig.lastInform().events.map((e) => [e.code, e.commandKey]).sort(), [['3 SCHEDULED', ''], ['M ScheduleInform', key]]);
+      assert.equal(rig.lastResult?.scheduledInformMs, undefined, 'nothing more is scheduled');
+      await rig.session([]);
+      assert.deepEqual(rig.lastInform().events, [], 'the events went out once');
+    });
+
     it('Download: DownloadResponse Status 1, the file is fetched, the ACS receives TransferComplete FaultCode 0 with the CommandKey', LIMIT, async () => {
       const key = `dl-${c.name}`;
       const requestsBefore = rig.sessionRequests.length;

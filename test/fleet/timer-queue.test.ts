@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TimerQueue } from '../../src/fleet/timer-queue.js';
+import { MAX_FIRES_PER_DRAIN, TimerQueue } from '../../src/fleet/timer-queue.js';
 import { seededRandom } from '../../src/fleet/random.js';
 
 test('items fire in due-time order whatever order they were scheduled in', async () => {
@@ -76,4 +76,41 @@ test('pause holds every item; resume shifts them by the paused time, in order', 
   // Due times moved by the pause: none was fired as overdue.
   assert.ok(Math.abs(fired[0]!.dueAt - (now + 20 + pausedMs)) < 1e-6);
   for (const f of fired) assert.ok(f.at - f.dueAt < 20, `item ${f.item} fired ${f.at - f.dueAt} ms late`);
+});
+
+test('a burst of overdue items fires in batches of MAX_FIRES_PER_DRAIN, in order, with the event loop turning between them', async () => {
+  const fired: number[] = [];
+  /** fired.length each time an I/O-phase callback got to run while the burst was being drained. */
+  const loopTurns: number[] = [];
+  const total = MAX_FIRES_PER_DRAIN * 4 + 3;
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const queue = new TimerQueue<number>((item) => {
+    fired.push(item);
+    if (fired.length === 1) {
+      // Queued behind the first batch: each runs only if the drain yields to the loop.
+      for (let k = 0; k < 4; k++) setImmediate(() => loopTurns.push(fired.length));
+    }
+    if (fired.length === total) resolveDone();
+  });
+  const past = performance.now() - 10;
+  for (let i = total - 1; i >= 0; i--) queue.schedule(past + i * 0.001, i);
+  await done;
+  assert.deepEqual(fired, Array.from({ length: total }, (_, i) => i));
+  assert.ok(loopTurns.length > 0 && loopTurns[0]! < total, `the loop turned only after the burst: ${loopTurns.join(',')}`);
+  assert.ok(loopTurns.every((n) => n % MAX_FIRES_PER_DRAIN === 0), `turns between whole batches: ${loopTurns.join(',')}`);
+});
+
+test('stop() during a batched drain ends it: nothing more fires', async () => {
+  const fired: number[] = [];
+  const queue = new TimerQueue<number>((item) => {
+    fired.push(item);
+    if (fired.length === MAX_FIRES_PER_DRAIN) setImmediate(() => queue.stop());
+  });
+  const past = performance.now() - 10;
+  for (let i = 0; i < MAX_FIRES_PER_DRAIN * 3; i++) queue.schedule(past + i * 0.001, i);
+  await new Promise((r) => setTimeout(r, 50));
+  // The continuation immediate was queued before stop()'s, so at most one more batch ran.
+  assert.ok(fired.length <= MAX_FIRES_PER_DRAIN * 2 && fired.length >= MAX_FIRES_PER_DRAIN, `fired ${fired.length}`);
+  assert.equal(queue.size, 0);
 });
