@@ -13,6 +13,7 @@ import type { TransferLimits } from '../../src/cpe/transfers.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
 import { BASIC_PASSWORD, BASIC_USER, closedPort, FILE_BYTES, startFileServer, waitFor, type FileServer } from './file-server.js';
 import { methodOf, RecordingObserver, startScriptedAcs, type AcsReply, type CpePost } from './scripted-acs.js';
+import { downloadRequest, type DownloadRpc } from '../support/acs-requests.js';
 
 const LIMIT = { timeout: 20_000 };
 const REBOOT_MS = 300;
@@ -83,20 +84,7 @@ function newCpe(acsUrl: string, transferLimits: Partial<TransferLimits> = {}, cw
   return { cpe, observer, wakes };
 }
 
-const download = (commandKey: string, url: string, over: Partial<Extract<AcsRequest, { method: 'Download' }>> = {}): AcsRequest => ({
-  method: 'Download',
-  commandKey,
-  fileType: '3 Vendor Configuration File',
-  url,
-  username: '',
-  password: '',
-  fileSize: 0,
-  targetFileName: '',
-  delaySeconds: 0,
-  successUrl: '',
-  failureUrl: '',
-  ...over,
-});
+const download = (commandKey: string, url: string, over: Partial<DownloadRpc> = {}): AcsRequest => downloadRequest({ commandKey, url, ...over });
 
 const codes = (i: InformRequest) => i.events.map((e) => `${e.code}${e.commandKey ? `/${e.commandKey}` : ''}`).sort();
 const valueOf = (answer: CpeMessage | undefined, name: string) => {

@@ -5,6 +5,7 @@ import { DEFAULT_TRANSFER_LIMITS, validateDownload, type DownloadRequest } from 
 import type { AcsRequest } from '../../src/cwmp/messages.js';
 import { DeviceModel } from '../../src/datamodel/device-model.js';
 import { testProfile } from './scripted-acs.js';
+import { downloadRequest } from '../support/acs-requests.js';
 
 const model = () => new DeviceModel(testProfile(), { index: 5, connectionRequestUrl: 'http://cr', bootTimeMs: Date.now() });
 
@@ -15,20 +16,7 @@ const NO_ACTIONS: DeviceActions = {
   scheduleInform: () => assert.fail('scheduleInform called'),
 };
 
-const download = (over: Partial<DownloadRequest> = {}): DownloadRequest => ({
-  method: 'Download',
-  commandKey: 'dl-1',
-  fileType: '3 Vendor Configuration File',
-  url: 'http://files.example/cfg.bin',
-  username: '',
-  password: '',
-  fileSize: 0,
-  targetFileName: '',
-  delaySeconds: 0,
-  successUrl: '',
-  failureUrl: '',
-  ...over,
-});
+const download = downloadRequest;
 
 describe('dispatchAcsRequest', () => {
   it('answers through the model', () => {
