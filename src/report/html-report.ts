@@ -31,6 +31,7 @@ export function renderHtmlReport(inputs: ReportInputs): string {
 ${overview(inputs)}
 ${thresholds(inputs)}
 ${throughput(inputs)}
+${profiles(inputs)}
 ${latency(inputs)}
 ${errors(inputs)}
 ${scenario(inputs)}
@@ -157,6 +158,28 @@ function latencyOverTime(inputs: ReportInputs, name: string): string | undefined
   const logged = inputs.histograms.get(name);
   if (!logged) return undefined;
   return lineChart({ id: `over-time:${name}`, title: `${name}: p99 per interval`, ...time, series: [{ name: 'p99', points: logged.p99OverTime }] });
+}
+
+/**
+ * One row per profile of the fleet (summary.json `profiles`): shown for every run that has it, so a one-profile
+ * run's table names its profile; older runs without it get no section.
+ */
+function profiles({ summary: s }: ReportInputs): string {
+  const entries = Object.entries(s.profiles ?? {});
+  if (entries.length === 0) return '';
+  const ms = (l: LatencySummary | undefined, p: 'p50' | 'p99') => (l && l.count > 0 ? String(l[p]) : '–');
+  const rows = entries.map(([name, p]) => {
+    const errors = Object.values(p.errors).reduce((a, b) => a + (b ?? 0), 0);
+    const cells = [p.cpes, p.sessions.started, p.sessions.completed, p.sessions.failed, p.sessions.perSecond, errors]
+      .map(String)
+      .concat([ms(p.latency['session'], 'p50'), ms(p.latency['session'], 'p99'), ms(p.latency['inform'], 'p50'), ms(p.latency['inform'], 'p99')]);
+    return `<tr><th>${h(name)}</th>${cells.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`;
+  });
+  const head = ['profile', 'CPEs', 'started', 'completed', 'failed', 'sessions/s', 'errors', 'session p50', 'session p99', 'inform p50', 'inform p99'];
+  return (
+    `<section id="profiles"><h2>Per profile</h2><p>Sessions, errors and CPEs of each profile add up to the run's totals; ` +
+    `latency in ms from the due time.</p><table><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr>${rows.join('')}</table></section>`
+  );
 }
 
 function errors(inputs: ReportInputs): string {

@@ -1,6 +1,6 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
 import { paint } from './color.js';
-import type { RunOutcome, RunSummary } from './summary.js';
+import type { ProfileSummary, RunOutcome, RunSummary } from './summary.js';
 
 /** One progress line per interval, for `--ui plain` (stderr). */
 export function formatProgressLine(s: ProgressSample, opts: { color?: boolean } = {}): string {
@@ -34,10 +34,8 @@ export function formatSummaryTable(
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  lines.push(fmt(header));
-  for (const row of rows) lines.push(fmt(row));
+  lines.push(...alignedTable(header, rows));
+  lines.push(...profileBlock(summary.profiles));
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(errors.length === 0 ? 'errors: none' : c.red(`errors: ${errors.map(([k, n]) => `${k}=${n}`).join(', ')}`));
@@ -53,4 +51,27 @@ export function formatSummaryTable(
   for (const warning of summary.warnings) lines.push(c.yellow(`WARNING: ${warning}`));
   lines.push(`results: ${resultsFile}`);
   return lines.join('\n');
+}
+
+/** Per-profile rows of a mixed fleet (nothing for one profile: its numbers are the totals above). */
+function profileBlock(profiles: Record<string, ProfileSummary> | undefined): string[] {
+  const entries = Object.entries(profiles ?? {});
+  if (entries.length < 2) return [];
+  const header = ['per profile (ms, from due time)', 'cpes', 'started', 'completed', 'failed', '/s', 'errors', 'session p50', 'p99', 'inform p50', 'p99'];
+  const pct = (l: ProfileSummary['latency'][string] | undefined, p: 'p50' | 'p99') => (l && l.count > 0 ? String(l[p]) : '-');
+  const rows = entries.map(([name, p]) => {
+    const errors = Object.values(p.errors).reduce((a, b) => a + (b ?? 0), 0);
+    const session = p.latency['session'];
+    const inform = p.latency['inform'];
+    return [name, p.cpes, p.sessions.started, p.sessions.completed, p.sessions.failed, p.sessions.perSecond, errors].map(String)
+      .concat([pct(session, 'p50'), pct(session, 'p99'), pct(inform, 'p50'), pct(inform, 'p99')]);
+  });
+  return ['', ...alignedTable(header, rows)];
+}
+
+/** Columns padded to their widest cell: the first left-aligned (names), the others right-aligned (numbers). */
+function alignedTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [fmt(header), ...rows.map(fmt)];
 }

@@ -1,5 +1,5 @@
 import { summarize, type LatencySummary } from '../metrics/histogram.js';
-import type { MergedMetrics } from '../metrics/merge.js';
+import type { MergedCounts, MergedMetrics } from '../metrics/merge.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
 
@@ -25,6 +25,24 @@ export interface RunSummary {
   cpeStates: { online: number; booting: number; offline: number };
   /** Things the user must know to trust the numbers (e.g. the simulator itself was the bottleneck). */
   warnings: string[];
+  /**
+   * The same numbers per profile, keyed by the fleet group's `profile` as written in the scenario (or `--profile`);
+   * always present (one entry for a one-profile fleet). Sessions, errors, CPE states and latency counts add up to
+   * the totals above. Optional in the type only because summary.json files of older runs lack it (compare and
+   * report read those); buildSummary always sets it.
+   */
+  profiles?: Record<string, ProfileSummary>;
+}
+
+/** One profile's share of a run. */
+export interface ProfileSummary {
+  /** CPEs of this profile (the sum of its CPE states: each CPE is in exactly one). */
+  cpes: number;
+  sessions: RunSummary['sessions'];
+  /** From the due time, like RunSummary.latency. */
+  latency: Record<string, LatencySummary>;
+  errors: Partial<Record<ErrorKind, number>>;
+  cpeStates: RunSummary['cpeStates'];
 }
 
 /** What summary.json adds to RunSummary about how the run ended and whether it passed. */
@@ -66,29 +84,49 @@ export function buildSummary(args: {
   durationMs: number;
   metrics: MergedMetrics;
 }): RunSummary {
-  const latency: Record<string, LatencySummary> = {};
-  const latencyFromSend: Record<string, LatencySummary> = {};
-  for (const [name, pair] of [...args.metrics.latency].sort(([a], [b]) => a.localeCompare(b))) {
-    latency[name] = summarize(pair.intended);
-    latencyFromSend[name] = summarize(pair.actual);
-  }
   const durationS = Math.round(args.durationMs) / 1000;
-  const { sessions } = args.metrics;
+  const latency = latencySummaries(args.metrics, 'intended');
+  const profiles: Record<string, ProfileSummary> = {};
+  for (const [name, counts] of args.metrics.profiles) {
+    const cpeStates = cpeStatesOf(counts);
+    profiles[name] = {
+      cpes: cpeStates.online + cpeStates.booting + cpeStates.offline,
+      sessions: sessionsOf(counts, durationS),
+      latency: latencySummaries(counts, 'intended'),
+      errors: counts.errors,
+      cpeStates,
+    };
+  }
   return {
     scenario: args.scenario,
     startedAt: args.startedAt.toISOString(),
     acsUrl: args.acsUrl,
     cpes: args.cpes,
     durationS,
-    sessions: { ...sessions, perSecond: durationS > 0 ? Math.round((sessions.completed / durationS) * 100) / 100 : 0 },
+    sessions: sessionsOf(args.metrics, durationS),
     latency,
-    latencyFromSend,
+    latencyFromSend: latencySummaries(args.metrics, 'actual'),
     errors: args.metrics.errors,
     errorSamples: args.metrics.errorSamples,
     bytes: args.metrics.bytes,
-    cpeStates: { online: args.metrics.cpes.online, booting: args.metrics.cpes.booting, offline: args.metrics.cpes.offline },
+    cpeStates: cpeStatesOf(args.metrics),
     warnings: lateWarnings(latency['lateness']),
+    profiles,
   };
+}
+
+function sessionsOf({ sessions }: MergedCounts, durationS: number): RunSummary['sessions'] {
+  return { ...sessions, perSecond: durationS > 0 ? Math.round((sessions.completed / durationS) * 100) / 100 : 0 };
+}
+
+function latencySummaries(counts: MergedCounts, from: 'intended' | 'actual'): Record<string, LatencySummary> {
+  const out: Record<string, LatencySummary> = {};
+  for (const [name, pair] of [...counts.latency].sort(([a], [b]) => a.localeCompare(b))) out[name] = summarize(pair[from]);
+  return out;
+}
+
+function cpeStatesOf({ cpes }: MergedCounts): RunSummary['cpeStates'] {
+  return { online: cpes.online, booting: cpes.booting, offline: cpes.offline };
 }
 
 function lateWarnings(lateness: LatencySummary | undefined): string[] {

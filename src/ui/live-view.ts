@@ -1,5 +1,5 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
-import { summarize, type LatencySummary } from '../metrics/histogram.js';
+import { summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import { IntervalDeltas } from '../metrics/intervals.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import { LATENESS_WARNING_P99_MS } from '../report/summary.js';
@@ -43,6 +43,20 @@ export interface LiveState {
    * summary.json warns at): it, not the ACS, limits the load and the latencies partly describe it.
    */
   simulatorBottleneck: { p99: number; max: number } | undefined;
+  /** One row per profile of the fleet (the scenario's `profile` strings), in fleet order. */
+  profiles: ProfileRow[];
+}
+
+/** A profile's live numbers: rates over the last interval, latency percentiles over the whole run (ms, from due). */
+export interface ProfileRow {
+  name: string;
+  cpes: number;
+  sessionsPerSecond: number | undefined;
+  inFlight: number;
+  sessions: ProgressSample['sessions'];
+  errors: number;
+  session: { p50: number; p99: number } | undefined;
+  inform: { p50: number; p99: number } | undefined;
 }
 
 export function latencyGroup(name: string): LatencyGroup {
@@ -68,6 +82,8 @@ export class LiveView {
   private samples = 0;
   /** Turns the cumulative stream into per-interval counts and histograms (exact HDR subtraction). */
   private readonly deltas = new IntervalDeltas();
+  /** Per profile: sessions completed at the previous sample (for its sessions/s; no histogram deltas needed). */
+  private readonly profileCompleted = new Map<string, number>();
 
   /** Folds in the next progress sample; returns the new state. */
   update(sample: ProgressSample): LiveState {
@@ -105,8 +121,28 @@ export class LiveView {
       errorSamples: sample.metrics.errorSamples,
       latency: names.map((name) => ({ name, group: latencyGroup(name), ...summarize(sample.metrics.latency.get(name)!.intended) })),
       simulatorBottleneck: late && late.p99 > LATENESS_WARNING_P99_MS ? { p99: late.p99, max: late.max } : undefined,
+      profiles: this.profileRows(sample.metrics.profiles, dtS),
     };
     return this.state;
+  }
+
+  private profileRows(profiles: ProgressSample['metrics']['profiles'], dtS: number): ProfileRow[] {
+    const rows: ProfileRow[] = [];
+    for (const [name, p] of profiles) {
+      const before = this.profileCompleted.get(name) ?? 0;
+      this.profileCompleted.set(name, p.sessions.completed);
+      rows.push({
+        name,
+        cpes: p.cpes.booting + p.cpes.online + p.cpes.offline,
+        sessionsPerSecond: dtS > 0 ? (p.sessions.completed - before) / dtS : undefined,
+        inFlight: p.sessionsInFlight,
+        sessions: p.sessions,
+        errors: Object.values(p.errors).reduce((a, b) => a + (b ?? 0), 0),
+        session: p50p99(p.latency.get('session')?.intended),
+        inform: p50p99(p.latency.get('inform')?.intended),
+      });
+    }
+    return rows;
   }
 
   get current(): LiveState | undefined {
@@ -128,6 +164,11 @@ export class LiveView {
     const histogram = this.last?.metrics.latency.get(name)?.intended;
     return histogram ? percentileCurve(histogram, points) : [];
   }
+}
+
+function p50p99(h: Histogram | undefined): { p50: number; p99: number } | undefined {
+  if (!h || h.totalCount === 0) return undefined;
+  return { p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 };
 }
 
 function push<T>(series: T[], value: T): void {

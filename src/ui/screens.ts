@@ -6,7 +6,7 @@ import type { LiveState, LiveView } from './live-view.js';
  * screen size, so what each view shows is testable without a terminal.
  */
 
-export const VIEWS = ['overview', 'latency', 'errors'] as const;
+export const VIEWS = ['overview', 'latency', 'errors', 'profiles'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface ScreenContext {
@@ -37,7 +37,7 @@ export function renderHeader(state: LiveState | undefined, ctx: ScreenContext): 
       ? '{yellow-fg}{bold}PAUSED{/bold} (p resumes){/yellow-fg}'
       : 'running';
   const t = state ? `${state.elapsedS.toFixed(0)}s` : 'starting';
-  return `{bold}cpesim{/bold} ${escapeTags(ctx.title)}  t=${t}  ${status}\n${views}   keys: q quit  p pause/resume  1-3/tab views  ↑↓ metric`;
+  return `{bold}cpesim{/bold} ${escapeTags(ctx.title)}  t=${t}  ${status}\n${views}   keys: q quit  p pause/resume  1-4/tab views  ↑↓ metric`;
 }
 
 /** The red line shown on every view while the simulator, not the ACS, is the bottleneck. */
@@ -60,6 +60,8 @@ export function renderView(live: LiveView, ctx: ScreenContext): string {
       return renderLatency(live, state, ctx);
     case 'errors':
       return renderErrors(state);
+    case 'profiles':
+      return renderProfiles(state);
   }
 }
 
@@ -87,8 +89,7 @@ function renderOverview(live: LiveView, state: LiveState, ctx: ScreenContext): s
 function renderLatency(live: LiveView, state: LiveState, ctx: ScreenContext): string {
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = state.latency.map((r) => [`${r.group === 'rpc' ? '  ' : ''}${r.name}`, String(r.count), ...[r.p50, r.p90, r.p99, r.p999, r.max].map(ms)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = columnFormatter(header, rows);
   const lines = [`{bold}${fmt(header)}{/bold}`];
   state.latency.forEach((row, i) => {
     const text = escapeTags(fmt(rows[i]!));
@@ -119,6 +120,38 @@ function renderErrors(state: LiveState): string {
     for (const sample of state.errorSamples[kind] ?? []) lines.push(`    ${escapeTags(sample)}`);
   }
   return lines.join('\n');
+}
+
+function renderProfiles(state: LiveState): string {
+  if (state.profiles.length === 0) return 'per profile: no profile reported yet';
+  const header = ['profile', 'CPEs', 'sessions/s', 'in flight', 'completed', 'failed', 'errors', 'session p50', 'p99', 'inform p50', 'p99'];
+  const pct = (l: { p50: number; p99: number } | undefined, p: 'p50' | 'p99') => (l ? ms(l[p]) : '-');
+  const rows = state.profiles.map((p) => [
+    p.name,
+    String(p.cpes),
+    p.sessionsPerSecond === undefined ? '-' : p.sessionsPerSecond.toFixed(1),
+    String(p.inFlight),
+    String(p.sessions.completed),
+    String(p.sessions.failed),
+    String(p.errors),
+    pct(p.session, 'p50'),
+    pct(p.session, 'p99'),
+    pct(p.inform, 'p50'),
+    pct(p.inform, 'p99'),
+  ]);
+  const fmt = columnFormatter(header, rows);
+  return [
+    '{bold}per profile{/bold} (sessions/s over the last second; latency in ms from the due time, whole run)',
+    `{bold}${escapeTags(fmt(header))}{/bold}`,
+    // A profile with errors stands out: in a mixed fleet that is usually the point of looking here.
+    ...state.profiles.map((p, i) => (p.errors > 0 ? `{red-fg}${escapeTags(fmt(rows[i]!))}{/red-fg}` : escapeTags(fmt(rows[i]!)))),
+  ].join('\n');
+}
+
+/** Formats rows into columns as wide as their widest cell: the first left-aligned (names), the rest right-aligned. */
+function columnFormatter(header: string[], rows: string[][]): (cells: string[]) => string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
 function chartWidth(ctx: ScreenContext): number {

@@ -87,7 +87,7 @@ export class Tui {
       else control.pause();
       this.draw();
     });
-    this.screen.key(['1', '2', '3'], (ch) => this.show(VIEWS[Number(ch) - 1]!));
+    this.screen.key(['1', '2', '3', '4'], (ch) => this.show(VIEWS[Number(ch) - 1]!));
     this.screen.key(['tab'], () => this.show(VIEWS[(VIEWS.indexOf(this.view) + 1) % VIEWS.length]!));
     this.screen.key(['up', 'k', 'down', 'j'], (_ch, key) => {
       const names = this.live.latencyNames;

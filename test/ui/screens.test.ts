@@ -56,3 +56,35 @@ test('the bottleneck warning shows only when the simulator was late', () => {
   assert.equal(renderWarning(liveWithData().current), '');
   assert.match(plain(renderWarning(liveWithData(200).current)), /SIMULATOR IS THE BOTTLENECK .*sessions start 200 ms late/);
 });
+
+test('profiles view (key 4): sessions/s, in flight, errors and session/inform p50/p99 per profile', () => {
+  const registry = new MetricsRegistry();
+  const live = new LiveView();
+  const a = registry.forProfile('tr098');
+  const b = registry.forProfile('tr181');
+  a.cpeState(undefined, 'online');
+  b.cpeState(undefined, 'online');
+  b.cpeState(undefined, 'booting');
+  live.update(sampleOf(registry, 1000));
+  for (let i = 0; i < 10; i++) {
+    a.sessionStarted();
+    a.latency('inform', 0.5, 0.5);
+    a.latency('session', 1, 1);
+    a.sessionCompleted();
+  }
+  for (let i = 0; i < 4; i++) {
+    b.sessionStarted();
+    b.latency('session', 2, 2);
+    b.sessionCompleted();
+  }
+  b.sessionStarted();
+  b.sessionFailed('reset', 'peer reset');
+  b.sessionStarted();
+  live.update(sampleOf(registry, 3000));
+  const text = plain(renderView(live, ctx({ view: 'profiles' })));
+  assert.match(text, /profile +CPEs +sessions\/s +in flight +completed +failed +errors +session p50 +p99 +inform p50 +p99/);
+  assert.match(text, /^tr098 +1 +5\.0 +0 +10 +0 +0 +1\.00 +1\.00 +0\.50 +0\.50$/m);
+  assert.match(text, /^tr181 +2 +2\.0 +1 +4 +1 +1 +2\.00 +2\.00 +- +-$/m);
+  assert.match(renderView(live, ctx({ view: 'profiles' })), /\{red-fg\}tr181/);
+  assert.match(plain(renderHeader(live.current, ctx())), /4 profiles .*1-4\/tab views/);
+});
