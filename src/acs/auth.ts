@@ -7,6 +7,12 @@ export interface AcsAuthConfig {
   password: string;
 }
 
+/** A username and password a request is checked against. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
 export type AuthOutcome =
   | { ok: true }
   /** `wrongCredentials` is false for the normal first challenge and for a stale digest nonce. */
@@ -19,6 +25,9 @@ export interface Authenticator {
 
 export const AUTH_REALM = 'cpesim';
 
+/** For check() without configured credentials: a NUL username and password, which no client sends. */
+const NO_CREDENTIALS: Credentials = Object.freeze({ username: '\u0000', password: '\u0000' });
+
 export function createAuthenticator(config: AcsAuthConfig): Authenticator {
   return config.scheme === 'basic' ? new BasicAuthenticator(config) : new DigestAuthenticator(config);
 }
@@ -30,19 +39,30 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export class BasicAuthenticator implements Authenticator {
-  private readonly expected: string;
-  private readonly challenge = `Basic realm="${AUTH_REALM}", charset="UTF-8"`;
+  private readonly challenge: string;
 
-  constructor(config: { username: string; password: string }) {
-    this.expected = `${config.username}:${config.password}`;
+  /**
+   * `realm` defaults to AUTH_REALM. Without `config` only verify() (credentials per request, the CPEs'
+   * connection-request listener) can succeed.
+   */
+  constructor(
+    private readonly config: Credentials | undefined,
+    realm: string = AUTH_REALM,
+  ) {
+    this.challenge = `Basic realm="${realm}", charset="UTF-8"`;
   }
 
   check(req: IncomingMessage): AuthOutcome {
+    return this.verify(req, this.config ?? NO_CREDENTIALS);
+  }
+
+  /** Checks against `credentials` instead of the configured ones (one authenticator for many CPEs). */
+  verify(req: IncomingMessage, credentials: Credentials): AuthOutcome {
     const header = req.headers.authorization;
     if (!header) return { ok: false, challenge: this.challenge, wrongCredentials: false };
     const match = /^Basic\s+(\S+)\s*$/i.exec(header);
     const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : undefined;
-    if (given !== undefined && sameSecret(given, this.expected)) return { ok: true };
+    if (given !== undefined && sameSecret(given, `${credentials.username}:${credentials.password}`)) return { ok: true };
     return { ok: false, challenge: this.challenge, wrongCredentials: true };
   }
 }
@@ -67,17 +87,27 @@ export function parseDigestParams(header: string): Map<string, string> {
 export class DigestAuthenticator implements Authenticator {
   private readonly secret = randomBytes(32);
   private readonly opaque = randomBytes(16).toString('hex');
-  private readonly ha1: string;
 
+  /**
+   * `realm` defaults to AUTH_REALM. Without `config` only verify() (credentials per request, the CPEs'
+   * connection-request listener) can succeed.
+   */
   constructor(
-    private readonly config: { username: string; password: string },
+    private readonly config: Credentials | undefined,
     private readonly nonceLifetimeMs = 300_000,
     private readonly now: () => number = Date.now,
-  ) {
-    this.ha1 = md5(`${config.username}:${AUTH_REALM}:${config.password}`);
-  }
+    private readonly realm: string = AUTH_REALM,
+  ) {}
 
   check(req: IncomingMessage): AuthOutcome {
+    return this.verify(req, this.config ?? NO_CREDENTIALS);
+  }
+
+  /**
+   * Checks against `credentials` instead of the configured ones: one authenticator (one nonce secret) serves
+   * many CPEs, each with its own ConnectionRequestUsername/Password.
+   */
+  verify(req: IncomingMessage, credentials: Credentials): AuthOutcome {
     const header = req.headers.authorization;
     if (!header) return this.refuse(false, false);
     if (!/^Digest\s/i.test(header)) return this.refuse(true, false);
@@ -85,8 +115,8 @@ export class DigestAuthenticator implements Authenticator {
     const nonce = p.get('nonce') ?? '';
     const nonceAge = this.nonceAge(nonce);
     const wellFormed =
-      p.get('username') === this.config.username &&
-      p.get('realm') === AUTH_REALM &&
+      p.get('username') === credentials.username &&
+      p.get('realm') === this.realm &&
       p.get('uri') === req.url &&
       p.get('qop') === 'auth' &&
       p.get('opaque') === this.opaque &&
@@ -96,7 +126,8 @@ export class DigestAuthenticator implements Authenticator {
       nonceAge !== undefined;
     if (!wellFormed) return this.refuse(true, false);
     const ha2 = md5(`${req.method}:${p.get('uri')}`);
-    const expected = md5(`${this.ha1}:${nonce}:${p.get('nc')}:${p.get('cnonce')}:auth:${ha2}`);
+    const ha1 = md5(`${credentials.username}:${this.realm}:${credentials.password}`);
+    const expected = md5(`${ha1}:${nonce}:${p.get('nc')}:${p.get('cnonce')}:auth:${ha2}`);
     if (!sameSecret(p.get('response') ?? '', expected)) return this.refuse(true, false);
     // Right credentials on an expired nonce: ask the client to retry with a fresh one (not a failure).
     if (nonceAge > this.nonceLifetimeMs) return this.refuse(false, true);
@@ -105,7 +136,7 @@ export class DigestAuthenticator implements Authenticator {
 
   private refuse(wrongCredentials: boolean, stale: boolean): AuthOutcome {
     const challenge =
-      `Digest realm="${AUTH_REALM}", qop="auth", algorithm=MD5, nonce="${this.issueNonce()}", ` +
+      `Digest realm="${this.realm}", qop="auth", algorithm=MD5, nonce="${this.issueNonce()}", ` +
       `opaque="${this.opaque}"${stale ? ', stale=true' : ''}`;
     return { ok: false, challenge, wrongCredentials };
   }

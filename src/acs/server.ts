@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
 import { CpesimError } from '../errors.js';
 import { createAuthenticator, type AcsAuthConfig, type Authenticator } from './auth.js';
+import { sendConnectionRequest, type ConnectionRequestOptions, type ConnectionRequestResult } from './connection-request.js';
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
 import { CwmpDialogue, type Reply } from './dialogue.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
@@ -45,6 +46,12 @@ export interface ReferenceAcs {
   readonly messages: string[];
   /** Sends `request` in the device's current or next session; resolves with the CPE's response or Fault. */
   enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage>;
+  /**
+   * Sends a connection request to the ConnectionRequestURL of the device's last Inform, by default with Digest and
+   * the credentials this ACS provisioned (options: another kind or other credentials, for tests). Resolves with the
+   * CPE's final HTTP status; throws CPESIM_ACS_CR_* when there is nothing to send to.
+   */
+  connectionRequest(deviceKey: string, options?: ConnectionRequestOptions): Promise<ConnectionRequestResult>;
   close(): Promise<void>;
 }
 
@@ -117,6 +124,20 @@ class ReferenceAcsServer implements ReferenceAcs {
   enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage> {
     if (this.closed) return Promise.reject(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS is closed'));
     return this.queue.add(deviceKey, request);
+  }
+
+  connectionRequest(deviceKey: string, options: ConnectionRequestOptions = {}): Promise<ConnectionRequestResult> {
+    const device = this.registry.get(deviceKey);
+    const url = device?.parameters.find((p) => p.name.endsWith('.ManagementServer.ConnectionRequestURL'))?.value;
+    if (!url) return Promise.reject(new CpesimError('CPESIM_ACS_CR_URL', `no ConnectionRequestURL known for device ${deviceKey}`));
+    const provisioned = this.opts.provision
+      ? { username: this.opts.provision.connectionRequestUsername, password: this.opts.provision.connectionRequestPassword }
+      : undefined;
+    const credentials = options.credentials ?? provisioned;
+    if (!credentials) {
+      return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
+    }
+    return sendConnectionRequest(url, credentials, options);
   }
 
   async close(): Promise<void> {

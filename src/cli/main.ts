@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('seed', { type: 'number', describe: 'seed for the schedule randomness' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
           .option('grace', { type: 'string', describe: 'after the run (or SIGINT/SIGTERM), time running sessions get to finish (default 10s)' })
+          .option('cr-host', { type: 'string', describe: 'address the CPEs\' connection-request listeners bind to and advertise (default 127.0.0.1)' })
           .option('source-ips', { type: 'string', describe: 'local source IPs for the CPEs, e.g. 127.0.0.2-127.0.0.50 (comma-separated)' })
           .option('ui', { choices: ['tui', 'plain', 'none'] as const, describe: 'progress output (default: tui when stdout is a terminal, else plain)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' })
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           workers: a.workers,
           grace: a.grace,
           sourceIps: a['source-ips'],
+          crHost: a['cr-host'],
           ui: a.ui ?? (process.stdout.isTTY ? 'tui' : 'plain'),
           out: a.out,
         });

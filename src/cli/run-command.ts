@@ -32,8 +32,6 @@ export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   metricsHost?: string | undefined;
 }
 
-/** Placeholder base for ConnectionRequestURL until CPEs listen for connection requests. */
-const CONNECTION_REQUEST_BASE = 'http://127.0.0.1:7548/cpe/';
 
 export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
   if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) {
@@ -108,7 +106,8 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         ca: scenario.acs.ca,
         requestTimeoutMs: scenario.acs.requestTimeoutMs,
       },
-      connectionRequestBaseUrl: CONNECTION_REQUEST_BASE,
+      // Unused by the shards: each opens its own connection-request listener (scenario.connectionRequests, --cr-host).
+      connectionRequestBaseUrl: '',
       workers: args.workers,
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { parseDurationMs } from '../config/duration.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
@@ -21,6 +22,8 @@ export interface RunFlags {
   grace?: string | undefined;
   /** Local source IPs: `127.0.0.2-127.0.0.50`, comma-separated ranges or addresses. */
   sourceIps?: string | undefined;
+  /** Address of the CPEs' connection-request listeners (bound and advertised in ConnectionRequestURL). */
+  crHost?: string | undefined;
   /** Extra threshold expressions (`--threshold "session.p99 < 500ms"`), checked at the end of the run. */
   thresholds?: string[] | undefined;
 }
@@ -77,6 +80,14 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
     // The flag is for every CPE: it also beats the groups' own intervals.
     fleet = fleet.map((g) => (g.schedule?.periodicIntervalS === undefined ? g : { ...g, schedule: { ...g.schedule, periodicIntervalS: undefined } }));
   }
+  let connectionRequests = scenario.connectionRequests;
+  if (flags.crHost !== undefined) {
+    // Advertised to the ACS as is: it must be one concrete address of this host, not a wildcard or a name.
+    if (isIP(flags.crHost) === 0 || flags.crHost === '0.0.0.0' || flags.crHost === '::') {
+      throw new ConfigError(`must be an IPv4 or IPv6 address of this host (not a wildcard), got "${flags.crHost}"`, { field: '--cr-host' });
+    }
+    connectionRequests = { ...connectionRequests, host: flags.crHost };
+  }
   const thresholds = [...(scenario.thresholds ?? [])];
   for (const expr of flags.thresholds ?? []) {
     try {
@@ -86,7 +97,7 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
       throw err;
     }
   }
-  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs, thresholds };
+  return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs, thresholds, connectionRequests };
 }
 
 /** Spreads `total` CPEs over the groups in proportion to their counts (largest remainder, every group keeps >= 0). */

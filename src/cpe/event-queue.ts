@@ -52,6 +52,11 @@ export class EventQueue {
     this.pending = this.pending.concat(eventStruct(code, commandKey));
   }
 
+  /** Whether an event with this code waits for an Inform (not counting one in flight). */
+  has(code: string): boolean {
+    return this.pending.some((e) => e.code === code);
+  }
+
   /** Takes the events for an Inform (at most 64; the rest wait for the next one). */
   take(): EventStruct[] {
     if (this.inFlight !== undefined) this.release();

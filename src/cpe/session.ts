@@ -67,7 +67,19 @@ export interface CwmpSessionParams {
    * deadline aborts it too (the caller's controller is reused: no second one per session).
    */
   abort: AbortController;
+  /**
+   * performance.now() ms a connection request this session answers was received (its "6 CONNECTION REQUEST"
+   * is in this Inform): the session reports cr.toInform and cr.toFirstRpc from it.
+   */
+  connectionRequestAt?: number | undefined;
 }
+
+/**
+ * Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. LatencyName
+ * (src/metrics, not ours to change) does not list them yet; the registry stores any name.
+ */
+export const CR_TO_INFORM = 'cr.toInform' as LatencyName;
+export const CR_TO_FIRST_RPC = 'cr.toFirstRpc' as LatencyName;
 
 /**
  * Runs one CWMP session (TR-069 §3.7.1) to its end. Resolves when the ACS ended it normally (204 or
@@ -149,6 +161,7 @@ class CwmpSession {
   private acsMessages = 0;
   /** Each queued CPE request is offered at most once per session. */
   private cpeRequestsOffered = false;
+  private firstRpcSeen = false;
 
   constructor(p: CwmpSessionParams, http: AcsHttpSession) {
     this.p = p;
@@ -181,6 +194,8 @@ class CwmpSession {
         { cwmpVersion: this.version, id: this.p.informId },
       );
       const sentAt = performance.now();
+      const crAt = this.p.connectionRequestAt;
+      if (crAt !== undefined) observer.latency(CR_TO_INFORM, sentAt - crAt, sentAt - crAt);
       const reply = await this.http.post(xml, requestSoapAction(this.version, 'Inform'));
       const now = performance.now();
       observer.latency('inform', now - this.p.intendedStartMs, now - sentAt);
@@ -247,6 +262,12 @@ class CwmpSession {
         if (body.method === 'Fault') throw new AcsFaultError(body.fault, outgoing === undefined ? 'the empty POST' : 'our response');
         throw new ProtocolError(`unexpected ${describe(body)}: no CPE request is outstanding`);
       }
+      const crAt = this.p.connectionRequestAt;
+      if (crAt !== undefined && !this.firstRpcSeen) {
+        const now = performance.now();
+        observer.latency(CR_TO_FIRST_RPC, now - crAt, now - crAt);
+      }
+      this.firstRpcSeen = true;
       // Answer in the ACS's version, echoing its cwmp:ID.
       outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body), { cwmpVersion: env.cwmpVersion, id: env.header.id });
       answered = rpcLatencyName(body.method);

@@ -117,6 +117,8 @@ const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
 /** TR-069 §3.7.1.5 / A.3.2.x ScheduleInform: the session it asked for carries both. */
 const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
+/** TR-069 §3.2.2: the session a connection request asked for carries it. */
+export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
 /** One accepted ScheduleInform: due at `at` (performance.now() ms). */
 interface ScheduledInform {
@@ -139,6 +141,8 @@ interface ManagementPaths {
   retryMinWait: string;
   retryMultiplier: string;
   periodicInterval: string;
+  crUsername: string;
+  crPassword: string;
 }
 const MANAGEMENT_PATHS = new Map<string, ManagementPaths>();
 function managementPaths(root: string): ManagementPaths {
@@ -149,6 +153,8 @@ function managementPaths(root: string): ManagementPaths {
       retryMinWait: `${ms}CWMPRetryMinimumWaitInterval`,
       retryMultiplier: `${ms}CWMPRetryIntervalMultiplier`,
       periodicInterval: `${ms}PeriodicInformInterval`,
+      crUsername: `${ms}ConnectionRequestUsername`,
+      crPassword: `${ms}ConnectionRequestPassword`,
     };
     MANAGEMENT_PATHS.set(root, paths);
   }
@@ -215,6 +221,8 @@ export class VirtualCpe implements DeviceActions {
   private finishedInSession: TransferOutcome[] | undefined;
   /** Accepted ScheduleInforms not yet due. */
   private scheduledInforms: ScheduledInform[] | undefined;
+  /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
+  private connectionRequestAt = Number.NaN;
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -282,6 +290,22 @@ export class VirtualCpe implements DeviceActions {
     this.events.add(code, commandKey);
   }
 
+  /** ManagementServer.ConnectionRequestUsername/Password as they are now (the ACS may have set them). */
+  connectionRequestCredentials(): { username: string; password: string } {
+    const { paths } = this.env;
+    return { username: this.model.get(paths.crUsername) ?? '', password: this.model.get(paths.crPassword) ?? '' };
+  }
+
+  /**
+   * An authenticated connection request (its scheduler decided it is accepted): "6 CONNECTION REQUEST" goes into
+   * the next Inform, and that session reports its latencies from `receivedAt` (performance.now() ms). Several
+   * requests before that Inform are one event, measured from the first.
+   */
+  connectionRequested(receivedAt: number): void {
+    this.events.add(CONNECTION_REQUEST_EVENT);
+    if (Number.isNaN(this.connectionRequestAt)) this.connectionRequestAt = receivedAt;
+  }
+
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
   queueCpeRequest(req: QueuedCpeRequest): void {
     (this.cpeRequests ??= new CpeRequestQueue()).add(req);
@@ -305,6 +329,9 @@ export class VirtualCpe implements DeviceActions {
     const startedAt = performance.now();
     const abort = takeAbortController();
     this.sessionAbort = abort;
+    // This Inform carries the pending connection request; a request arriving during the session is the next one's.
+    const crAt = this.connectionRequestAt;
+    this.connectionRequestAt = Number.NaN;
     try {
       await runCwmpSession({
         acs: this.acs,
@@ -319,6 +346,7 @@ export class VirtualCpe implements DeviceActions {
         informId: `${this.index}.${++this.sessionsStarted}`,
         limits: this.env.limits,
         abort,
+        connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);
@@ -341,6 +369,9 @@ export class VirtualCpe implements DeviceActions {
       const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
       return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
+      // Not delivered (no InformResponse): the event is pending again, so is the time it was received (unless a
+      // newer request during the session set its own).
+      if (!Number.isNaN(crAt) && Number.isNaN(this.connectionRequestAt) && this.events.has(CONNECTION_REQUEST_EVENT)) this.connectionRequestAt = crAt;
       this.flags &= ~(RUNNING | POWER_CUT_IN_SESSION);
       this.sessionAbort = undefined;
       returnAbortController(abort);

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
-import type { MetricsRegistry } from '../metrics/registry.js';
+import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
+import type { Credentials } from '../acs/auth.js';
+import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
+import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
 import { sourceAddressIndex } from '../scenario/source-addresses.js';
 import { DEFAULT_GRACE_PERIOD_MS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
 import { ClosableObserver } from './closable-observer.js';
@@ -17,9 +20,14 @@ export interface FleetOptions {
   acs: AcsEndpoint;
   /** Compiled profiles by the name the scenario's fleet groups use (compiled once, shared by all CPEs). */
   profiles: ReadonlyMap<string, CompiledProfile>;
+  /** Each CPE reports to `metrics.forProfile(its group's profile)`: the per-profile breakdown of mixed fleets. */
   metrics: MetricsRegistry;
-  /** Base of each CPE's ConnectionRequestURL; the CPE's index is appended. */
+  /** Base of each CPE's ConnectionRequestURL; the CPE's index is appended (unless connectionRequestUrl is given). */
   connectionRequestBaseUrl: string;
+  /** Each CPE's ConnectionRequestURL by global index (a ConnectionRequestListener's urlOf). */
+  connectionRequestUrl?: ((index: number) => string) | undefined;
+  /** How connection requests are answered (default DEFAULT_CONNECTION_REQUEST_POLICY). */
+  connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
 }
 
 /** How a fleet's run went, from its own clock (what summary.json's durationS and drainS are made of). */
@@ -34,6 +42,9 @@ export interface FleetStopReport {
 }
 
 const PERIODIC = '2 PERIODIC';
+/** Fleet.crState bits. */
+const CR_WAKE = 1;
+const CR_AFTER_SESSION = 2;
 export const ABORTED_AT_SHUTDOWN = 'aborted at shutdown: still running when the grace period ended';
 
 /**
@@ -55,7 +66,7 @@ type Marker = { marker: 'end' } | { marker: 'bootStorm'; group: number };
  * own time whether or not the ACS kept up, and each session is measured from that due time. One timer heap
  * (one Node timer) holds every pending wake-up, the boot storms and the end of the run.
  */
-export class Fleet {
+export class Fleet implements ConnectionRequestTarget {
   private readonly cpes: VirtualCpe[] = [];
   private readonly queue: TimerQueue<Wakeup | Marker>;
   /** Per fleet group: its schedule (scenario's with the group's overrides) and PeriodicInformTime path. */
@@ -71,9 +82,19 @@ export class Fleet {
   private readonly generation: Uint32Array;
   private readonly dueAt: Float64Array;
   private readonly running: Uint8Array;
+  /** Per slot: CR_WAKE (a connection-request wake-up is pending) | CR_AFTER_SESSION (one came during the session). */
+  private readonly crState: Uint8Array;
+  /** Per slot: start of the connection-request rate window and the requests counted in it. */
+  private readonly crWindowStart: Float64Array;
+  private readonly crCount: Uint16Array;
+  private readonly crPolicy: ConnectionRequestPolicy;
   private readonly random: () => number;
-  /** The CPEs report here; closed after the grace period so late session ends are not counted. */
-  private readonly observer: ClosableObserver;
+  /**
+   * Per fleet group: its profile's part of the metrics, and the gate its CPEs report through (closed after the
+   * grace period so late session ends are not counted). Bound at construction: no per-sample lookup by name.
+   */
+  private readonly groupMetrics: ProfileMetrics[];
+  private readonly observers: ClosableObserver[];
   private readonly inFlight = new Set<Promise<void>>();
   private startAt: number | undefined;
   private endAt = Infinity;
@@ -88,7 +109,8 @@ export class Fleet {
   constructor(private readonly options: FleetOptions) {
     const { scenario, shard } = options;
     this.random = seededRandom(scenario.seed * 1_000_003 + shard.index);
-    this.observer = new ClosableObserver(options.metrics);
+    this.groupMetrics = scenario.fleet.map((group) => options.metrics.forProfile(group.profile));
+    this.observers = this.groupMetrics.map((part) => new ClosableObserver(part));
     this.queue = new TimerQueue((item, dueAt) => ('marker' in item ? this.marker(item) : this.due(item, dueAt)));
     this.schedules = scenario.fleet.map((group) => groupSchedule(scenario.schedule, group));
     this.phasePaths = [];
@@ -127,7 +149,7 @@ export class Fleet {
           // One environment per group, one requestSession function for all: no per-CPE closures.
           environment = cpeEnvironment({
             profile,
-            observer: this.observer,
+            observer: this.observers[g]!,
             random: this.random,
             requestSession: this.onRequestSession,
             ...(initialValues.size > 0 ? { initialValues } : {}),
@@ -136,7 +158,7 @@ export class Fleet {
         const cpe = new VirtualCpe({
           index,
           acs: endpoints[sourceAddressIndex(index, endpoints.length)]!,
-          connectionRequestUrl: `${options.connectionRequestBaseUrl}${index}`,
+          connectionRequestUrl: options.connectionRequestUrl?.(index) ?? `${options.connectionRequestBaseUrl}${index}`,
           environment: environment!,
         });
         this.cpes.push(cpe);
@@ -152,6 +174,10 @@ export class Fleet {
     this.generation = new Uint32Array(n);
     this.dueAt = new Float64Array(n);
     this.running = new Uint8Array(n);
+    this.crState = new Uint8Array(n);
+    this.crWindowStart = new Float64Array(n).fill(-Infinity);
+    this.crCount = new Uint16Array(n);
+    this.crPolicy = { ...DEFAULT_CONNECTION_REQUEST_POLICY, ...options.connectionRequests };
   }
 
   get size(): number {
@@ -241,14 +267,70 @@ export class Fleet {
       for (let slot = 0; slot < this.running.length; slot++) {
         if (!this.running[slot]) continue;
         aborted++;
-        this.options.metrics.sessionFailed('timeout', ABORTED_AT_SHUTDOWN);
+        this.groupMetrics[this.groupOf[slot]!]!.sessionFailed('timeout', ABORTED_AT_SHUTDOWN);
       }
     }
     // The gauges: CPEs whose reboot or power cut ended without a session since count as booting.
     for (const cpe of this.cpes) cpe.settlePower();
-    this.observer.close();
+    for (const observer of this.observers) observer.close();
     this.endReached();
     return { activeMs, pausedMs: this.pausedMs, drainMs: performance.now() - stoppedAt, aborted };
+  }
+
+  /** The local slot of global CPE `index`; undefined when another shard (or nobody) has it. */
+  private slotOf(index: number): number | undefined {
+    const { count, index: shard } = this.options.shard;
+    if (!Number.isInteger(index) || index < 0 || index % count !== shard) return undefined;
+    const slot = (index - shard) / count;
+    return slot < this.cpes.length ? slot : undefined;
+  }
+
+  /** ConnectionRequestTarget: the CPE's ConnectionRequestUsername/Password as the ACS last set them. */
+  credentials(index: number): Credentials | undefined {
+    const slot = this.slotOf(index);
+    return slot === undefined ? undefined : this.cpes[slot]!.connectionRequestCredentials();
+  }
+
+  /**
+   * ConnectionRequestTarget: an authenticated connection request for CPE `index` (TR-069 §3.2.2). A CPE that is
+   * up gets a session with "6 CONNECTION REQUEST" within the policy's delay; requests before it starts are
+   * merged into it; a request during a session is merged too and the requested session follows when the running
+   * one ends (the spec: a session is not cut short, the CPE waits for it to finish). Rebooting or power-cycled
+   * CPEs, and those over the rate limit, are refused (503). Nothing is scheduled while the fleet is not running.
+   */
+  connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome {
+    const slot = this.slotOf(index);
+    if (slot === undefined || this.startAt === undefined || this.stopping || this.pausedAt !== undefined) return 'unavailable';
+    const cpe = this.cpes[slot]!;
+    if (cpe.offlineForMs() > 0) return 'offline';
+    const { windowMs, maxPerWindow, delayMs } = this.crPolicy;
+    if (receivedAt - this.crWindowStart[slot]! >= windowMs) {
+      this.crWindowStart[slot] = receivedAt;
+      this.crCount[slot] = 0;
+    }
+    if (this.crCount[slot]! >= maxPerWindow) return 'rate_limited';
+    this.crCount[slot]!++;
+    cpe.connectionRequested(receivedAt);
+    if (this.running[slot]) {
+      this.crState[slot]! |= CR_AFTER_SESSION;
+      return 'merged';
+    }
+    if (this.crState[slot]! & CR_WAKE) return 'merged';
+    this.wakeForConnectionRequest(slot, receivedAt + delayMs);
+    return 'accepted';
+  }
+
+  /**
+   * The session a connection request asked for, at `at` or at the pending wake-up when that comes first (then it
+   * stays what it was, e.g. periodic: that session carries the request's event too). It overrides a failed
+   * session's retry wait: a new event may start the retry at once (TR-069 §3.2.1.1).
+   */
+  private wakeForConnectionRequest(slot: number, at: number): void {
+    if (this.stopping) return;
+    this.crState[slot]! |= CR_WAKE;
+    const pending = this.dueAt[slot]!;
+    if (pending > performance.now() && pending <= at) return;
+    this.schedule(slot, at, false);
   }
 
   /** Makes `at` the CPE's one live wake-up (an earlier pending one becomes stale). */
@@ -303,12 +385,18 @@ export class Fleet {
     cpe.settlePower();
     if (periodic) cpe.addEvent(PERIODIC);
     const startedAt = performance.now();
-    this.observer.latency('lateness', startedAt - dueAt, startedAt - dueAt);
+    this.observers[this.groupOf[slot]!]!.latency('lateness', startedAt - dueAt, startedAt - dueAt);
     this.running[slot] = 1;
+    this.crState[slot] = 0; // this Inform carries any pending connection request
     const run = cpe.runSession(dueAt).then((result) => {
       this.inFlight.delete(run);
       this.running[slot] = 0;
       this.afterSession(slot, dueAt, result);
+      // A connection request during the session: its session follows now (or within the delay it has left).
+      if (this.crState[slot]! & CR_AFTER_SESSION) {
+        this.crState[slot] = 0;
+        if (!result.offline && result.errorKind !== 'power_cut') this.wakeForConnectionRequest(slot, performance.now());
+      }
     });
     this.inFlight.add(run);
   }

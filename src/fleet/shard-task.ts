@@ -2,6 +2,7 @@ import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask, ShardTo
 import { loadScenarioProfiles } from './scenario-profiles.js';
 import { Fleet } from './fleet.js';
 import { MetricsRegistry } from '../metrics/registry.js';
+import { ConnectionRequestListener } from '../connreq/listener.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -13,51 +14,66 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const send = (message: ShardToCoordinator) => port.postMessage(message);
   const profiles = await loadScenarioProfiles(scenario, shard);
   const metrics = new MetricsRegistry();
-  const fleet = new Fleet({
-    scenario,
-    shard,
-    acs: task.acs,
-    profiles,
-    metrics,
-    connectionRequestBaseUrl: task.connectionRequestBaseUrl,
+  // This shard's connection-request endpoint: bound before the CPEs exist, since their ConnectionRequestURL names it.
+  const cr = scenario.connectionRequests;
+  const listener = await ConnectionRequestListener.open({
+    host: cr?.host ?? '127.0.0.1',
+    seed: scenario.seed,
+    ...(cr?.auth !== undefined ? { auth: cr.auth } : {}),
   });
-  const progress = (): ShardProgress => ({
-    type: 'progress',
-    shard: shard.index,
-    cpes: fleet.size,
-    inFlight: fleet.sessionsInFlight,
-    snapshot: metrics.snapshot(),
-  });
-
-  let ticker: NodeJS.Timeout | undefined;
-  await new Promise<void>((resolve) => {
-    port.on('message', (message: CoordinatorToShard) => {
-      switch (message.type) {
-        case 'start': {
-          // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
-          fleet.start(message.atEpochMs - performance.timeOrigin);
-          ticker = setInterval(() => send(progress()), task.progressIntervalMs);
-          // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
-          void fleet.finished.then(resolve);
-          break;
-        }
-        case 'pause':
-          fleet.pause();
-          break;
-        case 'resume':
-          fleet.resume();
-          break;
-        case 'stop':
-          resolve();
-          break;
-      }
+  try {
+    const fleet = new Fleet({
+      scenario,
+      shard,
+      acs: task.acs,
+      profiles,
+      metrics,
+      connectionRequestBaseUrl: task.connectionRequestBaseUrl,
+      connectionRequestUrl: (index) => listener.urlOf(index),
+      ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
     });
-    send({ type: 'ready', shard: shard.index });
-  });
-  const report = await fleet.drain();
-  clearInterval(ticker);
-  const last = progress();
-  send(last);
-  port.close();
-  return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report };
+    listener.attach(fleet);
+    const progress = (): ShardProgress => ({
+      type: 'progress',
+      shard: shard.index,
+      cpes: fleet.size,
+      inFlight: fleet.sessionsInFlight,
+      snapshot: metrics.snapshot(),
+    });
+
+    let ticker: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      port.on('message', (message: CoordinatorToShard) => {
+        switch (message.type) {
+          case 'start': {
+            // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
+            fleet.start(message.atEpochMs - performance.timeOrigin);
+            ticker = setInterval(() => send(progress()), task.progressIntervalMs);
+            // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
+            void fleet.finished.then(resolve);
+            break;
+          }
+          case 'pause':
+            fleet.pause();
+            break;
+          case 'resume':
+            fleet.resume();
+            break;
+          case 'stop':
+            resolve();
+            break;
+        }
+      });
+      send({ type: 'ready', shard: shard.index });
+    });
+    const report = await fleet.drain();
+    clearInterval(ticker);
+    const last = progress();
+    send(last);
+    port.close();
+    return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report };
+  } finally {
+    // An open server would keep the worker thread alive.
+    await listener.close();
+  }
 }

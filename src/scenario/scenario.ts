@@ -17,6 +17,16 @@ export interface AcsSettings {
   sourceAddresses?: string[] | undefined;
 }
 
+/** The CPEs' HTTP connection-request endpoint (one listener per shard). */
+export interface ConnectionRequestSettings {
+  /** Address the listeners bind to and the ConnectionRequestURLs name (default 127.0.0.1; --cr-host). */
+  host?: string | undefined;
+  /** TR-069 requires Digest; 'basic' for ACSes that only speak Basic. Default 'digest'. */
+  auth?: 'digest' | 'basic' | undefined;
+  /** The requested session starts this long after the request (0..30 s; default 0). */
+  delayMs?: number | undefined;
+}
+
 export interface ReferenceAcsSettings {
   provision: boolean;
   maxConcurrentSessions: number | undefined;
@@ -65,6 +75,7 @@ export interface Scenario {
   seed: number;
   /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
   gracePeriodMs?: number | undefined;
+  connectionRequests?: ConnectionRequestSettings | undefined;
   /** Pass/fail criteria, checked at the end (and during the run when abortOnFail); none: the run passes when it ran. */
   thresholds?: Threshold[] | undefined;
 }

@@ -1,0 +1,48 @@
+/** Connection requests end to end: the fleet on worker threads (one listener per shard), the reference ACS triggers them. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startReferenceAcs } from '../../src/acs/server.js';
+import { RunControl } from '../../src/fleet/run-control.js';
+import { runFleet } from '../../src/fleet/run-fleet.js';
+import type { Scenario } from '../../src/scenario/scenario.js';
+import { waitFor } from '../cpe/file-server.js';
+
+test('the ACS sends Digest connection requests to CPEs on two shards; each answers with a 6 CONNECTION REQUEST session', { timeout: 30_000 }, async () => {
+  const acs = await startReferenceAcs({ provision: { connectionRequestUsername: 'u', connectionRequestPassword: 'p', periodicInformInterval: 3600 } });
+  try {
+    const scenario: Scenario = {
+      name: 'connreq-e2e',
+      file: undefined,
+      durationMs: 20_000,
+      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
+      referenceAcs: { provision: true, maxConcurrentSessions: undefined },
+      fleet: [{ profile: 'tr098', count: 2 }, { profile: 'tr181', count: 2 }],
+      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
+      seed: 3,
+      gracePeriodMs: 2000,
+    };
+    const control = new RunControl();
+    const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, connectionRequestBaseUrl: '', workers: 2, control });
+    await waitFor('4 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 4, 15_000);
+    const ports = new Set<string>();
+    for (const d of acs.devices.values()) {
+      const url = d.parameters.find((p) => p.name.endsWith('ManagementServer.ConnectionRequestURL'))!.value;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/cr\/\d+\/[A-Za-z0-9_-]{16}$/);
+      ports.add(new URL(url).port);
+    }
+    assert.equal(ports.size, 2, 'one listener per shard');
+    // Settle: the bootstrap sessions have ended.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const key of acs.devices.keys()) {
+      assert.equal((await acs.connectionRequest(key, { auth: 'none' })).status, 401);
+      assert.equal((await acs.connectionRequest(key)).status, 200);
+    }
+    await waitFor('a 6 CONNECTION REQUEST session from every CPE', () =>
+      [...acs.devices.values()].every((d) => d.events.some((e) => e.code === '6 CONNECTION REQUEST')), 10_000);
+    control.stop();
+    const result = await run;
+    assert.equal(result.shardFailures.length, 0);
+  } finally {
+    await acs.close();
+  }
+});
