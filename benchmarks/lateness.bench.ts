@@ -57,7 +57,7 @@ try {
     acs: { url: scenario.acs.url!, requestTimeoutMs: scenario.acs.requestTimeoutMs },
     profiles: new Map([[PROFILE, await loadProfile(PROFILE)]]),
     metrics,
-    connectionRequestBaseUrl: 'http://10.0.0.1:7547/cr/',
+    connectionRequestUrl: (index) => `http://10.0.0.1:7547/cr/${index}`,
   });
   const before = await acs.usage();
   // Why a session is late: the loop was blocked (by sessions' synchronous work) or the core was busy elsewhere.

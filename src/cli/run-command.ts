@@ -106,8 +106,6 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         ca: scenario.acs.ca,
         requestTimeoutMs: scenario.acs.requestTimeoutMs,
       },
-      // Unused by the shards: each opens its own connection-request listener (scenario.connectionRequests, --cr-host).
-      connectionRequestBaseUrl: '',
       workers: args.workers,
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { connectionRequestHostProblem } from '../scenario/load-scenario.js';
 import { ConfigError } from '../errors.js';
 import { parseDurationMs } from '../config/duration.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
@@ -83,9 +83,8 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   let connectionRequests = scenario.connectionRequests;
   if (flags.crHost !== undefined) {
     // Advertised to the ACS as is: it must be one concrete address of this host, not a wildcard or a name.
-    if (isIP(flags.crHost) === 0 || flags.crHost === '0.0.0.0' || flags.crHost === '::') {
-      throw new ConfigError(`must be an IPv4 or IPv6 address of this host (not a wildcard), got "${flags.crHost}"`, { field: '--cr-host' });
-    }
+    const problem = connectionRequestHostProblem(flags.crHost);
+    if (problem) throw new ConfigError(problem, { field: '--cr-host' });
     connectionRequests = { ...connectionRequests, host: flags.crHost };
   }
   const thresholds = [...(scenario.thresholds ?? [])];

@@ -78,8 +78,8 @@ export interface CwmpSessionParams {
  * Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. LatencyName
  * (src/metrics, not ours to change) does not list them yet; the registry stores any name.
  */
-export const CR_TO_INFORM = 'cr.toInform' as LatencyName;
-export const CR_TO_FIRST_RPC = 'cr.toFirstRpc' as LatencyName;
+export const CR_TO_INFORM: LatencyName = 'cr.toInform';
+export const CR_TO_FIRST_RPC: LatencyName = 'cr.toFirstRpc';
 
 /**
  * Runs one CWMP session (TR-069 §3.7.1) to its end. Resolves when the ACS ended it normally (204 or

@@ -22,10 +22,8 @@ export interface FleetOptions {
   profiles: ReadonlyMap<string, CompiledProfile>;
   /** Each CPE reports to `metrics.forProfile(its group's profile)`: the per-profile breakdown of mixed fleets. */
   metrics: MetricsRegistry;
-  /** Base of each CPE's ConnectionRequestURL; the CPE's index is appended (unless connectionRequestUrl is given). */
-  connectionRequestBaseUrl: string;
-  /** Each CPE's ConnectionRequestURL by global index (a ConnectionRequestListener's urlOf). */
-  connectionRequestUrl?: ((index: number) => string) | undefined;
+  /** Each CPE's ConnectionRequestURL by global index (the shard's ConnectionRequestListener's urlOf). */
+  connectionRequestUrl: (index: number) => string;
   /** How connection requests are answered (default DEFAULT_CONNECTION_REQUEST_POLICY). */
   connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
 }
@@ -158,7 +156,7 @@ export class Fleet implements ConnectionRequestTarget {
         const cpe = new VirtualCpe({
           index,
           acs: endpoints[sourceAddressIndex(index, endpoints.length)]!,
-          connectionRequestUrl: options.connectionRequestUrl?.(index) ?? `${options.connectionRequestBaseUrl}${index}`,
+          connectionRequestUrl: options.connectionRequestUrl(index),
           environment: environment!,
         });
         this.cpes.push(cpe);

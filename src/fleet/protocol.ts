@@ -18,7 +18,6 @@ export interface ShardTask {
   scenario: Scenario;
   shard: ShardSelector;
   acs: AcsEndpoint;
-  connectionRequestBaseUrl: string;
   progressIntervalMs: number;
   /** Coordinator ↔ shard channel (transferred). */
   port: MessagePort;

@@ -32,7 +32,6 @@ export interface ProgressSample {
 
 export interface RunFleetOptions {
   acs: AcsEndpoint;
-  connectionRequestBaseUrl: string;
   /** Worker threads (shards); default one per core, never more than CPEs. */
   workers?: number | undefined;
   progressIntervalMs?: number;
@@ -108,7 +107,6 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       scenario,
       shard: { index, count: workers },
       acs: options.acs,
-      connectionRequestBaseUrl: options.connectionRequestBaseUrl,
       progressIntervalMs,
       port: port2,
     };

@@ -28,7 +28,6 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       acs: task.acs,
       profiles,
       metrics,
-      connectionRequestBaseUrl: task.connectionRequestBaseUrl,
       connectionRequestUrl: (index) => listener.urlOf(index),
       ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
     });

@@ -28,7 +28,17 @@ export type ErrorKind =
  * Latency metrics (milliseconds). `rpc.<Method>` names are built from the ACS request method. `connect` is the
  * TCP connect and `tls` the TLS handshake of each connection a session opens (redirects included).
  */
-export type LatencyName = 'session' | 'inform' | 'emptyPost' | 'connect' | 'tls' | 'lateness' | `rpc.${string}`;
+export type LatencyName =
+  | 'session'
+  | 'inform'
+  | 'emptyPost'
+  | 'connect'
+  | 'tls'
+  | 'lateness'
+  /** Connection request received → the Inform of its session sent / → that session's first ACS RPC. */
+  | 'cr.toInform'
+  | 'cr.toFirstRpc'
+  | `rpc.${string}`;
 
 /**
  * What a CPE is doing, for the fleet's gauges: `booting` from power-on until a session with the ACS completed

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
-import { DEFAULT_GRACE_PERIOD_MS, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
+import { DEFAULT_GRACE_PERIOD_MS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 
@@ -12,6 +13,7 @@ interface ScenarioDocument {
   duration?: string | number;
   seed?: number;
   gracePeriod?: string | number;
+  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number };
   acs?: {
     url?: string;
     username?: string;
@@ -68,6 +70,15 @@ const validateScenario = ajv.compile<ScenarioDocument>({
     duration: durationSchema,
     seed: { type: 'integer' },
     gracePeriod: durationSchema,
+    connectionRequests: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        auth: { enum: ['digest', 'basic'] },
+        delay: durationSchema,
+      },
+    },
     acs: {
       type: 'object',
       additionalProperties: false,
@@ -152,6 +163,16 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       throw fail(`cannot read CA file ${caFile}`, ['acs', 'ca']);
     });
   }
+  const connectionRequestSettings = (d: ScenarioDocument['connectionRequests']): ConnectionRequestSettings | undefined => {
+    if (d === undefined) return undefined;
+    const hostProblem = d.host === undefined ? undefined : connectionRequestHostProblem(d.host);
+    if (hostProblem) throw fail(hostProblem, ['connectionRequests', 'host']);
+    const delayMs = d.delay === undefined ? undefined : duration(d.delay, 0, ['connectionRequests', 'delay']);
+    if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
+      throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
+    }
+    return { host: d.host, auth: d.auth, delayMs };
+  };
   const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
     if (d === undefined) return {};
     if (d.ramp !== undefined && d.rampRate !== undefined) {
@@ -234,6 +255,18 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       bootStorm: top.bootStorm,
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
+    connectionRequests: connectionRequestSettings(doc.connectionRequests),
     thresholds,
   };
+}
+
+/** TR-069 §3.2.2: the session a connection request asks for starts within 30 seconds. */
+const MAX_CONNECTION_REQUEST_DELAY_MS = 30_000;
+
+/** Why `host` cannot be the connection-request listeners' address (they bind it and CPEs advertise it), if it cannot. */
+export function connectionRequestHostProblem(host: string): string | undefined {
+  if (isIP(host) === 0 || host === '0.0.0.0' || host === '::') {
+    return `must be an IPv4 or IPv6 address of this host (not a wildcard), got "${host}"`;
+  }
+  return undefined;
 }

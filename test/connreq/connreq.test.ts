@@ -64,7 +64,6 @@ async function rig(opts: { acsUrl?: string; nonceLifetimeMs?: number; now?: () =
     acs: { url, requestTimeoutMs: 5000 },
     profiles: new Map([['tr098', profile]]),
     metrics,
-    connectionRequestBaseUrl: '',
     connectionRequestUrl: (i) => listener.urlOf(i),
     ...(opts.delayMs !== undefined ? { connectionRequests: { delayMs: opts.delayMs } } : {}),
   });

@@ -50,7 +50,7 @@ describe('Fleet scheduling after Reboot and Download', () => {
       acs: { url: acs.url, requestTimeoutMs: 5000 },
       profiles: new Map([['tr098', profile]]),
       metrics,
-      connectionRequestBaseUrl: 'http://127.0.0.1:7547/cr',
+      connectionRequestUrl: (index) => `http://127.0.0.1:7547/cr${index}`,
     });
     closers.push(() => fleet.stop());
     const t0 = performance.now();
@@ -113,7 +113,7 @@ describe('Fleet scheduling after Reboot and Download', () => {
       acs: { url: acs.url, requestTimeoutMs: 5000 },
       profiles: new Map([['tr098', profile]]),
       metrics: new MetricsRegistry(),
-      connectionRequestBaseUrl: 'http://127.0.0.1:7547/cr',
+      connectionRequestUrl: (index) => `http://127.0.0.1:7547/cr${index}`,
     });
     closers.push(() => fleet.stop());
     const t0 = performance.now();

@@ -22,7 +22,7 @@ test('the ACS sends Digest connection requests to CPEs on two shards; each answe
       gracePeriodMs: 2000,
     };
     const control = new RunControl();
-    const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, connectionRequestBaseUrl: '', workers: 2, control });
+    const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
     await waitFor('4 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 4, 15_000);
     const ports = new Set<string>();
     for (const d of acs.devices.values()) {

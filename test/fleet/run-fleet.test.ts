@@ -24,7 +24,6 @@ describe('runFleet', () => {
     const began = Date.now();
     const running = runFleet(scenario, {
       acs: { url: acs.url, requestTimeoutMs: 5000 },
-      connectionRequestBaseUrl: 'http://127.0.0.1:9/cr/',
       workers: 2,
       progressIntervalMs: 100,
       control,
@@ -59,7 +58,6 @@ describe('runFleet', () => {
     const control = new RunControl();
     const result = await runFleet(scenario, {
       acs: { url: acs.url, requestTimeoutMs: 5000 },
-      connectionRequestBaseUrl: 'http://127.0.0.1:9/cr/',
       workers: 1,
       progressIntervalMs: 100,
       control,
@@ -83,7 +81,7 @@ describe('runFleet', () => {
     await rm(profile);
     // CPE 0 (vanishing profile) is shard 0's; CPE 1 (tr098) is shard 1's, which loads only tr098.
     const scenario = testScenario(acs.url, { durationMs: 3000, fleet: [{ profile, count: 1 }, { profile: 'tr098', count: 1 }] });
-    const result = await runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, connectionRequestBaseUrl: 'http://127.0.0.1:9/cr/', workers: 2 });
+    const result = await runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2 });
     assert.equal(result.shardFailures.length, 1);
     assert.equal(result.shardFailures[0]!.shard, 0);
     assert.match(result.shardFailures[0]!.message, /cannot read profile/);

@@ -21,7 +21,7 @@ async function fleetFor(scenario: Scenario, acsUrl: string): Promise<{ fleet: Fl
     acs: { url: acsUrl, requestTimeoutMs: scenario.acs.requestTimeoutMs },
     profiles,
     metrics,
-    connectionRequestBaseUrl: 'http://127.0.0.1:9/cr/',
+    connectionRequestUrl: (index) => `http://127.0.0.1:9/cr/${index}`,
   });
   return { fleet, metrics };
 }

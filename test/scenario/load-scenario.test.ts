@@ -81,3 +81,15 @@ test('profile paths are resolved against the scenario file', async () => {
   assert.equal(s.fleet[0]!.profile, join(file, '..', 'my', 'profile.yaml'));
   assert.equal(s.fleet[1]!.profile, 'tr181');
 });
+
+test('connection-request settings load from the scenario and bad ones name their line', async () => {
+  const file = await scenarioFile('connectionRequests:\n  host: 127.0.0.5\n  auth: basic\n  delay: 2s\n');
+  const s = await loadScenarioFile(file);
+  assert.deepEqual(s.connectionRequests, { host: '127.0.0.5', auth: 'basic', delayMs: 2000 });
+  const wildcard = await configError('name: x\nconnectionRequests:\n  host: 0.0.0.0\n');
+  assert.equal(wildcard.line, 3);
+  assert.equal(wildcard.field, 'connectionRequests.host');
+  const late = await configError('connectionRequests:\n  delay: 45s\n');
+  assert.equal(late.line, 2);
+  assert.match(late.message, /at most 30s/);
+});
