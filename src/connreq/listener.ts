@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BasicAuthenticator, DigestAuthenticator, type AuthOutcome, type Credentials } from '../acs/auth.js';
 import { CpesimError } from '../errors.js';
+import type { CounterSink } from '../metrics/counters.js';
 import { connectionRequestUrl, parseConnectionRequestPath } from './cr-path.js';
 
 /** What the fleet did with an authenticated connection request. */
@@ -25,7 +26,7 @@ export interface ConnectionRequestTarget {
   connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome;
 }
 
-/** Why a request did not trigger anything. Stable names (counters). */
+/** Why a request did not trigger anything. Stable names: the `cr.http.rejected.<reason>` counters (metrics/counters.ts). */
 export type ConnectionRequestRejectReason =
   /** Not a request line/headers node:http can parse, or a body on a GET beyond MAX_BODY_BYTES. */
   | 'malformed'
@@ -43,17 +44,6 @@ export type ConnectionRequestRejectReason =
   | 'rate_limited'
   | 'unavailable';
 
-/** Counts of one listener; `transport` labels them for when other connection-request transports exist. */
-export interface ConnectionRequestStats {
-  transport: 'http';
-  received: number;
-  /** Answered 200 and a session scheduled. */
-  accepted: number;
-  /** Answered 200 and merged into a pending request or the running session. */
-  merged: number;
-  rejected: Record<ConnectionRequestRejectReason, number>;
-}
-
 export interface ConnectionRequestListenerOptions {
   /** Address to bind and to advertise in ConnectionRequestURL (default 127.0.0.1). */
   host?: string;
@@ -67,6 +57,8 @@ export interface ConnectionRequestListenerOptions {
   nonceLifetimeMs?: number;
   /** Clock of the nonces (tests). */
   now?: () => number;
+  /** Where every request is counted (`cr.http.*`): the shard's MetricsRegistry, so the counts reach the results. */
+  counters: CounterSink;
 }
 
 /** Realm of the CPEs' connection-request challenges. */
@@ -77,16 +69,6 @@ const MAX_BODY_BYTES = 4096;
 /** A connection request is one small GET: slow or idle clients are cut early so they cannot hold sockets. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-function emptyStats(): ConnectionRequestStats {
-  return {
-    transport: 'http',
-    received: 0,
-    accepted: 0,
-    merged: 0,
-    rejected: { malformed: 0, not_found: 0, method: 0, unauthenticated: 0, auth_failed: 0, stale_nonce: 0, offline: 0, rate_limited: 0, unavailable: 0 },
-  };
-}
-
 /**
  * The HTTP connection-request endpoint of many CPEs (one per shard): every CPE under its own path
  * (cr-path.ts), authenticated against that CPE's own ConnectionRequestUsername/Password. Authentication comes
@@ -94,7 +76,6 @@ function emptyStats(): ConnectionRequestStats {
  * rebooting) and never triggers a session.
  */
 export class ConnectionRequestListener {
-  readonly stats = emptyStats();
   private readonly server: Server;
   private readonly authenticator: DigestAuthenticator | BasicAuthenticator;
   private target: ConnectionRequestTarget | undefined;
@@ -112,8 +93,8 @@ export class ConnectionRequestListener {
     // Garbage that is not HTTP: counted and the socket closed (nothing reaches the fleet).
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (err.code !== 'ECONNRESET' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-        this.stats.received++;
-        this.stats.rejected.malformed++;
+        this.opts.counters.count('cr.http.received');
+        this.opts.counters.count('cr.http.rejected.malformed');
       }
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       socket.destroy();
@@ -156,7 +137,7 @@ export class ConnectionRequestListener {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const receivedAt = performance.now();
-    this.stats.received++;
+    this.opts.counters.count('cr.http.received');
     const declared = Number(req.headers['content-length'] ?? 0);
     if (!(declared <= MAX_BODY_BYTES) || req.headers['transfer-encoding'] !== undefined) {
       this.reject(res, 'malformed', 400, { Connection: 'close' });
@@ -184,7 +165,7 @@ export class ConnectionRequestListener {
     }
     const outcome = this.target!.connectionRequest(index, receivedAt);
     if (outcome === 'accepted' || outcome === 'merged') {
-      this.stats[outcome]++;
+      this.opts.counters.count(`cr.http.${outcome}`);
       // TR-069 §3.2.2: 200 or 204 with an empty body, sent before the session starts (the fleet's timer fires later).
       res.writeHead(200, { 'Content-Length': 0 }).end();
       return;
@@ -193,7 +174,7 @@ export class ConnectionRequestListener {
   }
 
   private reject(res: ServerResponse, reason: ConnectionRequestRejectReason, status: number, headers: Record<string, string> = {}): void {
-    this.stats.rejected[reason]++;
+    this.opts.counters.count(`cr.http.rejected.${reason}`);
     res.writeHead(status, { ...headers, 'Content-Length': 0 }).end();
   }
 }

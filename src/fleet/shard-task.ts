@@ -19,6 +19,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const listener = await ConnectionRequestListener.open({
     host: cr?.host ?? '127.0.0.1',
     seed: scenario.seed,
+    counters: metrics,
     ...(cr?.auth !== undefined ? { auth: cr.auth } : {}),
   });
   try {

@@ -1,6 +1,7 @@
 import type { ErrorKind } from './observer.js';
 import { decodeHistogram, newHistogram, type Histogram } from './histogram.js';
 import type { MetricsCounts, MetricsSnapshot } from './registry.js';
+import { addCounters, type Counters } from './counters.js';
 
 /** Counters and gauges summed, histograms merged exactly (HDR add): of a whole fleet, or of one profile. */
 export interface MergedCounts {
@@ -18,12 +19,16 @@ export interface MergedMetrics extends MergedCounts {
   errorSamples: Partial<Record<ErrorKind, string[]>>;
   /** Per profile (the fleet group's `profile` string), in order of first appearance. Totals = their sum in a fleet. */
   profiles: Map<string, MergedCounts>;
+  /** Named event counters summed over the shards (totals only: the registry keeps no per-profile counters). */
+  counters: Counters;
 }
 
 export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MergedMetrics {
-  const merged: MergedMetrics = { ...emptyCounts(), errorSamples: {}, profiles: new Map() };
+  const merged: MergedMetrics = { ...emptyCounts(), errorSamples: {}, profiles: new Map(), counters: {} };
   for (const snap of snapshots) {
     addCounts(merged, snap);
+    // Like `profiles`: snapshots from before counters existed lack them.
+    addCounters(merged.counters, snap.counters ?? {});
     for (const [kind, samples] of Object.entries(snap.errorSamples) as [ErrorKind, string[]][]) {
       const into = (merged.errorSamples[kind] ??= []);
       for (const sample of samples) if (!into.includes(sample)) into.push(sample);

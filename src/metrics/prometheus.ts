@@ -10,6 +10,7 @@ import { CpesimError } from '../errors.js';
 import { newHistogram, type Histogram } from './histogram.js';
 import type { IntervalMetrics } from './intervals.js';
 import type { MergedMetrics } from './merge.js';
+import { counterLabels, type CounterName } from './counters.js';
 
 /** Latency quantiles are over this many recent intervals (~seconds): a soak run's p99 must move when the ACS does. */
 export const QUANTILE_WINDOW_INTERVALS = 60;
@@ -65,6 +66,34 @@ export class PrometheusExporter {
         if (b) {
           this.inc({ direction: 'sent' }, b.sent);
           this.inc({ direction: 'received' }, b.received);
+        }
+      },
+    });
+    // The named counters (counters.ts). `received` has its own family: it is the sum of the outcomes, and a
+    // sum() over one family must not count a request twice.
+    new Counter({
+      name: 'cpesim_connection_requests_received_total',
+      help: 'Connection requests that reached the CPEs\' listeners (well-formed or not)',
+      labelNames: ['transport'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
+          const { transport, outcome } = counterLabels(name);
+          if (outcome === 'received') this.inc({ transport }, n);
+        }
+      },
+    });
+    new Counter({
+      name: 'cpesim_connection_requests_total',
+      help: 'Connection requests by outcome (accepted, merged into a pending or running session, rejected) and rejection reason',
+      labelNames: ['transport', 'outcome', 'reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
+          const { transport, outcome, reason } = counterLabels(name);
+          if (outcome !== 'received') this.inc(reason === undefined ? { transport, outcome } : { transport, outcome, reason }, n);
         }
       },
     });

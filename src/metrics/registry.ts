@@ -1,5 +1,6 @@
 import type { CpeState, ErrorKind, LatencyName, SessionObserver } from './observer.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from './histogram.js';
+import { checkIncrement, type CounterName, type CounterSink, type Counters } from './counters.js';
 
 /** Gauges: how many CPEs are in each state right now. */
 export type CpeGauges = Record<CpeState, number>;
@@ -25,6 +26,11 @@ export interface MetricsSnapshot extends MetricsCounts {
    * top-level numbers are the sum of these plus whatever was recorded on the registry itself (nothing, in a fleet).
    */
   profiles: Record<string, MetricsCounts>;
+  /**
+   * Named event counters (counters.ts), for the whole shard only: what they count (connection requests) arrives
+   * at the shard's listener, not at a CPE's profile part.
+   */
+  counters: Counters;
 }
 
 const SAMPLES_PER_KIND = 5;
@@ -112,8 +118,9 @@ export class ProfileMetrics implements SessionObserver {
  * part that counts in the totals only. The totals (the getters, snapshot()) are the sum of all parts, histograms
  * merged exactly (HDR add), so they equal what one undivided registry would have recorded.
  */
-export class MetricsRegistry implements SessionObserver {
+export class MetricsRegistry implements SessionObserver, CounterSink {
   private readonly errorSamples: ErrorSamples = {};
+  private readonly counterValues: Counters = {};
   private readonly unnamed = new ProfileMetrics(this.errorSamples);
   private readonly named = new Map<string, ProfileMetrics>();
 
@@ -157,6 +164,17 @@ export class MetricsRegistry implements SessionObserver {
     const merged = newHistogram();
     for (const h of found) merged.add(h);
     return merged;
+  }
+
+  /** Adds `n` to a named counter (totals only, see MetricsSnapshot.counters). */
+  count(name: CounterName, n = 1): void {
+    checkIncrement(name, n);
+    this.counterValues[name] = (this.counterValues[name] ?? 0) + n;
+  }
+
+  /** A copy of the named counters (absent: never counted). */
+  get counters(): Counters {
+    return { ...this.counterValues };
   }
 
   latency(name: LatencyName, fromIntendedMs: number, fromActualMs: number): void {
@@ -221,6 +239,7 @@ export class MetricsRegistry implements SessionObserver {
       sessionsInFlight: this.inFlight,
       latency,
       profiles,
+      counters: this.counters,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
 import { paint } from './color.js';
+import { counterLabels, type CounterName, type Counters } from '../metrics/counters.js';
 import type { ProfileSummary, RunOutcome, RunSummary } from './summary.js';
 
 /** One progress line per interval, for `--ui plain` (stderr). */
@@ -36,6 +37,7 @@ export function formatSummaryTable(
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));
   lines.push(...alignedTable(header, rows));
   lines.push(...profileBlock(summary.profiles));
+  lines.push(...counterLines(summary.counters));
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(errors.length === 0 ? 'errors: none' : c.red(`errors: ${errors.map(([k, n]) => `${k}=${n}`).join(', ')}`));
@@ -67,6 +69,29 @@ function profileBlock(profiles: Record<string, ProfileSummary> | undefined): str
       .concat([pct(session, 'p50'), pct(session, 'p99'), pct(inform, 'p50'), pct(inform, 'p99')]);
   });
   return ['', ...alignedTable(header, rows)];
+}
+
+/**
+ * One line per connection-request transport that saw any request, e.g.
+ * `connection requests (http): received 5, accepted 1, merged 1, rejected 3 (unauthenticated 2, not_found 1)`.
+ */
+function counterLines(counters: Counters | undefined): string[] {
+  const byTransport = new Map<string, { received: number; accepted: number; merged: number; rejected: [string, number][] }>();
+  for (const [name, n] of Object.entries(counters ?? {}) as [CounterName, number][]) {
+    if (n === 0) continue;
+    const { transport, outcome, reason } = counterLabels(name);
+    let t = byTransport.get(transport);
+    if (!t) byTransport.set(transport, (t = { received: 0, accepted: 0, merged: 0, rejected: [] }));
+    if (outcome === 'rejected') t.rejected.push([reason ?? '?', n]);
+    else t[outcome] += n;
+  }
+  const lines: string[] = [];
+  for (const [transport, t] of byTransport) {
+    const rejected = t.rejected.reduce((a, [, n]) => a + n, 0);
+    const reasons = t.rejected.length === 0 ? '' : ` (${t.rejected.map(([r, n]) => `${r} ${n}`).join(', ')})`;
+    lines.push(`connection requests (${transport}): received ${t.received}, accepted ${t.accepted}, merged ${t.merged}, rejected ${rejected}${reasons}`);
+  }
+  return lines.length === 0 ? [] : ['', ...lines];
 }
 
 /** Columns padded to their widest cell: the first left-aligned (names), the others right-aligned (numbers). */

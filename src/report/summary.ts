@@ -1,5 +1,6 @@
 import { summarize, type LatencySummary } from '../metrics/histogram.js';
 import type { MergedCounts, MergedMetrics } from '../metrics/merge.js';
+import { sortedCounters, type Counters } from '../metrics/counters.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
 
@@ -32,6 +33,12 @@ export interface RunSummary {
    * report read those); buildSummary always sets it.
    */
   profiles?: Record<string, ProfileSummary>;
+  /**
+   * Named event counters of the whole run (names and meaning: src/metrics/counters.ts, e.g. `cr.http.accepted`,
+   * `cr.http.rejected.unauthenticated`), sorted by name; a counter never incremented is absent. Optional in the type
+   * only for older summary.json files; buildSummary always sets it.
+   */
+  counters?: Counters;
 }
 
 /** One profile's share of a run. */
@@ -112,6 +119,7 @@ export function buildSummary(args: {
     cpeStates: cpeStatesOf(args.metrics),
     warnings: lateWarnings(latency['lateness']),
     profiles,
+    counters: sortedCounters(args.metrics.counters),
   };
 }
 

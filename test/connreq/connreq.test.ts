@@ -19,6 +19,7 @@ import { DeviceModel } from '../../src/datamodel/device-model.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
+import type { CounterName } from '../../src/metrics/counters.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { waitFor } from '../cpe/file-server.js';
 
@@ -52,12 +53,13 @@ async function rig(opts: { acsUrl?: string; nonceLifetimeMs?: number; now?: () =
   const profile = await loadProfile('tr098');
   const acs = await startReferenceAcs({ provision: CR });
   const url = opts.acsUrl ?? acs.url;
+  const metrics = new MetricsRegistry();
   const listener = await ConnectionRequestListener.open({
     seed: 7,
+    counters: metrics,
     ...(opts.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: opts.nonceLifetimeMs } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
-  const metrics = new MetricsRegistry();
   const fleet = new Fleet({
     scenario: scenarioFor(url),
     shard: { index: 0, count: 1 },
@@ -80,6 +82,9 @@ async function rig(opts: { acsUrl?: string; nonceLifetimeMs?: number; now?: () =
     },
   };
 }
+
+/** A `cr.http.*` counter as the shard's registry snapshot carries it (what reaches summary.json and Prometheus). */
+const counted = (r: Rig, name: CounterName) => r.metrics.snapshot().counters[name] ?? 0;
 
 const eventsOf = (acs: ReferenceAcs, key: string) => acs.devices.get(key)!.events.map((e) => e.code);
 
@@ -110,8 +115,8 @@ describe('HTTP connection requests', () => {
     assert.equal((await r.acs.connectionRequest(r.key, { auth: 'basic' })).status, 401, 'Basic is refused where Digest is required');
     await sleep(300);
     assert.equal(informs(), before, 'no session without valid credentials');
-    assert.equal(r.listener.stats.rejected.unauthenticated, 2, 'the unauthenticated GET and the Digest first leg');
-    assert.equal(r.listener.stats.rejected.auth_failed, 2);
+    assert.equal(counted(r, 'cr.http.rejected.unauthenticated'), 2, 'the unauthenticated GET and the Digest first leg');
+    assert.equal(counted(r, 'cr.http.rejected.auth_failed'), 2);
 
     // An RPC waiting for the next session: the connection request's session carries it (cr.toFirstRpc).
     const gpv = r.acs.enqueue(r.key, { method: 'GetParameterValues', parameterNames: ['InternetGatewayDevice.DeviceInfo.UpTime'] });
@@ -121,7 +126,14 @@ describe('HTTP connection requests', () => {
     assert.ok(performance.now() - sentAt < 30_000);
     assert.deepEqual(eventsOf(r.acs, r.key), ['6 CONNECTION REQUEST']);
     assert.equal((await gpv).method, 'GetParameterValuesResponse');
-    assert.equal(r.listener.stats.accepted, 1);
+    assert.equal(counted(r, 'cr.http.accepted'), 1);
+    // The whole picture, by its stable names: each Digest exchange starts with an unauthenticated leg.
+    assert.deepEqual(r.metrics.snapshot().counters, {
+      'cr.http.received': 6,
+      'cr.http.rejected.unauthenticated': 3,
+      'cr.http.rejected.auth_failed': 2,
+      'cr.http.accepted': 1,
+    });
     assert.equal(r.metrics.histogram('cr.toInform' as never)?.totalCount, 1);
     assert.equal(r.metrics.histogram('cr.toFirstRpc' as never)?.totalCount, 1);
   });
@@ -141,8 +153,8 @@ describe('HTTP connection requests', () => {
     const stale = await fetch(url, { headers: { Authorization: client.authorization('GET', path)! } });
     assert.equal(stale.status, 401);
     assert.match(stale.headers.get('www-authenticate')!, /stale=true/);
-    assert.equal(r.listener.stats.rejected.stale_nonce, 1);
-    assert.equal(r.listener.stats.accepted, 0);
+    assert.equal(counted(r, 'cr.http.rejected.stale_nonce'), 1);
+    assert.equal(counted(r, 'cr.http.accepted'), 0);
     // The client's retry on the fresh nonce goes through.
     assert.ok(client.onChallenge(stale.headers.get('www-authenticate')!, true));
     assert.equal((await fetch(url, { headers: { Authorization: client.authorization('GET', path)! } })).status, 200);
@@ -160,8 +172,8 @@ describe('HTTP connection requests', () => {
     assert.ok(performance.now() - sentAt >= 750, 'the session waited for the configured delay');
     await sleep(300);
     assert.equal(informs(), before + 1, 'one session for three requests');
-    assert.equal(r.listener.stats.accepted + r.listener.stats.merged, 3);
-    assert.ok(r.listener.stats.merged >= 1);
+    assert.equal(counted(r, 'cr.http.accepted') + counted(r, 'cr.http.merged'), 3);
+    assert.ok(counted(r, 'cr.http.merged') >= 1);
 
     // A Reboot: the CPE is offline for ~3 s after that session.
     const rebooted = r.acs.enqueue(r.key, { method: 'Reboot', commandKey: 'cr-rb' });
@@ -169,7 +181,7 @@ describe('HTTP connection requests', () => {
     await rebooted;
     await waitFor('the reboot', () => r.fleet.sessionsInFlight === 0, 5000);
     assert.equal((await r.acs.connectionRequest(r.key)).status, 503);
-    assert.equal(r.listener.stats.rejected.offline, 1);
+    assert.equal(counted(r, 'cr.http.rejected.offline'), 1);
   });
 
   it('a request during a session is merged: its session follows when the running one ends', { timeout: 20_000 }, async () => {
@@ -200,7 +212,7 @@ describe('HTTP connection requests', () => {
     const credentials = { username: model.get('InternetGatewayDevice.ManagementServer.ConnectionRequestUsername')!, password: model.get('InternetGatewayDevice.ManagementServer.ConnectionRequestPassword')! };
     const status = await sendConnectionRequest(r.listener.urlOf(0), credentials);
     assert.equal(status.status, 200);
-    assert.equal(r.listener.stats.merged, 1);
+    assert.equal(counted(r, 'cr.http.merged'), 1);
     assert.equal(seen.length, 1, 'no second session while one runs');
     release();
     await waitFor('the requested session', () => seen.length === 2, 5000);
@@ -232,12 +244,14 @@ describe('HTTP connection requests', () => {
     assert.equal((await fetch(url, { headers: { Authorization: 'Digest ,,,=' } })).status, 401);
     await sleep(300);
     assert.equal(informs(), before);
-    const s = r.listener.stats;
-    assert.equal(s.rejected.not_found, 3);
-    assert.equal(s.rejected.method, 1);
-    assert.equal(s.rejected.malformed, 2);
-    assert.equal(s.rejected.auth_failed, 1);
-    assert.equal(s.accepted + s.merged, 0);
+    // Exactly these names, nothing else: every request received is accounted for once.
+    assert.deepEqual(r.metrics.snapshot().counters, {
+      'cr.http.received': 7,
+      'cr.http.rejected.not_found': 3,
+      'cr.http.rejected.method': 1,
+      'cr.http.rejected.malformed': 2,
+      'cr.http.rejected.auth_failed': 1,
+    });
     // Still serving.
     assert.equal((await r.acs.connectionRequest(r.key)).status, 200);
   });
@@ -249,4 +263,35 @@ test('--cr-host sets the listeners\' address; wildcards and names are refused', 
   const base = scenarioFor('http://127.0.0.1:1/');
   assert.equal(applyRunFlags(base, { crHost: '127.0.0.5' }).connectionRequests?.host, '127.0.0.5');
   for (const bad of ['0.0.0.0', '::', 'example.com']) assert.throws(() => applyRunFlags(base, { crHost: bad }), ConfigError);
+});
+
+test('through the worker threads: each shard\'s listener counts reach the run\'s merged metrics and summary', { timeout: 30_000 }, async () => {
+  const { runFleet } = await import('../../src/fleet/run-fleet.js');
+  const { RunControl } = await import('../../src/fleet/run-control.js');
+  const { buildSummary } = await import('../../src/report/summary.js');
+  const { mergeSnapshots } = await import('../../src/metrics/merge.js');
+  const acs = await startReferenceAcs({ provision: CR });
+  try {
+    const scenario: Scenario = { ...scenarioFor(acs.url), fleet: [{ profile: 'tr098', count: 2 }], gracePeriodMs: 2000 };
+    const control = new RunControl();
+    const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
+    await waitFor('2 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 2, 15_000);
+    await sleep(300);
+    for (const key of acs.devices.keys()) {
+      assert.equal((await acs.connectionRequest(key, { auth: 'none' })).status, 401);
+      assert.equal((await acs.connectionRequest(key)).status, 200);
+    }
+    control.stop();
+    const result = await run;
+    assert.equal(result.shardFailures.length, 0);
+    // Per CPE: the bare GET and the Digest first leg (unauthenticated), then the authenticated one (accepted).
+    const expected = { 'cr.http.received': 6, 'cr.http.rejected.unauthenticated': 4, 'cr.http.accepted': 2 };
+    assert.equal(result.snapshots.length, 2);
+    const metrics = mergeSnapshots(result.snapshots);
+    assert.deepEqual(metrics.counters, expected);
+    const summary = buildSummary({ scenario: 'cr', startedAt: new Date(0), acsUrl: acs.url, cpes: 2, durationMs: 1000, metrics });
+    assert.deepEqual(summary.counters, expected);
+  } finally {
+    await acs.close();
+  }
 });

@@ -16,6 +16,9 @@ test('/metrics: counters, gauges and windowed latency quantiles from the merged 
   }
   registry.sessionStarted();
   registry.sessionFailed('reset', 'socket hang up');
+  registry.count('cr.http.received', 4);
+  registry.count('cr.http.accepted');
+  registry.count('cr.http.rejected.unauthenticated', 3);
   const exporter = new PrometheusExporter();
   exporter.update(new IntervalDeltas().next(mergeSnapshots([registry.snapshot()]), 1000));
   const server = await startMetricsServer(exporter, { port: 0 });
@@ -29,6 +32,11 @@ test('/metrics: counters, gauges and windowed latency quantiles from the merged 
     assert.match(text, /^cpesim_sessions_total\{outcome="failed"\} 1$/m);
     assert.match(text, /^cpesim_errors_total\{kind="reset"\} 1$/m);
     assert.match(text, /^cpesim_cpes\{state="online"\} 1$/m);
+    assert.match(text, /^# TYPE cpesim_connection_requests_total counter$/m);
+    assert.match(text, /^cpesim_connection_requests_total\{transport="http",outcome="accepted"\} 1$/m);
+    assert.match(text, /^cpesim_connection_requests_total\{transport="http",outcome="rejected",reason="unauthenticated"\} 3$/m);
+    assert.doesNotMatch(text, /^cpesim_connection_requests_total\{[^}]*outcome="received"/m, 'received is its own family: a sum() must not count twice');
+    assert.match(text, /^cpesim_connection_requests_received_total\{transport="http"\} 4$/m);
     assert.match(text, /^cpesim_latency_seconds\{metric="session",from="due",quantile="0.99"\} 0\.02\d*$/m);
     assert.match(text, /^cpesim_latency_seconds\{metric="session",from="send",quantile="0.5"\} 0\.01\d*$/m);
     assert.match(text, /^cpesim_latency_seconds_count\{metric="session",from="due"\} 10$/m);

@@ -42,3 +42,33 @@ test('a late simulator is called out in the summary and the table', () => {
   assert.match(s.warnings[0]!, /simulator was the bottleneck/);
   assert.match(formatSummaryTable(s, 'x/summary.json'), /WARNING: the simulator was the bottleneck/);
 });
+
+test('summary.json carries the named counters (sorted, through JSON); the table shows them only when non-zero', () => {
+  const a = new MetricsRegistry();
+  const b = new MetricsRegistry();
+  a.count('cr.http.received', 4);
+  a.count('cr.http.rejected.unauthenticated', 2);
+  a.count('cr.http.accepted');
+  b.count('cr.http.received', 3);
+  b.count('cr.http.merged');
+  b.count('cr.http.rejected.unauthenticated');
+  a.count('cr.http.rejected.malformed');
+  b.count('cr.http.rejected.not_found');
+  const summary = buildSummary({ scenario: 't', startedAt: new Date(0), acsUrl: 'http://127.0.0.1:1/', cpes: 0, durationMs: 1000, metrics: mergeSnapshots([a.snapshot(), b.snapshot()]) });
+  const written = JSON.parse(JSON.stringify(summary)) as typeof summary;
+  assert.deepEqual(Object.keys(written.counters!), [
+    'cr.http.accepted', 'cr.http.merged', 'cr.http.received', 'cr.http.rejected.malformed', 'cr.http.rejected.not_found', 'cr.http.rejected.unauthenticated',
+  ]);
+  assert.deepEqual(written.counters, {
+    'cr.http.accepted': 1, 'cr.http.merged': 1, 'cr.http.received': 7,
+    'cr.http.rejected.malformed': 1, 'cr.http.rejected.not_found': 1, 'cr.http.rejected.unauthenticated': 3,
+  });
+  assert.match(
+    formatSummaryTable(written, 'x/summary.json'),
+    /^connection requests \(http\): received 7, accepted 1, merged 1, rejected 5 \(malformed 1, not_found 1, unauthenticated 3\)$/m,
+  );
+  const quiet = summaryWithLateness(1);
+  assert.deepEqual(quiet.counters, {});
+  assert.doesNotMatch(formatSummaryTable(quiet, 'x/summary.json'), /connection requests/);
+  assert.doesNotMatch(formatSummaryTable({ ...quiet, counters: { 'cr.http.received': 0 } }, 'x/summary.json'), /connection requests/);
+});

@@ -1,0 +1,66 @@
+/**
+ * Named event counters: monotonic counts of things that are not sessions (today: connection requests), summed over
+ * the shards and written to summary.json `counters` and the Prometheus endpoint. The names are a results contract:
+ *
+ * | name | counts |
+ * | --- | --- |
+ * | `cr.http.received` | HTTP connection requests that reached a listener (well-formed or not) |
+ * | `cr.http.accepted` | answered 200: a `6 CONNECTION REQUEST` session is scheduled |
+ * | `cr.http.merged` | answered 200: joined a pending request or the running session |
+ * | `cr.http.rejected.<reason>` | answered 4xx/503 or dropped; `<reason>` is a ConnectionRequestRejectReason |
+ *
+ * received = accepted + merged + the sum of rejected. A name never counted is absent (0).
+ */
+import type { ConnectionRequestRejectReason } from '../connreq/listener.js';
+import { CpesimError } from '../errors.js';
+
+/** How connection requests reach the CPEs (a label, so other transports can join without renaming anything). */
+export type ConnectionRequestTransport = 'http';
+
+export type CounterName =
+  | `cr.${ConnectionRequestTransport}.${'received' | 'accepted' | 'merged'}`
+  | `cr.${ConnectionRequestTransport}.rejected.${ConnectionRequestRejectReason}`;
+
+/** Counter values by name; absent means 0. */
+export type Counters = Partial<Record<CounterName, number>>;
+
+/** What a component that only counts needs of the metrics registry. */
+export interface CounterSink {
+  count(name: CounterName, n?: number): void;
+}
+
+/** A counter was given something that would make it non-monotonic or fractional (a programming error). */
+export class CounterError extends CpesimError {
+  constructor(message: string) {
+    super('CPESIM_COUNTER', message);
+  }
+}
+
+export function checkIncrement(name: CounterName, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new CounterError(`counter ${name}: increment must be a non-negative integer, got ${n}`);
+}
+
+/** Adds `from` into `into` (shards → coordinator). */
+export function addCounters(into: Counters, from: Counters): void {
+  for (const [name, n] of Object.entries(from) as [CounterName, number][]) into[name] = (into[name] ?? 0) + n;
+}
+
+/** The counters by name, sorted (summary.json is diffed by people and tools: a stable key order). */
+export function sortedCounters(counters: Counters): Counters {
+  const out: Counters = {};
+  for (const name of (Object.keys(counters) as CounterName[]).sort()) out[name] = counters[name]!;
+  return out;
+}
+
+/** A counter name taken apart into the labels the Prometheus and plain-text outputs group by. */
+export interface CounterLabels {
+  transport: ConnectionRequestTransport;
+  outcome: 'received' | 'accepted' | 'merged' | 'rejected';
+  /** Only for `rejected`. */
+  reason?: ConnectionRequestRejectReason;
+}
+
+export function counterLabels(name: CounterName): CounterLabels {
+  const [, transport, outcome, reason] = name.split('.') as [string, ConnectionRequestTransport, CounterLabels['outcome'], ConnectionRequestRejectReason | undefined];
+  return reason === undefined ? { transport, outcome } : { transport, outcome, reason };
+}
