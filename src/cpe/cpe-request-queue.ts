@@ -1,7 +1,14 @@
 import type { TransferCompleteRequest } from '../cwmp/messages.js';
+import type { TransferRequest } from './transfers.js';
+
+/**
+ * A TransferComplete waiting for delivery; `transfer` is the request it reports (absent when unknown): while it
+ * waits, Get(All)QueuedTransfers lists that transfer as completed, and its direction picks cwmp-1-0's fault code.
+ */
+export type QueuedTransferComplete = TransferCompleteRequest & { readonly transfer?: TransferRequest };
 
 /** Requests the CPE itself sends to the ACS after the Inform (the Inform is not queued). */
-export type QueuedCpeRequest = TransferCompleteRequest | { method: 'GetRPCMethods' };
+export type QueuedCpeRequest = QueuedTransferComplete | { method: 'GetRPCMethods' };
 
 /** The ACS response method that completes each queued request. */
 export function expectedResponse(req: QueuedCpeRequest): 'TransferCompleteResponse' | 'GetRPCMethodsResponse' {

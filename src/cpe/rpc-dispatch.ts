@@ -1,12 +1,11 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { AcsRequest, CpeMessage, CpeResponse } from '../cwmp/messages.js';
+import type { AcsRequest, CpeMessage, CpeResponse, CwmpVersion } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
-import { UNKNOWN_TIME, type DownloadRequest } from './transfers.js';
+import { UNKNOWN_TIME, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 
 /**
- * The ACS methods this CPE answers (GetRPCMethodsResponse lists exactly these): every method TR-069
- * requires of a CPE, and ScheduleInform. Upload, FactoryReset and the transfer queries are answered with
- * 9000 until the device behaviours behind them exist.
+ * The ACS methods this CPE answers under the newest cwmp version (GetRPCMethodsResponse lists these): every
+ * method TR-069 requires of a CPE, ScheduleInform, FactoryReset, Upload and the transfer queue methods.
  */
 export const IMPLEMENTED_METHODS: readonly string[] = [
   'GetRPCMethods',
@@ -20,11 +19,35 @@ export const IMPLEMENTED_METHODS: readonly string[] = [
   'Reboot',
   'Download',
   'ScheduleInform',
+  'FactoryReset',
+  'Upload',
+  'GetQueuedTransfers',
+  'GetAllQueuedTransfers',
+  'CancelTransfer',
 ];
 
+/** The cwmp version whose schema first has each method that older ones lack (A.3.1 / cwmp-1-n.xsd). */
+const INTRODUCED_IN: Readonly<Record<string, CwmpVersion>> = { GetAllQueuedTransfers: 1, CancelTransfer: 2 };
+
+function existsIn(method: string, version: CwmpVersion): boolean {
+  return (INTRODUCED_IN[method] ?? 0) <= version;
+}
+
+const METHODS_BY_VERSION = new Map<CwmpVersion, readonly string[]>();
+
+/** The methods the CPE offers to an ACS speaking `version`: a method its schema lacks is neither listed nor answered. */
+export function rpcMethodsFor(version: CwmpVersion): readonly string[] {
+  let list = METHODS_BY_VERSION.get(version);
+  if (list === undefined) {
+    list = Object.freeze(IMPLEMENTED_METHODS.filter((m) => existsIn(m, version)));
+    METHODS_BY_VERSION.set(version, list);
+  }
+  return list;
+}
+
 /**
- * What the device does beyond its data model, on the ACS's request. Both only take note during the
- * session: TR-069 has the CPE reboot / start a transfer after the session ends.
+ * What the device does beyond its data model, on the ACS's request. Reboot, FactoryReset and transfers only
+ * take note during the session: TR-069 has the CPE carry them out after the session ends.
  */
 export interface DeviceActions {
   /** A Reboot (A.3.2.9) to perform once the session ends. */
@@ -33,25 +56,37 @@ export interface DeviceActions {
   download(req: DownloadRequest): void;
   /** A ScheduleInform (DelaySeconds >= 1): a session with "3 SCHEDULED" + "M ScheduleInform" that much later. */
   scheduleInform(delaySeconds: number, commandKey: string): void;
+  /** A FactoryReset (A.4.1.6) to perform once the session ends. */
+  factoryReset(): void;
+  /** Validates and accepts an Upload (A.4.1.5) under the session's version; throws CwmpFault (9003, 9004, 9013). */
+  upload(req: UploadRequest, version: CwmpVersion): void;
+  /** The CPE's transfers for Get(All)QueuedTransfers: waiting, running, and completed but not yet reported. */
+  listTransfers(): QueuedTransferInfo[];
+  /** CancelTransfer (A.4.1.10); throws CwmpFault 9003 (no such CommandKey) or 9021 (not cancelable now). */
+  cancelTransfer(commandKey: string): void;
 }
+
+/** cwmp-1-x.xsd TransferList / AllTransferList: at most 16 entries. */
+const MAX_TRANSFER_LIST = 16;
 
 /**
  * Answers one ACS request through the device model (TR-069 A.3.2). A CwmpFault from the model
  * becomes the SOAP Fault message; any other error is a simulator bug and propagates.
  */
-export function dispatchAcsRequest(model: DeviceModel, actions: DeviceActions, req: AcsRequest): CpeMessage {
+export function dispatchAcsRequest(model: DeviceModel, actions: DeviceActions, req: AcsRequest, version: CwmpVersion): CpeMessage {
   try {
-    return answer(model, actions, req);
+    return answer(model, actions, req, version);
   } catch (err) {
     if (err instanceof CwmpFault) return { method: 'Fault', fault: err.toStruct() };
     throw err;
   }
 }
 
-function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest): CpeResponse {
+function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest, version: CwmpVersion): CpeResponse {
+  if (!existsIn(req.method, version)) throw new CwmpFault(9000, `${req.method} does not exist in cwmp-1-${version}`);
   switch (req.method) {
     case 'GetRPCMethods':
-      return { method: 'GetRPCMethodsResponse', methodList: IMPLEMENTED_METHODS as string[] };
+      return { method: 'GetRPCMethodsResponse', methodList: rpcMethodsFor(version) as string[] };
     case 'GetParameterNames':
       return { method: 'GetParameterNamesResponse', parameterList: model.getParameterNames(req.parameterPath, req.nextLevel) };
     case 'GetParameterValues':
@@ -82,11 +117,22 @@ function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest): Cp
       actions.scheduleInform(req.delaySeconds, req.commandKey);
       return { method: 'ScheduleInformResponse' };
     case 'FactoryReset':
+      actions.factoryReset();
+      return { method: 'FactoryResetResponse' };
     case 'Upload':
+      actions.upload(req, version);
+      // Status 1: a TransferComplete will follow (A.4.1.5).
+      return { method: 'UploadResponse', status: 1, startTime: UNKNOWN_TIME, completeTime: UNKNOWN_TIME };
     case 'GetQueuedTransfers':
+      return {
+        method: 'GetQueuedTransfersResponse',
+        transferList: actions.listTransfers().slice(0, MAX_TRANSFER_LIST).map((t) => ({ commandKey: t.commandKey, state: t.state })),
+      };
     case 'GetAllQueuedTransfers':
+      return { method: 'GetAllQueuedTransfersResponse', transferList: actions.listTransfers().slice(0, MAX_TRANSFER_LIST) };
     case 'CancelTransfer':
-      throw new CwmpFault(9000, `${req.method} is not implemented by cpesim yet`);
+      actions.cancelTransfer(req.commandKey);
+      return { method: 'CancelTransferResponse' };
     case 'Unknown':
       throw new CwmpFault(9000, req.name);
   }

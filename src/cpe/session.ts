@@ -269,7 +269,7 @@ class CwmpSession {
       }
       this.firstRpcSeen = true;
       // Answer in the ACS's version, echoing its cwmp:ID.
-      outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body), { cwmpVersion: env.cwmpVersion, id: env.header.id });
+      outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body, env.cwmpVersion), { cwmpVersion: env.cwmpVersion, id: env.header.id });
       answered = rpcLatencyName(body.method);
     }
   }

@@ -1,8 +1,34 @@
 import { CwmpFault, faultString } from '../cwmp/faults.js';
 import type { AcsRequest, CwmpVersion, TransferCompleteRequest } from '../cwmp/messages.js';
 import { downloadFile, FileDownloadError, type FileDownloadFailure } from '../transport/file-download.js';
+import { FileUploadError, uploadFile, type FileUploadFailure } from '../transport/file-upload.js';
 
 export type DownloadRequest = Extract<AcsRequest, { method: 'Download' }>;
+export type UploadRequest = Extract<AcsRequest, { method: 'Upload' }>;
+export type TransferRequest = DownloadRequest | UploadRequest;
+
+/** One row of Get(All)QueuedTransfersResponse (A.4.1.4 / A.4.1.7): 1 not yet started, 2 in progress, 3 completed. */
+export interface QueuedTransferInfo {
+  commandKey: string;
+  state: 1 | 2 | 3;
+  isDownload: boolean;
+  fileType: string;
+  fileSize: number;
+  targetFileName: string;
+}
+
+/** The row of a transfer in a state; an Upload has no FileSize or TargetFileName (0 and ""). */
+export function queuedTransferInfo(req: TransferRequest, state: 1 | 2 | 3): QueuedTransferInfo {
+  const isDownload = req.method === 'Download';
+  return {
+    commandKey: req.commandKey,
+    state,
+    isDownload,
+    fileType: req.fileType,
+    fileSize: isDownload ? req.fileSize : 0,
+    targetFileName: isDownload ? req.targetFileName : '',
+  };
+}
 
 /** Bounds of the CPE's file transfers. */
 export interface TransferLimits {
@@ -36,12 +62,48 @@ const MAX_URL_LENGTH = 256;
  */
 export function validateDownload(req: DownloadRequest, limits: TransferLimits): void {
   if (req.fileType.length > 64 || !FILE_TYPE_RE.test(req.fileType)) throw new CwmpFault(9003, `FileType "${req.fileType}"`);
+  if (!Number.isSafeInteger(req.fileSize) || req.fileSize < 0) throw new CwmpFault(9003, 'FileSize must be an unsigned integer');
+  validateTransferTarget(req);
+  // FileSize is the hint that lets the CPE refuse a file it has no room for (A.3.2.8).
+  if (req.fileSize > limits.maxBytes) throw new CwmpFault(9004, `FileSize ${req.fileSize} exceeds ${limits.maxBytes} bytes`);
+}
+
+/** What an Upload sends: the device's configuration (its parameter values) or a log. */
+export type UploadContent = 'config' | 'log';
+
+/**
+ * The Upload FileTypes each schema allows (A.4.1.5): cwmp-1-0/1-1 list "1 Vendor Configuration File",
+ * "2 Vendor Log File" and "X <OUI> <words>"; cwmp-1-2 added the per-instance "3 Vendor Configuration File <n>" /
+ * "4 Vendor Log File <n>" (its vendor form is any "X <word> <words>"). A vendor file is uploaded as a log.
+ */
+export function uploadContentOf(fileType: string, version: CwmpVersion): UploadContent | undefined {
+  if (fileType.length > 64) return undefined;
+  if (fileType === '1 Vendor Configuration File') return 'config';
+  if (fileType === '2 Vendor Log File') return 'log';
+  if (version >= 2) {
+    if (/^3 Vendor Configuration File [1-9]\d*$/.test(fileType)) return 'config';
+    if (/^4 Vendor Log File [1-9]\d*$/.test(fileType)) return 'log';
+    if (/^X \S+ .+$/.test(fileType)) return 'log';
+  } else if (/^X [0-9A-F]{6} .*$/.test(fileType)) {
+    return 'log';
+  }
+  return undefined;
+}
+
+/** The synchronous checks of an Upload (A.4.1.5): FileType and argument format 9003, non-HTTP(S) URL 9013. */
+export function validateUpload(req: UploadRequest, version: CwmpVersion): UploadContent {
+  const content = uploadContentOf(req.fileType, version);
+  if (content === undefined) throw new CwmpFault(9003, `FileType "${req.fileType}" is not an Upload file type of cwmp-1-${version}`);
+  validateTransferTarget(req);
+  return content;
+}
+
+/** The URL and delay checks Download and Upload share. */
+function validateTransferTarget(req: TransferRequest): void {
   if (req.url.length > MAX_URL_LENGTH || req.username.length > 256 || req.password.length > 256) {
     throw new CwmpFault(9003, 'URL, Username or Password longer than 256 characters');
   }
-  if (!Number.isSafeInteger(req.delaySeconds) || req.delaySeconds < 0 || !Number.isSafeInteger(req.fileSize) || req.fileSize < 0) {
-    throw new CwmpFault(9003, 'DelaySeconds and FileSize must be unsigned integers');
-  }
+  if (!Number.isSafeInteger(req.delaySeconds) || req.delaySeconds < 0) throw new CwmpFault(9003, 'DelaySeconds must be an unsigned integer');
   let url: URL;
   try {
     url = new URL(req.url);
@@ -49,13 +111,11 @@ export function validateDownload(req: DownloadRequest, limits: TransferLimits): 
     throw new CwmpFault(9003, `URL "${req.url}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CwmpFault(9013, `${url.protocol} (only http and https)`);
-  // FileSize is the hint that lets the CPE refuse a file it has no room for (A.3.2.8).
-  if (req.fileSize > limits.maxBytes) throw new CwmpFault(9004, `FileSize ${req.fileSize} exceeds ${limits.maxBytes} bytes`);
 }
 
 /** What a finished transfer reports in its TransferComplete. */
 export interface TransferOutcome {
-  req: DownloadRequest;
+  req: TransferRequest;
   /** 0 and "" on success. */
   faultCode: number;
   faultString: string;
@@ -85,14 +145,27 @@ const FAULT_BY_FAILURE: Readonly<Record<Exclude<FileDownloadFailure, 'aborted'>,
 };
 
 /**
- * The TransferComplete as the session's cwmp version can say it: cwmp-1-0 (TR-069 Issue 1) allows only
- * 9001, 9002, 9010, 9011 and 9012 there; the specific download faults 9014–9020 arrived with cwmp-1-1.
- * Speaking 1-0, they become 9010 "Download failure" (the FaultString keeps the specific reason).
+ * TransferComplete fault code per upload failure: 9015 nothing answered, 9012 credentials or server certificate
+ * refused, 9011 "Upload failure" for everything else (9016-9017 name downloads only).
  */
-export function transferCompleteFor(req: TransferCompleteRequest, version: CwmpVersion): TransferCompleteRequest {
+const UPLOAD_FAULT_BY_FAILURE: Readonly<Record<Exclude<FileUploadFailure, 'aborted'>, number>> = {
+  unreachable: 9015,
+  tls: 9012,
+  auth_failed: 9012,
+  failed: 9011,
+};
+
+/**
+ * The TransferComplete as the session's cwmp version can say it: cwmp-1-0 (TR-069 Issue 1) allows only
+ * 9001, 9002, 9010, 9011 and 9012 there; the specific faults 9014–9020 arrived with cwmp-1-1. Speaking 1-0,
+ * they become the transfer's generic failure, 9010 "Download failure" or, for an Upload, 9011 "Upload failure"
+ * (the FaultString keeps the specific reason).
+ */
+export function transferCompleteFor(req: TransferCompleteRequest & { transfer?: TransferRequest }, version: CwmpVersion): TransferCompleteRequest {
   const code = req.fault.faultCode;
   if (version !== 0 || code < 9014 || code > 9020) return req;
-  return { ...req, fault: { faultCode: 9010, faultString: req.fault.faultString } };
+  const faultCode = req.transfer?.method === 'Upload' ? 9011 : 9010;
+  return { ...req, fault: { faultCode, faultString: req.fault.faultString } };
 }
 
 /**
@@ -108,12 +181,16 @@ function transferFaultString(code: number, detail: string): string {
 }
 
 interface Transfer {
-  readonly req: DownloadRequest;
-  /** performance.now() when the Download arrived; DelaySeconds counts from here. */
+  readonly req: TransferRequest;
+  /** An Upload's body, made when it starts (undefined for a Download). */
+  readonly uploadBody: (() => string) | undefined;
+  /** performance.now() when the request arrived; DelaySeconds counts from here. */
   readonly receivedAt: number;
   /** Armed: its DelaySeconds timer runs (set once the session that carried it ended). */
   timer: NodeJS.Timeout | undefined;
   armed: boolean;
+  /** The HTTP transfer runs (state 2). */
+  running: boolean;
 }
 
 export interface TransferQueueOptions {
@@ -128,9 +205,9 @@ export interface TransferQueueOptions {
 }
 
 /**
- * The downloads one CPE accepted: each starts after the session that carried it ended and its
- * DelaySeconds passed, runs on its own timer/promise (never blocking other CPEs), and reports through
- * onDone. stop() aborts everything so a run ends promptly.
+ * The transfers one CPE accepted (Downloads and Uploads): each starts after the session that carried it
+ * ended and its DelaySeconds passed, runs on its own timer/promise (never blocking other CPEs), and reports
+ * through onDone. stop() aborts everything so a run ends promptly.
  */
 export class TransferQueue {
   private readonly opts: TransferQueueOptions;
@@ -150,11 +227,44 @@ export class TransferQueue {
   /** Validates and accepts a Download (throws CwmpFault); it waits for sessionEnded(). */
   accept(req: DownloadRequest): void {
     validateDownload(req, this.opts.limits);
-    if (this.abort.signal.aborted) throw new CwmpFault(9002, 'the CPE is shutting down');
-    if (this.transfers.size >= this.opts.limits.maxQueued) {
-      throw new CwmpFault(9004, `${this.transfers.size} transfers queued (at most ${this.opts.limits.maxQueued})`);
+    this.enqueue(req, undefined);
+  }
+
+  /**
+   * Accepts an Upload already validated (validateUpload); `body` makes the file when the upload starts, so
+   * it carries the device's state of that moment.
+   */
+  acceptUpload(req: UploadRequest, body: () => string): void {
+    this.enqueue(req, body);
+  }
+
+  /** The transfers not yet complete, in arrival order: state 1 (waiting) or 2 (running). */
+  list(): QueuedTransferInfo[] {
+    return [...this.transfers].map((t) => queuedTransferInfo(t.req, t.running ? 2 : 1));
+  }
+
+  /**
+   * CancelTransfer (A.4.1.10): removes the not-yet-started transfers with this CommandKey, which then report
+   * nothing. All or nothing: one of them running is 9021; no transfer with the key is 9003 (the argument
+   * names nothing, and 9021 is reserved for a transfer whose state forbids it).
+   */
+  cancel(commandKey: string): void {
+    const matching = [...this.transfers].filter((t) => t.req.commandKey === commandKey);
+    if (matching.length === 0) throw new CwmpFault(9003, `no queued transfer has CommandKey "${commandKey}"`);
+    if (matching.some((t) => t.running)) throw new CwmpFault(9021, `the transfer with CommandKey "${commandKey}" is in progress`);
+    for (const t of matching) {
+      clearTimeout(t.timer);
+      this.transfers.delete(t);
     }
-    this.transfers.add({ req, receivedAt: performance.now(), timer: undefined, armed: false });
+  }
+
+  /** Drops every transfer not yet started (a factory reset forgets them); running ones finish and report. */
+  dropWaiting(): void {
+    for (const t of this.transfers) {
+      if (t.running) continue;
+      clearTimeout(t.timer);
+      this.transfers.delete(t);
+    }
   }
 
   /** The session ended: transfers accepted in it may start once their DelaySeconds passed (A.3.2.8). */
@@ -177,39 +287,59 @@ export class TransferQueue {
     this.transfers.clear();
   }
 
+  private enqueue(req: TransferRequest, uploadBody: (() => string) | undefined): void {
+    if (this.abort.signal.aborted) throw new CwmpFault(9002, 'the CPE is shutting down');
+    if (this.transfers.size >= this.opts.limits.maxQueued) {
+      throw new CwmpFault(9004, `${this.transfers.size} transfers queued (at most ${this.opts.limits.maxQueued})`);
+    }
+    this.transfers.add({ req, uploadBody, receivedAt: performance.now(), timer: undefined, armed: false, running: false });
+  }
+
   private start(t: Transfer): void {
     t.timer = undefined;
-    const run = this.fetch(t).finally(() => this.running.delete(run));
+    t.running = true;
+    const run = this.transfer(t).finally(() => this.running.delete(run));
     this.running.add(run);
   }
 
-  private async fetch(t: Transfer): Promise<void> {
+  /** The HTTP options every transfer of this CPE uses. */
+  private httpOptions(req: TransferRequest) {
+    return {
+      url: req.url,
+      username: req.username,
+      password: req.password,
+      timeoutMs: this.opts.limits.requestTimeoutMs,
+      signal: this.abort.signal,
+      ...(this.opts.insecure !== undefined ? { insecure: this.opts.insecure } : {}),
+      ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
+      ...(this.opts.localAddress !== undefined ? { localAddress: this.opts.localAddress } : {}),
+    };
+  }
+
+  private async transfer(t: Transfer): Promise<void> {
     const { req } = t;
     const startTime = new Date().toISOString();
     let faultCode = 0;
     let detail = '';
     try {
-      const { bytes } = await downloadFile({
-        url: req.url,
-        username: req.username,
-        password: req.password,
-        timeoutMs: this.opts.limits.requestTimeoutMs,
-        maxBytes: this.opts.limits.maxBytes,
-        signal: this.abort.signal,
-        ...(this.opts.insecure !== undefined ? { insecure: this.opts.insecure } : {}),
-        ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
-        ...(this.opts.localAddress !== undefined ? { localAddress: this.opts.localAddress } : {}),
-      });
-      if (req.fileSize !== 0 && bytes !== req.fileSize) {
-        faultCode = FILE_SIZE_MISMATCH;
-        detail = `received ${bytes} bytes, FileSize is ${req.fileSize}`;
+      if (req.method === 'Download') {
+        const { bytes } = await downloadFile({ ...this.httpOptions(req), maxBytes: this.opts.limits.maxBytes });
+        if (req.fileSize !== 0 && bytes !== req.fileSize) {
+          faultCode = FILE_SIZE_MISMATCH;
+          detail = `received ${bytes} bytes, FileSize is ${req.fileSize}`;
+        }
+      } else {
+        await uploadFile({ ...this.httpOptions(req), body: t.uploadBody?.() ?? '' });
       }
     } catch (err) {
       if (err instanceof FileDownloadError) {
         if (err.reason === 'aborted') return;
         faultCode = FAULT_BY_FAILURE[err.reason];
+      } else if (err instanceof FileUploadError) {
+        if (err.reason === 'aborted') return;
+        faultCode = UPLOAD_FAULT_BY_FAILURE[err.reason];
       } else {
-        // Not a download failure but a simulator bug: report it as the CPE's internal error, never crash the shard.
+        // Not a transfer failure but a simulator bug: report it as the CPE's internal error, never crash the shard.
         faultCode = 9002;
       }
       detail = err instanceof Error ? err.message : String(err);

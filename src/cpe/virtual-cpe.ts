@@ -1,3 +1,5 @@
+import { CwmpFault } from '../cwmp/faults.js';
+import type { CwmpVersion } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
@@ -12,10 +14,15 @@ import { DEFAULT_SESSION_LIMITS, errorKindOf, runCwmpSession, type SessionLimits
 import {
   DEFAULT_TRANSFER_LIMITS,
   FIRMWARE_UPGRADE_IMAGE,
+  queuedTransferInfo,
   TransferQueue,
+  validateUpload,
   type DownloadRequest,
+  type QueuedTransferInfo,
   type TransferLimits,
   type TransferOutcome,
+  type UploadContent,
+  type UploadRequest,
 } from './transfers.js';
 
 export type { AcsEndpoint } from '../transport/acs-http-session.js';
@@ -131,6 +138,8 @@ const BOOTSTRAPPED = 1;
 const RUNNING = 2;
 const POWER_CUT_IN_SESSION = 4;
 const STOPPED = 8;
+/** A FactoryReset was answered in the running session. */
+const FACTORY_RESET = 16;
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
@@ -204,7 +213,7 @@ export class VirtualCpe implements DeviceActions {
   /** Created by the first queued request: most CPEs never hold one. */
   private cpeRequests: CpeRequestQueue | undefined;
   private retries = 0;
-  /** BOOTSTRAPPED | RUNNING | POWER_CUT_IN_SESSION | STOPPED. */
+  /** BOOTSTRAPPED | RUNNING | POWER_CUT_IN_SESSION | STOPPED | FACTORY_RESET. */
   private flags = 0;
   private sessionsStarted = 0;
   /** CommandKeys of the Reboots answered in the running session (undefined: no reboot wanted). */
@@ -407,6 +416,10 @@ export class VirtualCpe implements DeviceActions {
     this.flags &= ~RUNNING;
     // A power cut during the session: come back when the power is.
     let wake = (this.flags & POWER_CUT_IN_SESSION) !== 0;
+    if (this.flags & FACTORY_RESET) {
+      this.flags &= ~FACTORY_RESET;
+      this.resetToFactory();
+    }
     const keys = this.rebootKeys;
     if (keys !== undefined) {
       this.rebootKeys = undefined;
@@ -477,6 +490,68 @@ export class VirtualCpe implements DeviceActions {
     (this.rebootKeys ??= []).push(commandKey);
   }
 
+  /** A FactoryReset answered in the running session: carried out when it ends (with the reboot it implies). */
+  factoryReset(): void {
+    this.flags |= FACTORY_RESET;
+    this.rebootKeys ??= [];
+  }
+
+  /**
+   * Back to the profile (TR-069 A.4.1.6): the model's overlay (values, attributes, added/deleted instances and
+   * instance counters) is gone, and so are the transfers and ScheduleInforms not yet started; the device has
+   * never met the ACS, so its next Inform carries "0 BOOTSTRAP" (the reboot adds "1 BOOT"). Pending events and
+   * unreported TransferCompletes stay: they describe what happened before the reset.
+   */
+  private resetToFactory(): void {
+    this.model.factoryReset();
+    this.transfers?.dropWaiting();
+    this.scheduledInforms = undefined;
+    this.flags &= ~BOOTSTRAPPED;
+    this.events.add('0 BOOTSTRAP');
+  }
+
+  /** An Upload received in the running session: validated now under the session's version, PUT after the session. */
+  upload(req: UploadRequest, version: CwmpVersion): void {
+    const content = validateUpload(req, version);
+    this.transferQueue().acceptUpload(req, () => this.uploadBody(content));
+  }
+
+  /** Transfers not yet complete (1 waiting, 2 running), then completed ones whose TransferComplete waits (3). */
+  listTransfers(): QueuedTransferInfo[] {
+    const list = this.transfers?.list() ?? [];
+    for (const r of this.cpeRequests?.snapshot() ?? []) {
+      if (r.method === 'TransferComplete' && r.transfer !== undefined) list.push(queuedTransferInfo(r.transfer, 3));
+    }
+    return list;
+  }
+
+  /** CancelTransfer: a completed transfer whose report waits cannot be canceled (9021); see TransferQueue.cancel. */
+  cancelTransfer(commandKey: string): void {
+    if (this.listTransfers().some((t) => t.state === 3 && t.commandKey === commandKey)) {
+      throw new CwmpFault(9021, `the transfer with CommandKey "${commandKey}" has completed`);
+    }
+    if (this.transfers === undefined) throw new CwmpFault(9003, `no queued transfer has CommandKey "${commandKey}"`);
+    this.transfers.cancel(commandKey);
+  }
+
+  /**
+   * The file an Upload sends, made when it starts: a configuration file is the device's parameter values, one
+   * "Name=Value" line each; a log file a few generated lines (the simulator keeps no real log).
+   */
+  private uploadBody(content: UploadContent): string {
+    if (content === 'config') {
+      const values = this.model.getParameterValues([`${this.env.profile.root}.`]);
+      return values.map((p) => `${p.name}=${p.value}\n`).join('');
+    }
+    const now = new Date().toISOString();
+    const { serialNumber } = this.model.deviceId();
+    return (
+      `${now} cpesim[${this.index}]: device ${serialNumber} up, ${this.sessionsStarted} sessions started\n` +
+      `${now} cpesim[${this.index}]: ${this.retries} session retries pending, ${this.queuedTransfers} transfers queued\n` +
+      `${now} cpesim[${this.index}]: log uploaded on the ACS's request\n`
+    );
+  }
+
   /** A ScheduleInform (DelaySeconds > 0, checked by the dispatch): a session with "3 SCHEDULED" that much later. */
   scheduleInform(delaySeconds: number, commandKey: string): void {
     (this.scheduledInforms ??= []).push({ at: performance.now() + delaySeconds * 1000, commandKey });
@@ -484,14 +559,18 @@ export class VirtualCpe implements DeviceActions {
 
   /** A Download received in the running session: validated now (CwmpFault), started after the session. */
   download(req: DownloadRequest): void {
-    this.transfers ??= new TransferQueue({
+    this.transferQueue().accept(req);
+  }
+
+  /** Created on the first transfer: most CPEs never hold one. */
+  private transferQueue(): TransferQueue {
+    return (this.transfers ??= new TransferQueue({
       limits: this.env.transferLimits,
       ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
       ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
       ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
       onDone: (outcome) => this.transferDone(outcome),
-    });
-    this.transfers.accept(req);
+    }));
   }
 
   private transferDone(outcome: TransferOutcome): void {
@@ -512,9 +591,10 @@ export class VirtualCpe implements DeviceActions {
       fault: { faultCode: o.faultCode, faultString: o.faultString },
       startTime: o.startTime,
       completeTime: o.completeTime,
+      transfer: o.req,
     });
     this.events.add(TRANSFER_COMPLETE_EVENT);
-    this.events.add('M Download', o.req.commandKey);
+    this.events.add(`M ${o.req.method}`, o.req.commandKey);
     if (o.faultCode === 0 && o.req.fileType === FIRMWARE_UPGRADE_IMAGE) this.restart([]);
   }
 

@@ -68,7 +68,7 @@ export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownl
   }
   let url = new URL(opts.url);
   let auth = opts.username !== '' ? new HttpAuthenticator(opts.username, opts.password) : undefined;
-  let client = newClient(url, opts);
+  let client = fileServerClient(url, opts);
   let redirects = 0;
   try {
     for (;;) {
@@ -100,7 +100,7 @@ export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownl
         const next = redirectTarget(res.headers['location'], url, status, ++redirects);
         if (next.origin !== url.origin) {
           await client.close().catch(() => undefined);
-          client = newClient(next, opts);
+          client = fileServerClient(next, opts);
           // Another server: its challenge starts from scratch.
           auth = opts.username !== '' ? new HttpAuthenticator(opts.username, opts.password) : undefined;
         }
@@ -114,7 +114,11 @@ export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownl
   }
 }
 
-function newClient(url: URL, opts: FileDownloadOptions): Client {
+/** The connection options a file transfer (download or upload) shares. */
+export type FileServerOptions = Pick<FileDownloadOptions, 'timeoutMs' | 'insecure' | 'ca' | 'localAddress'>;
+
+/** A file server connection of its own (one device, no pooling with other CPEs), bounded by timeoutMs. */
+export function fileServerClient(url: URL, opts: FileServerOptions): Client {
   return new Client(url.origin, {
     pipelining: 1,
     headersTimeout: opts.timeoutMs,

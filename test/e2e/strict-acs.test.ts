@@ -504,6 +504,39 @@ for (const c of CASES) {
       assert.equal(rig.transferCompletes().length, 1);
     });
 
+    it('Upload: UploadResponse Status 1, a real PUT of the configuration, then TransferComplete 0 with M Upload; queue listing', LIMIT, async () => {
+      const key = `up-${c.name}`;
+      const requestsBefore = rig.sessionRequests.length;
+      const [answer, queued] = await rig.session([
+        { method: 'Upload', commandKey: key, fileType: '1 Vendor Configuration File', url: `${files.origin}/file.bin`, username: '', password: '', delaySeconds: 0 },
+        { method: 'GetQueuedTransfers' },
+      ]);
+      assert.deepEqual(responseOf(answer!, 'UploadResponse'), { method: 'UploadResponse', status: 1, startTime: '0001-01-01T00:00:00Z', completeTime: '0001-01-01T00:00:00Z' });
+      assert.deepEqual(responseOf(queued!, 'GetQueuedTransfersResponse').transferList, [{ commandKey: key, state: 1 }]);
+      await rig.waitForSessionRequests(requestsBefore + 1);
+      await rig.session([], { cpeRequests: 1 });
+      assert.deepEqual(rig.lastInform().events.map((e) => [e.code, e.commandKey]).sort(), [['7 TRANSFER COMPLETE', ''], ['M Upload', key]]);
+      const tc = rig.transferCompletes().at(-1);
+      assert.equal(tc?.commandKey, key);
+      assert.deepEqual(tc?.fault, { faultCode: 0, faultString: '' });
+    });
+
+    it('FactoryReset: FactoryResetResponse; after the reboot 0 BOOTSTRAP + 1 BOOT and the profile values again', LIMIT, async () => {
+      const [spv, answer] = await rig.session([
+        { method: 'SetParameterValues', parameterList: [{ name: PII, value: '4321', type: 'unsignedInt' }], parameterKey: 'pk-fr' },
+        { method: 'FactoryReset' },
+      ]);
+      assert.equal(responseOf(spv!, 'SetParameterValuesResponse').status, 0);
+      responseOf(answer!, 'FactoryResetResponse');
+      const wait = rig.lastResult?.wakeAfterMs;
+      assert.ok(wait !== undefined && wait > 0 && wait <= RIG_REBOOT_MS, `wakeAfterMs ${wait}`);
+      await new Promise((r) => setTimeout(r, wait + 10));
+      const [values] = await rig.session([{ method: 'GetParameterValues', parameterNames: [PII] }]);
+      assert.deepEqual(rig.lastInform().events.map((e) => e.code).sort(), ['0 BOOTSTRAP', '1 BOOT']);
+      assert.notEqual(valuesByName(responseOf(values!, 'GetParameterValuesResponse').parameterList).get(PII)?.value, '4321');
+      assert.equal(valuesByName(rig.lastInform().parameters).get(PARAMETER_KEY)?.value, '', 'ParameterKey back to the profile');
+    });
+
     it(`every envelope the CPE sent validates against cwmp-1-${c.cwmpVersion}.xsd`, LIMIT, () => {
       const xmls = rig.acs.messages;
       assert.ok(xmls.length >= 60, `only ${xmls.length} envelopes`);
