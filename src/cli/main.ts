@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { acsCommand } from './acs-command.js';
 import { compareCommand } from './compare-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { mergeCommand } from './merge-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
@@ -13,7 +14,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   await yargs(argv)
     .scriptName('cpesim')
     .strict()
-    .demandCommand(1, 'name a command: run, compare, report or acs')
+    .demandCommand(1, 'name a command: run, merge, compare, report or acs')
     .command(
       'run [scenario]',
       'run a fleet of virtual CPEs against an ACS (the built-in reference ACS when --acs is not given)',
@@ -38,7 +39,9 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' })
           .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, e.g. "session.p99 < 500ms" (repeatable; adds to the scenario\'s)' })
           .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics on this port (0: any free port) during the run' })
-          .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics endpoint binds to' }),
+          .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics endpoint binds to' })
+          .option('shard', { type: 'string', describe: 'run only machine shard I/N of the fleet (0-based, e.g. 0/2); merge the results with `cpesim merge`' })
+          .option('start-at', { type: 'string', describe: 'ISO time with a zone at which the fleet powers on (aligns the shards\' ramps)' }),
       async (a) => {
         exit = await runCommand({
           thresholds: a.threshold,
@@ -61,6 +64,8 @@ async function main(argv: string[]): Promise<ExitCode> {
           crHost: a['cr-host'],
           ui: a.ui ?? (process.stdout.isTTY ? 'tui' : 'plain'),
           out: a.out,
+          shard: a.shard,
+          startAt: a['start-at'],
         });
       },
     )
@@ -73,6 +78,17 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' }),
       async (a) => {
         exit = await reportCommand({ dir: a.dir, out: a.out });
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'merge the results folders of the machine shards of one run (`run --shard I/N`) into one result; exit as for run',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shards\' results folders' })
+          .option('out', { type: 'string', demandOption: true, describe: 'results folder to write the merged result to' }),
+      async (a) => {
+        exit = await mergeCommand({ dirs: a.dirs, out: a.out });
       },
     )
     .command(

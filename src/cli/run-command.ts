@@ -17,6 +17,7 @@ import { Tui } from '../ui/tui.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { applyRunFlags, type RunFlags } from './run-options.js';
+import { parseShardFlag, parseStartAt } from './shard-flags.js';
 
 export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   scenario?: string | undefined;
@@ -30,6 +31,10 @@ export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   metricsPort?: number | undefined;
   /** Address the metrics endpoint binds to (default loopback: it has no authentication). */
   metricsHost?: string | undefined;
+  /** `I/N`: run only machine shard I of N of the fleet (see README "Sharding across machines"). */
+  shard?: string | undefined;
+  /** ISO instant at which the fleet powers on (so machine shards start together). */
+  startAt?: string | undefined;
 }
 
 
@@ -42,6 +47,12 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     throw new ConfigError(`cannot read ${args.caFile}: ${err.code ?? err.message}`, { field: '--ca' });
   });
   const scenario = applyRunFlags(base, { ...args, ca });
+  const machineShard = args.shard === undefined ? undefined : parseShardFlag(args.shard);
+  const fleetSize = scenario.fleet.reduce((n, g) => n + g.count, 0);
+  if (machineShard && machineShard.count > fleetSize) {
+    throw new ConfigError(`${machineShard.count} shards for ${fleetSize} CPEs would leave a shard empty`, { field: '--shard' });
+  }
+  const startAtEpochMs = args.startAt === undefined ? undefined : parseStartAt(args.startAt, Date.now());
   const startedAt = new Date();
   const runId = defaultRunId(startedAt);
   const outDir = args.out ? resolve(args.out) : join(RESULTS_DIR, runId);
@@ -58,6 +69,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       dir: outDir,
       runId: args.out ? basename(outDir) : runId,
       scenario,
+      shard: machineShard,
       exporter,
       onThresholdAbort: (result) => {
         if (args.ui !== 'tui') process.stderr.write(`cpesim: ${result.message}: aborting the run (abortOnFail)\n`);
@@ -94,7 +106,9 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
   try {
     if (args.ui === 'plain') {
       process.stderr.write(`cpesim: ${scenario.fleet.map((g) => `${g.count}x ${g.profile}`).join(', ')} -> ${acsUrl}` +
-        `${acs ? ' (built-in reference ACS)' : ''} for ${scenario.durationMs / 1000}s\n`);
+        `${acs ? ' (built-in reference ACS)' : ''} for ${scenario.durationMs / 1000}s` +
+        `${machineShard ? ` (shard ${machineShard.index}/${machineShard.count})` : ''}` +
+        `${startAtEpochMs !== undefined ? ` starting at ${new Date(startAtEpochMs).toISOString()}` : ''}\n`);
     }
     if (metricsServer && args.ui !== 'tui') process.stderr.write(`cpesim: Prometheus metrics at ${metricsServer.url}\n`);
     const run = await runFleet(scenario, {
@@ -107,6 +121,8 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         requestTimeoutMs: scenario.acs.requestTimeoutMs,
       },
       workers: args.workers,
+      machineShard,
+      startAtEpochMs,
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {
         outputs.onProgress(s);

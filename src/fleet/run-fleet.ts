@@ -5,7 +5,7 @@ import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import { mergeSnapshots, type MergedMetrics } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { CoordinatorToShard, ShardProgress, ShardResult, ShardTask, ShardToCoordinator } from './protocol.js';
+import type { CoordinatorToShard, ShardProgress, ShardResult, ShardSelector, ShardTask, ShardToCoordinator } from './protocol.js';
 import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 
@@ -40,6 +40,13 @@ export interface RunFleetOptions {
   signal?: AbortSignal;
   /** Pause, resume or stop the run (for a UI). control.stop() ends it like the signal does. */
   control?: RunControl;
+  /**
+   * The machine shard this process runs (`--shard I/N`): global indexes i with i % count === index. The worker
+   * split applies within it; identities and ramp positions stay by global index, so N machine shards are one fleet.
+   */
+  machineShard?: ShardSelector | undefined;
+  /** Power on at this wall-clock instant (epoch ms, `--start-at`) so machine shards ramp together; never earlier than ready. */
+  startAtEpochMs?: number | undefined;
 }
 
 export interface ShardFailure {
@@ -71,7 +78,8 @@ const START_LEAD_MS = 50;
 export async function runFleet(scenario: Scenario, options: RunFleetOptions): Promise<FleetRunResult> {
   // Compile the profiles here first: a broken profile is a config error before any thread starts.
   await loadScenarioProfiles(scenario);
-  const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
+  const machine = options.machineShard ?? { index: 0, count: 1 };
+  const total = machineShardSize(scenario.fleet.reduce((n, g) => n + g.count, 0), machine);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), total));
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   let interrupted = false;
@@ -92,7 +100,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const onShardMessage = (message: ShardToCoordinator) => {
     if (message.type === 'progress') latest.set(message.shard, message);
     else if (--notReady === 0 && !stopped) {
-      startAtEpochMs = Date.now() + START_LEAD_MS;
+      startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
       started = true;
       send({ type: 'start', atEpochMs: startAtEpochMs });
       // Paused before the shards were up: they start paused (their ramps begin at resume).
@@ -105,7 +113,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     ports.push(port1);
     const task: ShardTask = {
       scenario,
-      shard: { index, count: workers },
+      shard: composeShards(machine, { index, count: workers }),
       acs: options.acs,
       progressIntervalMs,
       port: port2,
@@ -127,7 +135,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       paused: options.control?.paused ?? false,
       cpeStates: merged.cpes,
       metrics: merged,
-      startedAtEpochMs: started ? startAtEpochMs : undefined,
+      // Waiting for --start-at is not part of the run: nothing is recorded before the power-on instant.
+      startedAtEpochMs: started && Date.now() >= startAtEpochMs ? startAtEpochMs : undefined,
       ...(finalSnapshots ? { final: true } : {}),
     };
   };
@@ -190,4 +199,17 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     shardFailures,
     interrupted,
   };
+}
+
+/**
+ * Worker `w` of `W` within machine shard `I` of `N` owns the indexes i with i % N === I and floor(i / N) % W === w,
+ * which is exactly i % (N·W) === I + N·w: one plain selector, so the Fleet needs no notion of machines.
+ */
+export function composeShards(machine: ShardSelector, worker: ShardSelector): ShardSelector {
+  return { index: machine.index + machine.count * worker.index, count: machine.count * worker.count };
+}
+
+/** How many of `total` global indexes fall on the shard. */
+export function machineShardSize(total: number, shard: ShardSelector): number {
+  return shard.index < total ? Math.floor((total - 1 - shard.index) / shard.count) + 1 : 0;
 }

@@ -5,6 +5,7 @@
  *   scenario.json         the effective scenario, secrets redacted
  *   timeseries.csv        one row per interval (streamed while the run goes)
  *   histograms/*.hlog     HdrHistogram interval logs per latency metric (streamed)
+ *   metrics.json          the final metrics snapshots (raw counters, encoded HDR histograms): what `cpesim merge` adds up
  * While the run goes, each progress sample also feeds the Prometheus exporter and the abortOnFail thresholds.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,6 +16,8 @@ import type { PrometheusExporter } from '../metrics/prometheus.js';
 import { evaluateThresholds, type ThresholdResult } from '../metrics/threshold-eval.js';
 import { ThresholdWatch } from '../metrics/threshold-watch.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { scenarioFingerprint } from '../scenario/fingerprint.js';
+import type { ShardSelector } from '../fleet/protocol.js';
 import { effectiveScenario } from './effective-scenario.js';
 import { junitXml } from './junit.js';
 import { RunRecorder } from './run-recorder.js';
@@ -23,6 +26,7 @@ import type { RunResults, RunSummary } from './summary.js';
 export const SUMMARY_FILE = 'summary.json';
 export const JUNIT_FILE = 'junit.xml';
 export const SCENARIO_FILE = 'scenario.json';
+export const METRICS_FILE = 'metrics.json';
 
 export interface RunOutputsOptions {
   dir: string;
@@ -31,6 +35,8 @@ export interface RunOutputsOptions {
   exporter?: PrometheusExporter | undefined;
   /** An abortOnFail threshold failed during the run: the caller stops the run. */
   onThresholdAbort: (result: ThresholdResult) => void;
+  /** The machine shard (`--shard I/N`), recorded in summary.json for `cpesim merge`. */
+  shard?: ShardSelector | undefined;
 }
 
 export class RunOutputs {
@@ -74,7 +80,7 @@ export class RunOutputs {
     const failures: string[] = thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`);
     for (const f of run.shardFailures) failures.push(`shard ${f.shard} failed: ${f.message}`);
     if (summary.sessions.completed === 0) failures.push('no session completed');
-    const files = { junit: JUNIT_FILE, scenario: SCENARIO_FILE, ...this.recorder.files() };
+    const files = { junit: JUNIT_FILE, scenario: SCENARIO_FILE, ...this.recorder.files(), metrics: METRICS_FILE };
     const results: RunResults = {
       ...summary,
       runId: this.opts.runId,
@@ -86,7 +92,11 @@ export class RunOutputs {
       passed: failures.length === 0,
       failures,
       files,
+      ...(this.opts.shard ? { shard: { index: this.opts.shard.index, count: this.opts.shard.count } } : {}),
+      scenarioFingerprint: scenarioFingerprint(this.opts.scenario),
+      workerFailures: run.shardFailures.map((f) => `worker ${f.shard}: ${f.message}`),
     };
+    await writeFile(join(this.opts.dir, METRICS_FILE), JSON.stringify(run.snapshots) + '\n');
     await writeFile(join(this.opts.dir, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt }));
     const file = join(this.opts.dir, SUMMARY_FILE);
     await writeFile(file, JSON.stringify(results, null, 2) + '\n');

@@ -71,7 +71,15 @@ export interface RunOutcome {
   /** Why the run did not pass, one line each. */
   failures: string[];
   /** The other result files, relative to the results folder. */
-  files: { junit: string; scenario: string; timeSeries: string; histograms: Record<string, string> };
+  files: { junit: string; scenario: string; timeSeries?: string; histograms: Record<string, string>; metrics?: string };
+  /** The machine shard this run was (`--shard I/N`); absent for a whole run. */
+  shard?: { index: number; count: number };
+  /** Hash of the effective scenario without the shard (src/scenario/fingerprint.ts): merge checks shards agree. */
+  scenarioFingerprint?: string;
+  /** Worker threads that died (their messages): such results are incomplete and `cpesim merge` refuses them. */
+  workerFailures?: string[];
+  /** The results folders a merged result was made of (`cpesim merge`), in shard order. */
+  mergedFrom?: string[];
 }
 
 /** summary.json as `cpesim run` writes it. */

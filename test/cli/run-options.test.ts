@@ -63,3 +63,29 @@ test('bad --grace, --source-ips and --interval values name the flag', async () =
     assert.throws(() => applyRunFlags(base, flags), (e: unknown) => e instanceof ConfigError && e.field === field, field);
   }
 });
+
+test('--shard and --start-at parse strictly; worker shards compose with machine shards into one partition', async () => {
+  const { parseShardFlag, parseStartAt } = await import('../../src/cli/shard-flags.js');
+  const { composeShards, machineShardSize } = await import('../../src/fleet/run-fleet.js');
+  assert.deepEqual(parseShardFlag('1/4'), { index: 1, count: 4 });
+  for (const bad of ['4/4', '-1/2', '1/0', 'a/b', '1']) assert.throws(() => parseShardFlag(bad), /--shard|shard I\/N/);
+  assert.equal(parseStartAt('2030-01-01T00:00:00Z', 0), Date.UTC(2030, 0, 1));
+  assert.throws(() => parseStartAt('2030-01-01T00:00:00', 0), /with a zone/);
+  assert.throws(() => parseStartAt('2000-01-01T00:00:00Z', Date.now()), /in the past/);
+  // 3 machines × 2 workers over 20 CPEs: every index on exactly one (machine, worker), and on its machine.
+  const owners = new Map<number, string>();
+  for (let m = 0; m < 3; m++) {
+    for (let w = 0; w < 2; w++) {
+      const s = composeShards({ index: m, count: 3 }, { index: w, count: 2 });
+      for (let i = 0; i < 20; i++) {
+        if (i % s.count !== s.index) continue;
+        assert.equal(i % 3, m);
+        assert.ok(!owners.has(i), `index ${i} owned twice`);
+        owners.set(i, `${m}/${w}`);
+      }
+    }
+  }
+  assert.equal(owners.size, 20);
+  assert.deepEqual([0, 1, 2].map((m) => machineShardSize(20, { index: m, count: 3 })), [7, 7, 6]);
+  assert.equal(machineShardSize(2, { index: 2, count: 3 }), 0);
+});

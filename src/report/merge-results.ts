@@ -1,0 +1,129 @@
+/**
+ * `cpesim merge`: the results folders of the machine shards of one run (`cpesim run --shard I/N`) made into the
+ * result of the whole run. Exact, not averaged: each shard's metrics.json holds its raw counters and encoded HDR
+ * histograms, which add up like the worker threads' do within one run. Anything that would make the sum wrong (a
+ * shard missing or given twice, another scenario, a shard that did not run to the end) is refused.
+ */
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CpesimError } from '../errors.js';
+import { mergeSnapshots } from '../metrics/merge.js';
+import type { MetricsSnapshot } from '../metrics/registry.js';
+import { evaluateThresholds } from '../metrics/threshold-eval.js';
+import { parseThreshold } from '../scenario/threshold.js';
+import { HistogramLogSet } from './histogram-log.js';
+import { junitXml } from './junit.js';
+import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-outputs.js';
+import { HISTOGRAMS_DIR } from './run-recorder.js';
+import { buildSummary, type RunResults } from './summary.js';
+
+/** The shard results cannot be merged into one exact result. */
+export class MergeInputError extends CpesimError {
+  constructor(message: string) {
+    super('CPESIM_MERGE_INPUT', message);
+  }
+}
+
+interface ShardInput {
+  dir: string;
+  summary: RunResults;
+  snapshots: MetricsSnapshot[];
+}
+
+export async function mergeResults(dirs: readonly string[], out: string, runId: string): Promise<{ results: RunResults; file: string }> {
+  if (dirs.length === 0) throw new MergeInputError('no results folders to merge');
+  const shards = await Promise.all(dirs.map(readShard));
+  const byIndex = checkShards(shards);
+  const first = byIndex[0]!;
+  const metrics = mergeSnapshots(byIndex.flatMap((s) => s.snapshots));
+  // Every shard powered on at the same instant (--start-at): the run lasted as long as its longest shard scheduled.
+  const durationMs = Math.max(...byIndex.map((s) => s.summary.durationS)) * 1000;
+  const startedAt = new Date(Math.min(...byIndex.map((s) => Date.parse(s.summary.startedAt))));
+  const summary = buildSummary({
+    scenario: first.summary.scenario,
+    startedAt,
+    acsUrl: first.summary.acsUrl,
+    cpes: byIndex.reduce((n, s) => n + s.summary.cpes, 0),
+    durationMs,
+    metrics,
+  });
+  const scenario = JSON.parse(await readFile(join(first.dir, SCENARIO_FILE), 'utf8')) as {
+    thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number }[];
+  };
+  const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
+  const failures = thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`);
+  if (summary.sessions.completed === 0) failures.push('no session completed');
+
+  await mkdir(join(out, HISTOGRAMS_DIR), { recursive: true });
+  // The merged totals as one interval: the shards' own logs keep the course over time.
+  const logs = new HistogramLogSet(join(out, HISTOGRAMS_DIR), startedAt.getTime());
+  logs.write({ startMs: 0, endMs: durationMs, sessions: metrics.sessions, errors: metrics.errors, latency: metrics.latency, cumulative: metrics });
+  await logs.close();
+  const histograms = Object.fromEntries(Object.entries(logs.paths()).map(([k, p]) => [k, p.slice(out.length + 1)]));
+  await copyFile(join(first.dir, SCENARIO_FILE), join(out, SCENARIO_FILE));
+  await writeFile(join(out, METRICS_FILE), JSON.stringify(byIndex.flatMap((s) => s.snapshots)) + '\n');
+  await writeFile(join(out, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt }));
+  const results: RunResults = {
+    ...summary,
+    runId,
+    drainS: Math.max(...byIndex.map((s) => s.summary.drainS)),
+    abortedAtShutdown: byIndex.reduce((n, s) => n + s.summary.abortedAtShutdown, 0),
+    thresholds,
+    passed: failures.length === 0,
+    failures,
+    // No timeseries.csv: per-interval rows of different machines do not share interval bounds.
+    files: { junit: JUNIT_FILE, scenario: SCENARIO_FILE, histograms, metrics: METRICS_FILE },
+    ...(first.summary.scenarioFingerprint ? { scenarioFingerprint: first.summary.scenarioFingerprint } : {}),
+    workerFailures: [],
+    mergedFrom: byIndex.map((s) => s.dir),
+  };
+  const file = join(out, SUMMARY_FILE);
+  await writeFile(file, JSON.stringify(results, null, 2) + '\n');
+  return { results, file };
+}
+
+async function readShard(dir: string): Promise<ShardInput> {
+  const read = async (name: string): Promise<unknown> => {
+    let text: string;
+    try {
+      text = await readFile(join(dir, name), 'utf8');
+    } catch (err) {
+      throw new MergeInputError(`${dir}: cannot read ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): not a results folder of cpesim run --shard`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new MergeInputError(`${join(dir, name)}: not JSON (${(err as Error).message})`);
+    }
+  };
+  const summary = (await read(SUMMARY_FILE)) as RunResults;
+  if (!summary.shard) throw new MergeInputError(`${dir}: not a shard result (its run had no --shard I/N)`);
+  const snapshots = await read(summary.files?.metrics ?? METRICS_FILE);
+  if (!Array.isArray(snapshots)) throw new MergeInputError(`${join(dir, METRICS_FILE)}: not a list of metrics snapshots`);
+  return { dir, summary, snapshots: snapshots as MetricsSnapshot[] };
+}
+
+/** The shards in index order, when they are exactly shards 0..N-1 of one scenario, each run to the end. */
+function checkShards(shards: ShardInput[]): ShardInput[] {
+  const { count } = shards[0]!.summary.shard!;
+  const fingerprint = shards[0]!.summary.scenarioFingerprint;
+  const byIndex: (ShardInput | undefined)[] = new Array(count).fill(undefined);
+  for (const s of shards) {
+    const shard = s.summary.shard!;
+    if (shard.count !== count) {
+      throw new MergeInputError(`${s.dir} is shard ${shard.index}/${shard.count}, ${shards[0]!.dir} one of ${count}: not the same split`);
+    }
+    if (s.summary.scenarioFingerprint !== fingerprint) {
+      throw new MergeInputError(`${s.dir} ran another scenario than ${shards[0]!.dir} (fingerprint ${s.summary.scenarioFingerprint} vs ${fingerprint})`);
+    }
+    const seen = byIndex[shard.index];
+    if (seen) throw new MergeInputError(`shard ${shard.index}/${count} given twice: ${seen.dir} and ${s.dir}`);
+    byIndex[shard.index] = s;
+    const broken = [...(s.summary.workerFailures ?? [])];
+    if (s.summary.abortedByThreshold) broken.push(`aborted by threshold ${s.summary.abortedByThreshold}`);
+    if (broken.length > 0) throw new MergeInputError(`shard ${shard.index}/${count} (${s.dir}) failed: ${broken.join('; ')}; its results are incomplete`);
+  }
+  const missing = byIndex.flatMap((s, i) => (s ? [] : [i]));
+  if (missing.length > 0) throw new MergeInputError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}`);
+  return byIndex as ShardInput[];
+}
