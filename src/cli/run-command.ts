@@ -59,7 +59,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
   if (args.metricsPort !== undefined && !(Number.isInteger(args.metricsPort) && args.metricsPort >= 0 && args.metricsPort <= 65535)) {
     throw new ConfigError(`must be a port number 0..65535, got ${args.metricsPort}`, { field: '--metrics-port' });
   }
-  const exporter = args.metricsPort === undefined ? undefined : new PrometheusExporter();
+  const exporter = args.metricsPort === undefined ? undefined : new PrometheusExporter({ shard: machineShard });
   const metricsServer = exporter ? await openMetricsServer(exporter, args.metricsPort!, args.metricsHost) : undefined;
   const color = colorEnabled(process.stderr);
   const control = new RunControl();

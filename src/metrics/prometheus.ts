@@ -11,6 +11,7 @@ import { newHistogram, type Histogram } from './histogram.js';
 import type { IntervalMetrics } from './intervals.js';
 import type { MergedMetrics } from './merge.js';
 import { counterLabels, type CounterName } from './counters.js';
+import type { ShardSelector } from '../fleet/protocol.js';
 
 /** Latency quantiles are over this many recent intervals (~seconds): a soak run's p99 must move when the ACS does. */
 export const QUANTILE_WINDOW_INTERVALS = 60;
@@ -31,7 +32,12 @@ export class PrometheusExporter {
   /** Per latency name, the last QUANTILE_WINDOW_INTERVALS interval histograms. */
   private readonly window = new Map<string, Pair[]>();
 
-  constructor() {
+  /**
+   * `shard`: a machine shard (`run --shard I/N`) labels every series `shard="I"` (a registry default label), so one
+   * Prometheus scraping all N shards can tell them apart and `sum without (shard)` gives the whole fleet.
+   */
+  constructor(opts: { shard?: ShardSelector | undefined } = {}) {
+    if (opts.shard) this.registry.setDefaultLabels({ shard: String(opts.shard.index) });
     collectDefaultMetrics({ register: this.registry, prefix: 'cpesim_' });
     const self = this;
     new Counter({

@@ -48,3 +48,26 @@ test('/metrics: counters, gauges and windowed latency quantiles from the merged 
     await server.close();
   }
 });
+
+test('/metrics of a machine shard: every series (counters, gauges, summaries, process metrics) carries shard="I"', async () => {
+  const registry = new MetricsRegistry();
+  registry.cpeState(undefined, 'online');
+  registry.sessionStarted();
+  registry.sessionCompleted();
+  registry.latency('session', 20, 10);
+  const exporter = new PrometheusExporter({ shard: { index: 2, count: 3 } });
+  exporter.update(new IntervalDeltas().next(mergeSnapshots([registry.snapshot()]), 1000));
+  const server = await startMetricsServer(exporter, { port: 0 });
+  try {
+    const text = await (await fetch(server.url)).text();
+    const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    assert.ok(samples.length > 20, `expected many samples, got ${samples.length}`);
+    for (const line of samples) assert.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*\{(?:[^}]*,)?shard="2"(?:,[^}]*)?\} /, `no shard label: ${line}`);
+    assert.match(text, /^cpesim_sessions_total\{outcome="completed",shard="2"\} 1$/m);
+    assert.match(text, /^cpesim_sessions_in_flight\{shard="2"\} 0$/m);
+    assert.match(text, /^cpesim_latency_seconds_count\{metric="session",from="due",shard="2"\} 1$/m);
+    assert.match(text, /^cpesim_latency_seconds\{[^}]*quantile="0\.99"[^}]*shard="2"[^}]*\} 0\.02\d*$|^cpesim_latency_seconds\{[^}]*shard="2"[^}]*quantile="0\.99"[^}]*\} 0\.02\d*$/m);
+  } finally {
+    await server.close();
+  }
+});
