@@ -8,7 +8,7 @@ import { buildAcsMessage, buildCpeMessage } from '../src/cwmp/build.js';
 import type { AcsBody, CpeMessage, EnvelopeContext, InformRequest, ParameterValue } from '../src/cwmp/messages.js';
 import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNamespace } from '../src/cwmp/namespaces.js';
 import { parseAcsMessage, parseCpeMessage } from '../src/cwmp/parse.js';
-import { publish, type SummaryRow } from './harness.js';
+import { opsPerSecond, publish, sinkValue, type SummaryRow } from './harness.js';
 
 const CTX: EnvelopeContext = { cwmpVersion: 0, id: '123456' };
 
@@ -95,27 +95,8 @@ const gpvViaXmlBuilder = (list: readonly ParameterValue[], ctx: EnvelopeContext)
 
 // ---------------------------------------------------------------- harness
 
-let sink = 0; // keeps results alive so the JIT cannot drop the work
-
-/** CPU milliseconds of this process: steadier than wall time on a machine shared with other work. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** Operations per CPU-second of `fn`, after a warm-up. */
-function opsPerSecond(fn: () => string | object, ms = 1000): number {
-  for (let i = 0; i < 2000; i++) fn(); // warm-up
-  let n = 0;
-  const t0 = cpuMs();
-  let t = t0;
-  while (t - t0 < ms) {
-    for (let i = 0; i < 50; i++) sink ^= typeof fn() === 'string' ? 1 : 2;
-    n += 50;
-    t = cpuMs();
-  }
-  return (n * 1000) / (t - t0);
-}
+/** Codec operations take microseconds: warm up well and read the clock every 50 calls. */
+const codecOpsPerSecond = (fn: () => unknown): number => opsPerSecond(fn, 1000, 2000, 50);
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(12);
 
@@ -128,15 +109,15 @@ const rows: SummaryRow[] = [];
 
 function compare(what: string, template: () => string, baseline: () => string): void {
   const same = template() === baseline();
-  const a = opsPerSecond(template);
-  const b = opsPerSecond(baseline);
+  const a = codecOpsPerSecond(template);
+  const b = codecOpsPerSecond(baseline);
   console.log(`build ${what.padEnd(34)} template ${fmt(a)} ops/s   XMLBuilder ${fmt(b)} ops/s   ratio ${(a / b).toFixed(1)}x   same document: ${same ? 'yes' : 'NO'}`);
   data.build[what] = { template: a, xmlBuilder: b, sameDocument: same };
   rows.push({ metric: `build ${what}: template ÷ XMLBuilder speed`, value: a / b, unit: 'x' });
 }
 
 function parse(what: string, fn: () => object): void {
-  const ops = opsPerSecond(fn);
+  const ops = codecOpsPerSecond(fn);
   console.log(`parse ${what.padEnd(34)} ${fmt(ops)} ops/s`);
   data.parse[what] = ops;
 }
@@ -159,5 +140,5 @@ const informXml = buildCpeMessage(inform, CTX);
 parse('Inform (CPE → ACS)', () => parseCpeMessage(informXml));
 const gpvXml = buildCpeMessage(gpvResponse, CTX);
 parse('GetParameterValuesResponse (50)', () => parseCpeMessage(gpvXml));
-if (sink === -1) console.log(sink);
+if (sinkValue() === -1) console.log(sinkValue());
 publish({ rows, data: { unit: 'operations per CPU-second', ...data } });
