@@ -13,6 +13,7 @@ import {
   type TableInfo,
   type TreeNode,
 } from './compiled-profile.js';
+import { compileGenerator, type Generator } from './generators.js';
 import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
@@ -72,7 +73,8 @@ class ProfileCompiler {
       rootNode: this.rootNode,
       deviceId: this.compileDeviceId(),
       parameterCount: this.parameterCount,
-      forcedInform: collectForcedInform(this.rootNode),
+      forcedInform: collectParams(this.rootNode, (p) => p.forcedInform),
+      generated: collectParams(this.rootNode, (p) => p.generator !== undefined),
       parameterKeyPath: parameterKey?.kind === 'param' ? parameterKey.genericPath : undefined,
     });
   }
@@ -148,23 +150,39 @@ class ProfileCompiler {
     if (activeNotify === 'forceEnabled' && raw.notification !== undefined && raw.notification !== 2) {
       throw this.where.error('activeNotify forceEnabled requires notification 2', [...field, 'notification']);
     }
+    const value = this.parameterValue(key, segments, type, constraints, raw);
     const param: ParamNode = {
       kind: 'param',
       name,
       genericPath: key,
       type,
       writable: raw.writable ?? false,
-      value: this.parameterValue(key, segments, type, constraints, raw),
+      value,
       hidden: raw.hidden ?? false,
       notification: raw.notification ?? (forced ? 2 : 0),
       activeNotify,
       forcedInform: raw.forcedInform ?? false,
       constraints,
       countsTable: undefined,
+      generator: this.generator(key, type, constraints, raw, value),
     };
     parent.children.push(param);
     parent.childByName.set(name, param);
     this.parameterCount++;
+  }
+
+  /**
+   * The parameter's generator; a value that is exactly "{{uptime}}" is the uptime generator (one clock for
+   * both spellings, and the value-change schedule sees it).
+   */
+  private generator(key: string, type: ParamType, constraints: ValueConstraints, raw: RawParameter, value: ValueTemplate): Generator | undefined {
+    if (raw.generator !== undefined) {
+      return compileGenerator(raw.generator, type, constraints, (message, field) => {
+        throw this.where.error(message, ['parameters', key, 'generator', field]);
+      });
+    }
+    const part = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : undefined;
+    return typeof part === 'object' && (part as { kind: string }).kind === 'uptime' ? { kind: 'uptime' } : undefined;
   }
 
   private constraints(key: string, type: ParamType, raw: RawParameter): ValueConstraints {
@@ -323,15 +341,15 @@ function newObject(name: string, genericPath: string, table: TableInfo | undefin
   return { kind: 'object', name, genericPath, table, children: [], childByName: new Map() };
 }
 
-/** Forced-inform parameters in tree (document) order, each with its object chain. */
-function collectForcedInform(root: ObjectNode): ForcedInformEntry[] {
+/** The parameters `wanted` picks, in tree (document) order, each with its object chain. */
+function collectParams(root: ObjectNode, wanted: (param: ParamNode) => boolean): ForcedInformEntry[] {
   const out: ForcedInformEntry[] = [];
   const chain: ObjectNode[] = [];
   const visit = (node: ObjectNode): void => {
     chain.push(node);
     for (const child of node.children) {
       if (child.kind === 'object') visit(child);
-      else if (child.forcedInform) out.push({ param: child, chain: chain.slice() });
+      else if (wanted(child)) out.push({ param: child, chain: chain.slice() });
     }
     chain.pop();
   };

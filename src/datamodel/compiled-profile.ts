@@ -5,6 +5,7 @@
  * point at one CompiledProfile; per-device state lives only in their overlays.
  */
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
+import type { Generator } from './generators.js';
 import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
@@ -46,6 +47,8 @@ export interface ParamNode {
   readonly constraints: ValueConstraints;
   /** A NumberOfEntries parameter: its value is the live instance count of this table (a sibling object). */
   readonly countsTable: ObjectNode | undefined;
+  /** The device changes the value by itself: read from the generator, not from `value` (unless written). */
+  readonly generator?: Generator | undefined;
 }
 
 export type TreeNode = ObjectNode | ParamNode;
@@ -57,7 +60,7 @@ export interface DeviceIdTemplates {
   readonly serialNumber: CompiledTemplate;
 }
 
-/** A forced-inform parameter with the object chain from the root to it, for expansion over instances. */
+/** A parameter (forced-inform, generated) with the object chain from the root to it, for expansion over instances. */
 export interface ForcedInformEntry {
   readonly param: ParamNode;
   /** Objects from the root (inclusive) down to the parameter's parent. */
@@ -76,6 +79,8 @@ export class CompiledProfile {
   readonly forcedInform: readonly ForcedInformEntry[];
   /** `<root>.ManagementServer.ParameterKey` when the profile has it (set by SetParameterValues/AddObject/DeleteObject). */
   readonly parameterKeyPath: string | undefined;
+  /** Parameters with a generator, with their object chains (for the value-change schedule). */
+  readonly generated: readonly ForcedInformEntry[];
 
   constructor(init: {
     name: string;
@@ -87,6 +92,7 @@ export class CompiledProfile {
     parameterCount: number;
     forcedInform: readonly ForcedInformEntry[];
     parameterKeyPath: string | undefined;
+    generated?: readonly ForcedInformEntry[];
   }) {
     this.name = init.name;
     this.file = init.file;
@@ -98,6 +104,7 @@ export class CompiledProfile {
     this.parameterCount = init.parameterCount;
     this.forcedInform = init.forcedInform;
     this.parameterKeyPath = init.parameterKeyPath;
+    this.generated = init.generated ?? [];
     Object.freeze(this);
   }
 }

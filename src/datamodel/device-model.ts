@@ -15,6 +15,7 @@ import type {
 import { CwmpFault, type ParameterFault } from '../cwmp/faults.js';
 import { CpesimError } from '../errors.js';
 import type { CompiledProfile, ForcedInformEntry, ObjectNode, ParamNode, TreeNode } from './compiled-profile.js';
+import { changedBetween, generatedValue, generatorSeed, nextChangeS, type Generator } from './generators.js';
 import { renderTemplate, type DeviceScope } from './template.js';
 import { normalizeValue, zeroValue } from './value-types.js';
 
@@ -29,6 +30,8 @@ export interface DeviceContext {
    * DeviceModel.checkInitialValues.
    */
   initialValues?: ReadonlyMap<string, string>;
+  /** Multiplies the pace of the value generators (uptime excepted); 0 holds them at their boot values. Default 1. */
+  valueChangeScale?: number;
 }
 
 /** Instance changes of one concrete table ("X.T." under one parent instance). */
@@ -107,8 +110,16 @@ export class DeviceModel {
   private values: Map<string, string> | undefined;
   private attributes: Map<string, Attributes> | undefined;
   private tables: Map<string, TableState> | undefined;
-  /** Paths with notification 1/2 changed by setInternal() since the last confirmInform(). */
+  /**
+   * Paths with notification 1/2 the device changed (setInternal, generators) and the ACS has not been told
+   * yet; plain strings, so the set can be saved and restored as it is.
+   */
   private pendingChanges: Set<string> | undefined;
+  /** The pending changes the Inform in flight reports: confirmInform() clears these, not later ones. */
+  private informed: Set<string> | undefined;
+  /** Epoch ms up to which generator changes have been looked at (NaN: since boot). */
+  private changesCheckedAtMs = Number.NaN;
+  private readonly changeScale: number;
 
   constructor(profile: CompiledProfile, ctx: DeviceContext) {
     this.profile = profile;
@@ -118,6 +129,7 @@ export class DeviceModel {
     const serial = flat(renderTemplate(profile.deviceId.serialNumber, deviceScope(ctx.index, '', oui, crUrl, ctx.bootTimeMs), NO_INSTANCES));
     this.scope = deviceScope(ctx.index, serial, oui, crUrl, ctx.bootTimeMs);
     this.initialValues = ctx.initialValues;
+    this.changeScale = ctx.valueChangeScale ?? 1;
   }
 
   /** Throws CPESIM_DATAMODEL_PATH unless every path of `values` is a parameter of the profile (on any device). */
@@ -191,7 +203,11 @@ export class DeviceModel {
     }
     if (faults.length > 0) throw new CwmpFault(9003, `${faults.length} parameter(s) rejected`, faults);
     const values = (this.values ??= new Map());
-    for (const [name, value] of accepted) values.set(name, value);
+    for (const [name, value] of accepted) {
+      values.set(name, value);
+      // The ACS set it: a change the device made before is superseded, and the ACS's own is never notified.
+      this.pendingChanges?.delete(name);
+    }
     this.setParameterKey(parameterKey);
     return 0;
   }
@@ -288,7 +304,42 @@ export class DeviceModel {
     const node = at.node as ParamNode;
     if (this.valueOf(node, path, at.instances, at.underAdded) === value) return;
     (this.values ??= new Map()).set(path, value);
-    if (this.notificationOf(node, path) > 0) (this.pendingChanges ??= new Set()).add(path);
+    if (this.notificationOf(node, path) > 0) this.noteChange(path);
+  }
+
+  /**
+   * Records the generated parameters (notification 1/2) whose value changed since the last look, up to
+   * `nowMs` (epoch ms). Called before an Inform is built and by the value-change schedule.
+   */
+  recordGeneratedChanges(nowMs: number): void {
+    const bootMs = this.scope.bootTimeMs;
+    const since = Number.isNaN(this.changesCheckedAtMs) ? bootMs : Math.max(this.changesCheckedAtMs, bootMs);
+    this.changesCheckedAtMs = nowMs;
+    if (nowMs <= since) return;
+    this.forEachNotifyingGenerated((g, path) => {
+      const seed = generatorSeed(this.scope.index, path);
+      if (changedBetween(g, seed, (since - bootMs) / 1000, (nowMs - bootMs) / 1000, this.changeScale)) this.noteChange(path);
+    });
+  }
+
+  /**
+   * Epoch ms of the next change of a generated parameter that would be news to the ACS (notification 1/2,
+   * not already waiting for an Inform); Infinity when none is due.
+   */
+  nextGeneratedChangeMs(nowMs: number): number {
+    const bootMs = this.scope.bootTimeMs;
+    const t = Math.max(0, (nowMs - bootMs) / 1000);
+    let next = Infinity;
+    this.forEachNotifyingGenerated((g, path) => {
+      if (this.pendingChanges?.has(path) && !this.informed?.has(path)) return;
+      next = Math.min(next, bootMs + 1000 * nextChangeS(g, generatorSeed(this.scope.index, path), t, this.changeScale));
+    });
+    return next;
+  }
+
+  /** The pending value changes (paths), for saving a device's state. */
+  pendingValueChangePaths(): string[] {
+    return [...(this.pendingChanges ?? [])];
   }
 
   /** The highest notification level among pending value changes (2: an active notification is due). */
@@ -301,25 +352,36 @@ export class DeviceModel {
     return level;
   }
 
-  /** Forced-inform parameters over the live instances, then pending notification 1/2 value changes. */
+  /**
+   * Forced-inform parameters over the live instances, then pending notification 1/2 value changes, each with
+   * its current value (a value changed and changed back is still reported: it did change). A pending change
+   * whose notification the ACS has turned off since is left out.
+   */
   informParameters(): ParameterValue[] {
+    this.recordGeneratedChanges(Date.now());
     const out: ParameterValue[] = [];
-    const instances: number[] = [];
     const root = this.profile.rootNode.genericPath;
-    for (const entry of this.profile.forcedInform) this.expandForced(entry, 1, root, false, instances, out);
+    const forced: Visitor['param'] = (node, path, instances, underAdded) => out.push(this.readValue(node, path, instances, underAdded));
+    for (const entry of this.profile.forcedInform) this.expandEntry(entry, 1, root, false, [], forced);
+    this.informed = undefined;
     if (this.pendingChanges?.size) {
       const listed = new Set(out.map((p) => p.name));
       for (const path of this.pendingChanges) {
         const at = this.resolve(path);
-        if (!at || listed.has(path)) continue;
-        out.push(this.readValue(at.node as ParamNode, path, at.instances, at.underAdded));
+        if (!at || at.form !== 'param' || this.notificationOf(at.node as ParamNode, path) === 0) continue;
+        (this.informed ??= new Set()).add(path);
+        if (!listed.has(path)) out.push(this.readValue(at.node as ParamNode, path, at.instances, at.underAdded));
       }
     }
     return out;
   }
 
+  /** The InformResponse arrived: the changes that Inform reported are delivered (later ones stay pending). */
   confirmInform(): void {
-    this.pendingChanges = undefined;
+    const pending = this.pendingChanges;
+    if (pending) for (const path of this.informed ?? []) pending.delete(path);
+    if (pending?.size === 0) this.pendingChanges = undefined;
+    this.informed = undefined;
   }
 
   factoryReset(): void {
@@ -327,6 +389,8 @@ export class DeviceModel {
     this.attributes = undefined;
     this.tables = undefined;
     this.pendingChanges = undefined;
+    this.informed = undefined;
+    this.changesCheckedAtMs = Number.NaN;
   }
 
   /** Number of overlay entries (values, attributes, changed tables, pending changes): 0 for an untouched device. */
@@ -452,22 +516,42 @@ export class DeviceModel {
     return state;
   }
 
-  /** Appends a forced-inform parameter's value for every live instance combination of its object chain. */
-  private expandForced(entry: ForcedInformEntry, depth: number, path: string, underAdded: boolean, instances: number[], out: ParameterValue[]): void {
+  /** Visits an entry's parameter at every live instance combination of its object chain. */
+  private expandEntry(entry: ForcedInformEntry, depth: number, path: string, underAdded: boolean, instances: number[], visit: NonNullable<Visitor['param']>): void {
     const { param, chain } = entry;
     if (depth === chain.length) {
-      out.push(this.readValue(param, path + param.name, instances, underAdded));
+      visit(param, path + param.name, instances, underAdded);
       return;
     }
     const node = chain[depth]!;
     const objectPath = path + node.name + '.';
-    if (!node.table) return this.expandForced(entry, depth + 1, objectPath, underAdded, instances, out);
+    if (!node.table) return this.expandEntry(entry, depth + 1, objectPath, underAdded, instances, visit);
     const initialCount = underAdded ? 0 : node.table.initialInstances.length;
     for (const n of this.liveInstances(node, objectPath, underAdded)) {
       instances.push(n);
-      this.expandForced(entry, depth + 1, `${objectPath}${n}.`, n > initialCount, instances, out);
+      this.expandEntry(entry, depth + 1, `${objectPath}${n}.`, n > initialCount, instances, visit);
       instances.pop();
     }
+  }
+
+  /**
+   * Every live generated parameter with notification 1/2 whose value comes from its generator (not written
+   * over). Cheap for the common device: without attributes of its own only profile-notified ones are expanded.
+   */
+  private forEachNotifyingGenerated(visit: (g: Generator, path: string) => void): void {
+    const root = this.profile.rootNode.genericPath;
+    for (const entry of this.profile.generated) {
+      if (this.attributes === undefined && entry.param.notification === 0) continue;
+      this.expandEntry(entry, 1, root, false, [], (node, path) => {
+        if (this.notificationOf(node, path) > 0 && !this.values?.has(path) && !this.initialValues?.has(path)) visit(node.generator!, path);
+      });
+    }
+  }
+
+  /** A device-made change to report: pending until an Inform carrying it is confirmed (again, if one is in flight). */
+  private noteChange(path: string): void {
+    (this.pendingChanges ??= new Set()).add(path);
+    this.informed?.delete(path);
   }
 
   /**
@@ -486,7 +570,11 @@ export class DeviceModel {
       const parentPath = path.slice(0, path.length - node.name.length);
       return String(this.liveInstances(counted, `${parentPath}${counted.name}.`, underAdded).length);
     }
-    return this.values?.get(path) ?? this.initialValues?.get(path) ?? renderTemplate(node.value, this.scope, instances);
+    const written = this.values?.get(path) ?? this.initialValues?.get(path);
+    if (written !== undefined) return written;
+    const g = node.generator;
+    if (g === undefined) return renderTemplate(node.value, this.scope, instances);
+    return generatedValue(g, generatorSeed(this.scope.index, path), (Date.now() - this.scope.bootTimeMs) / 1000, this.changeScale);
   }
 
   private notificationOf(node: ParamNode, path: string): 0 | 1 | 2 {
@@ -503,7 +591,9 @@ export class DeviceModel {
     for (const map of [this.values, this.attributes, this.tables]) {
       if (map) for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
     }
-    if (this.pendingChanges) for (const key of this.pendingChanges) if (key.startsWith(prefix)) this.pendingChanges.delete(key);
+    for (const set of [this.pendingChanges, this.informed]) {
+      if (set) for (const key of set) if (key.startsWith(prefix)) set.delete(key);
+    }
   }
 }
 

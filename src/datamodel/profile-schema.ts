@@ -2,6 +2,7 @@
  * The structure of a profile YAML file (JSON schema checked with ajv; strict: unknown fields are errors)
  * and the TypeScript shape of a document that passed it. Semantic rules live in compile-profile.ts.
  */
+import { GENERATOR_KINDS, type RawGenerator } from './generators.js';
 import { PARAM_TYPES } from './value-types.js';
 
 export interface RawObject {
@@ -26,6 +27,8 @@ export interface RawParameter {
   minLength?: number;
   maxLength?: number;
   list?: boolean;
+  /** The device changes the value by itself (generators.ts). */
+  generator?: RawGenerator;
 }
 
 export interface RawProfile {
@@ -99,6 +102,23 @@ export const PROFILE_SCHEMA = {
           minLength: count,
           maxLength: count,
           list: { type: 'boolean' },
+          // Which fields apply to which kind is checked in generators.ts (with a clearer message than oneOf's).
+          generator: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind'],
+            properties: {
+              kind: { enum: GENERATOR_KINDS },
+              rate: { type: ['number', 'string'] },
+              min: { type: 'number' },
+              max: { type: 'number' },
+              step: { type: 'number' },
+              start: { type: 'number' },
+              interval: { type: ['string', 'number'] },
+              period: { type: ['string', 'number'] },
+              values: { type: 'array', items: scalar },
+            },
+          },
         },
       },
     },
