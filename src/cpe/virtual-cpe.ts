@@ -52,6 +52,8 @@ export interface CpeSharedOptions {
   transferLimits?: Partial<TransferLimits>;
   /** Parameter values the CPEs have from power-on instead of the profile's (DeviceContext.initialValues). */
   initialValues?: ReadonlyMap<string, string>;
+  /** Pace of the value generators (DeviceContext.valueChangeScale; scenario `valueChanges.rateScale`). */
+  valueChangeScale?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export interface CpeEnvironment {
   readonly transferLimits: TransferLimits;
   readonly paths: ManagementPaths;
   readonly initialValues: ReadonlyMap<string, string> | undefined;
+  readonly valueChangeScale: number;
   /** As VirtualCpeOptions.requestSession, told which CPE asks (so one function serves a whole fleet). */
   readonly requestSession: ((delayMs: number, cpe: VirtualCpe) => void) | undefined;
 }
@@ -83,6 +86,7 @@ export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (dela
     transferLimits: opts.transferLimits ? { ...DEFAULT_TRANSFER_LIMITS, ...opts.transferLimits } : DEFAULT_TRANSFER_LIMITS,
     paths: managementPaths(opts.profile.root),
     initialValues: opts.initialValues,
+    valueChangeScale: opts.valueChangeScale ?? 1,
     requestSession: opts.requestSession,
   });
 }
@@ -126,6 +130,8 @@ const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
+/** TR-069 §3.7.1.5: the Inform reports parameters with notification 1/2 the device changed. */
+export const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 
 /** One accepted ScheduleInform: due at `at` (performance.now() ms). */
 interface ScheduledInform {
@@ -152,6 +158,7 @@ interface ManagementPaths {
   periodicInterval: string;
   crUsername: string;
   crPassword: string;
+  activeNotificationThrottle: string;
 }
 const MANAGEMENT_PATHS = new Map<string, ManagementPaths>();
 function managementPaths(root: string): ManagementPaths {
@@ -164,6 +171,7 @@ function managementPaths(root: string): ManagementPaths {
       periodicInterval: `${ms}PeriodicInformInterval`,
       crUsername: `${ms}ConnectionRequestUsername`,
       crPassword: `${ms}ConnectionRequestPassword`,
+      activeNotificationThrottle: `${ms}DefaultActiveNotificationThrottle`,
     };
     MANAGEMENT_PATHS.set(root, paths);
   }
@@ -242,6 +250,7 @@ export class VirtualCpe implements DeviceActions {
       connectionRequestUrl: opts.connectionRequestUrl,
       bootTimeMs: Date.now(),
       ...(this.env.initialValues !== undefined ? { initialValues: this.env.initialValues } : {}),
+      valueChangeScale: this.env.valueChangeScale,
     });
     // A new device: first contact ever, and it has just booted.
     this.events.add('0 BOOTSTRAP');
@@ -334,6 +343,8 @@ export class VirtualCpe implements DeviceActions {
     this.flags |= RUNNING;
     if (this.cpeRequests?.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
     this.raiseDueScheduledInforms();
+    this.model.recordGeneratedChanges(Date.now());
+    if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
     observer.sessionStarted();
     const startedAt = performance.now();
     const abort = takeAbortController();
@@ -604,6 +615,14 @@ export class VirtualCpe implements DeviceActions {
     const m = positiveInt(this.model.get(paths.retryMinWait), DEFAULT_RETRY_MIN_WAIT_S);
     const k = positiveInt(this.model.get(paths.retryMultiplier), DEFAULT_RETRY_MULTIPLIER);
     return retryWaitMs(this.retries, random, m, k);
+  }
+
+  /**
+   * ManagementServer.DefaultActiveNotificationThrottle in ms: the least time from the end of the last
+   * successful session to a session made only to deliver an active notification (0: none, or no such parameter).
+   */
+  activeNotificationThrottleMs(): number {
+    return positiveInt(this.model.get(this.env.paths.activeNotificationThrottle), 0) * 1000;
   }
 
   /** ManagementServer.PeriodicInformInterval in seconds. */

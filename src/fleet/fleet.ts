@@ -6,12 +6,13 @@ import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
 import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
 import { sourceAddressIndex } from '../scenario/source-addresses.js';
-import { DEFAULT_GRACE_PERIOD_MS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
+import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_VALUE_CHANGE_SETTINGS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
 import { ClosableObserver } from './closable-observer.js';
 import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
 import { seededRandom } from './random.js';
 import { TimerQueue } from './timer-queue.js';
+import { ValueChangeTimers, type ValueChangeCheck } from './value-change-timers.js';
 
 export interface FleetOptions {
   scenario: Scenario;
@@ -66,7 +67,7 @@ type Marker = { marker: 'end' } | { marker: 'bootStorm'; group: number };
  */
 export class Fleet implements ConnectionRequestTarget {
   private readonly cpes: VirtualCpe[] = [];
-  private readonly queue: TimerQueue<Wakeup | Marker>;
+  private readonly queue: TimerQueue<Wakeup | Marker | ValueChangeCheck>;
   /** Per fleet group: its schedule (scenario's with the group's overrides) and PeriodicInformTime path. */
   private readonly schedules: ScheduleSettings[];
   private readonly phasePaths: string[];
@@ -80,6 +81,9 @@ export class Fleet implements ConnectionRequestTarget {
   private readonly generation: Uint32Array;
   private readonly dueAt: Float64Array;
   private readonly running: Uint8Array;
+  /** Per slot: whether its live wake-up is a periodic one (an active notification may hold it for later). */
+  private readonly duePeriodic: Uint8Array;
+  private readonly valueChanges: ValueChangeTimers;
   /** Per slot: CR_WAKE (a connection-request wake-up is pending) | CR_AFTER_SESSION (one came during the session). */
   private readonly crState: Uint8Array;
   /** Per slot: start of the connection-request rate window and the requests counted in it. */
@@ -109,7 +113,9 @@ export class Fleet implements ConnectionRequestTarget {
     this.random = seededRandom(scenario.seed * 1_000_003 + shard.index);
     this.groupMetrics = scenario.fleet.map((group) => options.metrics.forProfile(group.profile));
     this.observers = this.groupMetrics.map((part) => new ClosableObserver(part));
-    this.queue = new TimerQueue((item, dueAt) => ('marker' in item ? this.marker(item) : this.due(item, dueAt)));
+    this.queue = new TimerQueue((item, dueAt) =>
+      'marker' in item ? this.marker(item) : 'valueChange' in item ? this.valueChanges.fire(item) : this.due(item, dueAt),
+    );
     this.schedules = scenario.fleet.map((group) => groupSchedule(scenario.schedule, group));
     this.phasePaths = [];
     const endpoints = sourceEndpoints(options.acs, scenario.acs.sourceAddresses);
@@ -150,6 +156,7 @@ export class Fleet implements ConnectionRequestTarget {
             observer: this.observers[g]!,
             random: this.random,
             requestSession: this.onRequestSession,
+            valueChangeScale: (scenario.valueChanges ?? DEFAULT_VALUE_CHANGE_SETTINGS).rateScale,
             ...(initialValues.size > 0 ? { initialValues } : {}),
           });
         }
@@ -172,6 +179,17 @@ export class Fleet implements ConnectionRequestTarget {
     this.generation = new Uint32Array(n);
     this.dueAt = new Float64Array(n);
     this.running = new Uint8Array(n);
+    this.duePeriodic = new Uint8Array(n);
+    this.valueChanges = new ValueChangeTimers(
+      n,
+      {
+        cpe: (slot) => this.cpes[slot]!,
+        isRunning: (slot) => this.running[slot] === 1,
+        schedule: (at, item) => this.queue.schedule(at, item),
+        activeNotification: (slot, at) => this.wakeForActiveNotification(slot, at),
+      },
+      (scenario.valueChanges ?? DEFAULT_VALUE_CHANGE_SETTINGS).notifyDelayMs,
+    );
     this.crState = new Uint8Array(n);
     this.crWindowStart = new Float64Array(n).fill(-Infinity);
     this.crCount = new Uint16Array(n);
@@ -227,6 +245,7 @@ export class Fleet implements ConnectionRequestTarget {
       this.dueAt[slot]! += ms;
       this.heldPeriodic[slot]! += ms; // NaN stays NaN
     }
+    this.valueChanges.shift(ms);
   }
 
   /**
@@ -336,7 +355,22 @@ export class Fleet implements ConnectionRequestTarget {
     const generation = (this.generation[slot]! + 1) >>> 0;
     this.generation[slot] = generation;
     this.dueAt[slot] = at;
+    this.duePeriodic[slot] = periodic ? 1 : 0;
     this.queue.schedule(at, { slot, periodic, generation });
+  }
+
+  /**
+   * The session an active notification asks for, at `at`; a session due no later (periodic, retry, connection
+   * request) reports the change itself, and a failed session's retry wait is kept (the ACS was failing). A
+   * periodic inform it goes before keeps its own instant (held, like for a ScheduleInform).
+   */
+  private wakeForActiveNotification(slot: number, at: number): void {
+    if (this.stopping || this.running[slot]) return;
+    const pending = this.dueAt[slot]!;
+    if (pending > performance.now() && pending <= at) return;
+    if (this.cpes[slot]!.retryCount > 0) return;
+    if (this.duePeriodic[slot] && Number.isNaN(this.heldPeriodic[slot]!)) this.heldPeriodic[slot] = pending;
+    this.schedule(slot, at, false);
   }
 
   /** The CPEs' requestSession (one function for the fleet): local CPEs are every shard.count-th global index. */
@@ -395,6 +429,7 @@ export class Fleet implements ConnectionRequestTarget {
         this.crState[slot] = 0;
         if (!result.offline && result.errorKind !== 'power_cut') this.wakeForConnectionRequest(slot, performance.now());
       }
+      if (!result.offline && !this.stopping) this.valueChanges.sessionEnded(slot, result.ok);
     });
     this.inFlight.add(run);
   }

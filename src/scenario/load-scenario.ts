@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
-import { DEFAULT_GRACE_PERIOD_MS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
+import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_VALUE_CHANGE_SETTINGS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 
@@ -14,6 +14,7 @@ interface ScenarioDocument {
   seed?: number;
   gracePeriod?: string | number;
   connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number };
+  valueChanges?: { rateScale?: number; notifyDelay?: string | number };
   acs?: {
     url?: string;
     username?: string;
@@ -78,6 +79,11 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         auth: { enum: ['digest', 'basic'] },
         delay: durationSchema,
       },
+    },
+    valueChanges: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { rateScale: { type: 'number', minimum: 0 }, notifyDelay: durationSchema },
     },
     acs: {
       type: 'object',
@@ -256,6 +262,10 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
     connectionRequests: connectionRequestSettings(doc.connectionRequests),
+    valueChanges: doc.valueChanges === undefined ? undefined : {
+      rateScale: doc.valueChanges.rateScale ?? DEFAULT_VALUE_CHANGE_SETTINGS.rateScale,
+      notifyDelayMs: duration(doc.valueChanges.notifyDelay, DEFAULT_VALUE_CHANGE_SETTINGS.notifyDelayMs, ['valueChanges', 'notifyDelay']),
+    },
     thresholds,
   };
 }

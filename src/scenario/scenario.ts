@@ -27,6 +27,16 @@ export interface ConnectionRequestSettings {
   delayMs?: number | undefined;
 }
 
+/** Scenario `valueChanges`: how the CPEs' value generators run (ACS teams load the notification path with it). */
+export interface ValueChangeSettings {
+  /** Multiplies every generator's pace (counter rates, flips, samples; not uptime); 0 stops them. Default 1. */
+  rateScale: number;
+  /** An active notification's session starts this long after the change, so changes close together share it. */
+  notifyDelayMs: number;
+}
+
+export const DEFAULT_VALUE_CHANGE_SETTINGS: Readonly<ValueChangeSettings> = Object.freeze({ rateScale: 1, notifyDelayMs: 200 });
+
 export interface ReferenceAcsSettings {
   provision: boolean;
   maxConcurrentSessions: number | undefined;
@@ -76,6 +86,8 @@ export interface Scenario {
   /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
   gracePeriodMs?: number | undefined;
   connectionRequests?: ConnectionRequestSettings | undefined;
+  /** Value generators and notifications (DEFAULT_VALUE_CHANGE_SETTINGS when absent). */
+  valueChanges?: ValueChangeSettings | undefined;
   /** Pass/fail criteria, checked at the end (and during the run when abortOnFail); none: the run passes when it ran. */
   thresholds?: Threshold[] | undefined;
 }
