@@ -117,7 +117,7 @@ export class DeviceModel {
   private pendingChanges: Set<string> | undefined;
   /** The pending changes the Inform in flight reports: confirmInform() clears these, not later ones. */
   private informed: Set<string> | undefined;
-  /** Epoch ms up to which generator changes have been looked at (NaN: since boot). */
+  /** Epoch ms up to which generator changes have been looked at (NaN: not yet, no baseline). */
   private changesCheckedAtMs = Number.NaN;
   private readonly changeScale: number;
 
@@ -309,12 +309,15 @@ export class DeviceModel {
 
   /**
    * Records the generated parameters (notification 1/2) whose value changed since the last look, up to
-   * `nowMs` (epoch ms). Called before an Inform is built and by the value-change schedule.
+   * `nowMs` (epoch ms). Called before an Inform is built and by the value-change schedule. The first look
+   * only sets the baseline: the first Inform reports the values as they are, not as changes.
    */
   recordGeneratedChanges(nowMs: number): void {
     const bootMs = this.scope.bootTimeMs;
-    const since = Number.isNaN(this.changesCheckedAtMs) ? bootMs : Math.max(this.changesCheckedAtMs, bootMs);
+    const checked = this.changesCheckedAtMs;
     this.changesCheckedAtMs = nowMs;
+    if (Number.isNaN(checked)) return;
+    const since = Math.max(checked, bootMs);
     if (nowMs <= since) return;
     this.forEachNotifyingGenerated((g, path) => {
       const seed = generatorSeed(this.scope.index, path);

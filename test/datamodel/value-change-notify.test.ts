@@ -80,6 +80,8 @@ test('generated parameters: changes found between looks, next change of what is 
   const firstFlipS = nextChangeS(link, linkSeed, 0, 1);
   // Only Device.X.Link notifies (profile notification 1); the table's Status does not (yet).
   assert.equal(m.nextGeneratedChangeMs(boot), boot + 1000 * firstFlipS);
+  m.recordGeneratedChanges(boot + 10);
+  assert.equal(m.pendingValueChange(), 0, 'the first look is the baseline');
   m.recordGeneratedChanges(boot + 1000 * firstFlipS - 1);
   assert.equal(m.pendingValueChange(), 0, 'no flip yet');
   m.recordGeneratedChanges(boot + 1000 * firstFlipS);
@@ -108,6 +110,7 @@ test('generated parameters: changes found between looks, next change of what is 
 test('a generated value is read from the clock (GetParameterValues) and a Inform reports its current value', () => {
   const boot = Date.now() - 50_000;
   const m = model(boot);
+  m.recordGeneratedChanges(boot); // the baseline: a look at boot
   const [p] = m.getParameterValues(['Device.X.Link']);
   const seed = generatorSeed(5, 'Device.X.Link');
   const expected = [generatedValue(PROFILE.generated[0]!.param.generator!, seed, 50, 1), generatedValue(PROFILE.generated[0]!.param.generator!, seed, 51, 1)];
