@@ -5,6 +5,7 @@
  * the WAN IP interface, the 5 GHz radio) use `instanceValues`; everything not listed here gets its XML
  * default or a type zero value (see profile-builder.ts).
  */
+import type { RawGenerator } from '../datamodel/generators.js';
 import type { ProfileSpec } from './profile-spec.js';
 
 /** `{ Leaf: value }` under one object -> `{ 'Object.Leaf': value }`. */
@@ -23,6 +24,20 @@ const WAN_IPV4 = '{{ipv4:100.64.0.0/10}}';
 const WAN_IPV4_MASK = '255.192.0.0';
 const LAN_IPV4 = '192.168.1.1';
 const LAN_IPV4_MASK = '255.255.255.0';
+
+/**
+ * What a home gateway changes by itself (value generators): a few hundred kbit/s of traffic (downstream
+ * about four times upstream), a CPU mostly idle, free memory that moves, LAN hosts coming and going.
+ * The TR-181 counters are unsignedLong; TR-098's are unsignedInt and wrap at 2^32 like real ones.
+ */
+const TRAFFIC_UP: RawGenerator = { kind: 'counter', rate: '30000/s' };
+const TRAFFIC_DOWN: RawGenerator = { kind: 'counter', rate: '120000/s' };
+const WLAN_UP: RawGenerator = { kind: 'counter', rate: '8000/s' };
+const WLAN_DOWN: RawGenerator = { kind: 'counter', rate: '40000/s' };
+const CPU_USAGE: RawGenerator = { kind: 'gauge', min: 2, max: 35, interval: '10s', period: '5m' };
+const MEMORY_FREE: RawGenerator = { kind: 'randomWalk', min: 60000, max: 180000, step: 500, interval: '10s' };
+const HOST_ACTIVE: RawGenerator = { kind: 'flip', values: [true, false], period: '2h' };
+const MEMORY_TOTAL_KIB = '262144';
 
 /**
  * A device's 16 MACs ({{mac:0}}..{{mac:15}}), the same plan in both profiles so each MAC names one
@@ -58,6 +73,7 @@ const DEVICE_INFO = {
   ProvisioningCode: '',
   UpTime: '{{uptime}}',
   FirstUseDate: '2024-01-15T09:30:00Z',
+  'MemoryStatus.Total': MEMORY_TOTAL_KIB,
 };
 
 export const TR098_GATEWAY: ProfileSpec = {
@@ -287,6 +303,12 @@ export const TR098_GATEWAY: ProfileSpec = {
     }),
   },
   forcedInform: [],
+  generators: {
+    ...under('InternetGatewayDevice.DeviceInfo.', { 'ProcessStatus.CPUUsage': CPU_USAGE, 'MemoryStatus.Free': MEMORY_FREE }),
+    ...under('InternetGatewayDevice.WANDevice.{i}.WANCommonInterfaceConfig.', { TotalBytesSent: TRAFFIC_UP, TotalBytesReceived: TRAFFIC_DOWN }),
+    ...under('InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.', { TotalBytesSent: WLAN_DOWN, TotalBytesReceived: WLAN_UP }),
+    'InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.Active': HOST_ACTIVE,
+  },
 };
 
 export const TR181_GATEWAY: ProfileSpec = {
@@ -624,6 +646,14 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.Hosts.Host.{i}.Layer1Interface': { '2': 'Device.WiFi.SSID.1' },
   },
   forcedInform: [],
+  generators: {
+    ...under('Device.DeviceInfo.', { 'ProcessStatus.CPUUsage': CPU_USAGE, 'MemoryStatus.Free': MEMORY_FREE }),
+    ...under('Device.IP.Interface.{i}.Stats.', { BytesSent: TRAFFIC_UP, BytesReceived: TRAFFIC_DOWN }),
+    // An access point sends what its clients download.
+    ...under('Device.WiFi.SSID.{i}.Stats.', { BytesSent: WLAN_DOWN, BytesReceived: WLAN_UP }),
+    'Device.WiFi.Radio.{i}.Stats.Noise': { kind: 'gauge', min: -95, max: -82, interval: '30s', period: '10m' },
+    'Device.Hosts.Host.{i}.Active': HOST_ACTIVE,
+  },
 };
 
 export const GATEWAY_PROFILES: readonly ProfileSpec[] = [TR098_GATEWAY, TR181_GATEWAY];

@@ -239,6 +239,8 @@ class ProfileBuilder {
       for (const p of current) {
         const entry = parameterEntry(p, this.chooseValue(p, counts, instances), p.forcedInform || forced.has(p.name));
         const perInstance = this.chooseInstanceValues(p, instances);
+        const generator = this.spec.generators?.[p.name];
+        if (generator !== undefined) entry.generator = generator;
         parameterEntries[p.name] = perInstance ? withInstanceValues(entry, perInstance) : entry;
       }
     }
@@ -254,7 +256,7 @@ class ProfileBuilder {
       }
       objectEntries[o.name] = entry;
     }
-    for (const path of [...Object.keys(this.spec.values), ...Object.keys(this.spec.instanceValues ?? {}), ...forced]) {
+    for (const path of [...Object.keys(this.spec.values), ...Object.keys(this.spec.instanceValues ?? {}), ...forced, ...Object.keys(this.spec.generators ?? {})]) {
       if (!(path in parameterEntries)) {
         this.problems.push(`${path}: not a current parameter of an included object`);
       }

@@ -4,6 +4,7 @@
  * into profile YAML.
  */
 import type { CwmpVersion } from '../cwmp/messages.js';
+import type { RawGenerator } from '../datamodel/generators.js';
 
 export interface ProfileSpec {
   /** Profile name and output file stem (profiles/<profile>.yaml). */
@@ -34,4 +35,6 @@ export interface ProfileSpec {
   instanceValues?: Record<string, Record<string, string>>;
   /** Parameters this device also sends in every Inform besides those the XML marks forcedInform. */
   forcedInform: string[];
+  /** Value generators by generic parameter path (traffic counters, gauges, flipping states), written as `generator`. */
+  generators?: Record<string, RawGenerator>;
 }

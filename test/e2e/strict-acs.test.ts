@@ -326,6 +326,9 @@ for (const c of CASES) {
       assert.equal(afterSet.find((a) => a.name === SOFTWARE_VERSION)?.notification, 2, 'forceEnabled stays 2');
       faultOf(answers[14]!, 9005);
       faultOf(answers[15]!, 9005);
+      // Back to the profile's notifications: later tests check their Informs' events exactly, and a passive
+      // UpTime (or CPU gauge) would rightly add "4 VALUE CHANGE" to each.
+      await rig.session([spa(attributes(DEVICE_INFO, 0))]);
     });
 
     it('AddObject/DeleteObject: instance numbers, NumberOfEntries, new instance readable, monotonic numbers, 9005', LIMIT, async () => {
