@@ -57,14 +57,14 @@ describe('value-change notifications against the reference ACS', () => {
     for (const close of closers.reverse()) await close();
   });
 
-  async function run(requests: AcsRequest[], schedule: Partial<ScheduleSettings>) {
+  async function run(requests: AcsRequest[], schedule: Partial<ScheduleSettings>, rateScale = 1) {
     const acs: ReferenceAcs = await startReferenceAcs({ recordMessages: false, provision: false });
     closers.push(() => acs.close());
     const proxy = await recordingProxy(acs.url);
     closers.push(() => proxy.close());
     const answered = requests.map((r) => acs.enqueue(KEY, r));
     const fleet = new Fleet({
-      scenario: testScenario(proxy.url, { fleet: [{ profile: 'vc', count: 1 }], schedule, valueChanges: { rateScale: 1, notifyDelayMs: 100 } }),
+      scenario: testScenario(proxy.url, { fleet: [{ profile: 'vc', count: 1 }], schedule, valueChanges: { rateScale, notifyDelayMs: 100 } }),
       shard: { index: 0, count: 1 },
       acs: { url: proxy.url, requestTimeoutMs: 5000 },
       profiles: new Map([['vc', PROFILE]]),
@@ -117,6 +117,27 @@ describe('value-change notifications against the reference ACS', () => {
       assert.ok(!paramNames(xml).includes('Device.Link.Status'), 'notification 0: not reported');
     }
     assertValid(periodic.slice(0, 3));
+  });
+
+  it('valueChanges.rateScale 0 holds the generators: Notification=2 on the flipping parameter starts nothing', { timeout: 30_000 }, async () => {
+    const { proxy, answered } = await run(
+      [
+        {
+          method: 'SetParameterAttributes',
+          parameterList: [{ name: 'Device.Link.Status', notificationChange: true, notification: 2, accessListChange: false, accessList: [] }],
+        },
+        { method: 'GetParameterValues', parameterNames: ['Device.Link.Status', 'Device.Link.BytesSent'] },
+      ],
+      {},
+      0,
+    );
+    const read = await answered[1]!;
+    assert.equal(read.method, 'GetParameterValuesResponse');
+    const values = read.method === 'GetParameterValuesResponse' ? read.parameterList.map((p) => p.value) : [];
+    assert.deepEqual(values, ['Up', '0'], 'boot values');
+    // At rate 1 the 700 ms flips would have started several sessions by now.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(proxy.informs().length, 1);
   });
 
   it('DefaultActiveNotificationThrottle spaces the active-notification sessions', { timeout: 40_000 }, async () => {

@@ -61,8 +61,8 @@ const DATA_MODEL_METHODS = [
 ];
 
 const LIMIT = { timeout: 30_000 };
-/** Values rendered from the clock ({{uptime}}, {{now}}): they move between two reads. */
-const CLOCK_DRIVEN = /\.(Up[Tt]ime|CurrentLocalTime)$/;
+/** Values rendered from the clock ({{uptime}}, {{now}}, the DeviceInfo value generators): they move between two reads. */
+const CLOCK_DRIVEN = /\.(Up[Tt]ime|CurrentLocalTime|CPUUsage|MemoryStatus\.Free)$/;
 
 const isObjectName = (name: string) => name.endsWith('.');
 const instancesOf = (table: string, list: readonly ParameterInfo[]) =>
