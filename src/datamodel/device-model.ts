@@ -345,6 +345,11 @@ export class DeviceModel {
     return [...(this.pendingChanges ?? [])];
   }
 
+  /** Restores saved pending value changes; paths that name no parameter (any more) are dropped. */
+  restorePendingValueChanges(paths: readonly string[]): void {
+    for (const path of paths) if (this.resolve(path)?.form === 'param') this.noteChange(path);
+  }
+
   /** The highest notification level among pending value changes (2: an active notification is due). */
   pendingValueChange(): 0 | 1 | 2 {
     let level: 0 | 1 | 2 = 0;

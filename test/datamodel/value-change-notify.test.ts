@@ -48,6 +48,10 @@ test('a change during the Inform in flight stays pending after its confirmation;
   m.setInternal('Device.X.Name', 'two'); // after that Inform was built
   m.confirmInform();
   assert.equal(m.pendingValueChange(), 2, 'the later change is news');
+  // Saved and restored (a device's state file) as plain paths.
+  const restored = model();
+  restored.restorePendingValueChanges([...m.pendingValueChangePaths(), 'Device.X.Gone']);
+  assert.deepEqual(restored.pendingValueChangePaths(), ['Device.X.Name']);
   assert.deepEqual(reported(m), { 'Device.X.Name': 'two' });
   m.confirmInform();
   assert.equal(m.pendingValueChange(), 0);
