@@ -5,6 +5,7 @@
  * point at one CompiledProfile; per-device state lives only in their overlays.
  */
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
+import { NO_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
 import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
@@ -76,6 +77,8 @@ export class CompiledProfile {
   readonly forcedInform: readonly ForcedInformEntry[];
   /** `<root>.ManagementServer.ParameterKey` when the profile has it (set by SetParameterValues/AddObject/DeleteObject). */
   readonly parameterKeyPath: string | undefined;
+  /** The profile's vendor quirks (NO_QUIRKS when it has none). */
+  readonly quirks: QuirkSet;
 
   constructor(init: {
     name: string;
@@ -87,6 +90,7 @@ export class CompiledProfile {
     parameterCount: number;
     forcedInform: readonly ForcedInformEntry[];
     parameterKeyPath: string | undefined;
+    quirks?: QuirkSet;
   }) {
     this.name = init.name;
     this.file = init.file;
@@ -98,6 +102,7 @@ export class CompiledProfile {
     this.parameterCount = init.parameterCount;
     this.forcedInform = init.forcedInform;
     this.parameterKeyPath = init.parameterKeyPath;
+    this.quirks = init.quirks ?? NO_QUIRKS;
     Object.freeze(this);
   }
 }

@@ -36,6 +36,8 @@ export interface RawProfile {
   deviceId: { manufacturer: string; oui: string; productClass: string; serialNumber: string };
   objects?: Record<string, RawObject | null>;
   parameters?: Record<string, RawParameter>;
+  /** Vendor quirks: name → true or options; checked and compiled by src/quirks/catalogue.ts. */
+  quirks?: Record<string, unknown> | null;
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -102,5 +104,7 @@ export const PROFILE_SCHEMA = {
         },
       },
     },
+    // Only the shape here: names and options are checked by compileQuirks (messages name the quirk).
+    quirks: { type: ['object', 'null'] },
   },
 } as const;
