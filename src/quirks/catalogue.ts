@@ -62,7 +62,8 @@ const options = (properties: Record<string, object>, required: string[] = []): o
   ...(required.length > 0 ? { required } : {}),
 });
 const duration = { type: ['string', 'number'] };
-const faultCode = { type: 'integer', minimum: 8000, maximum: 9899 };
+/** CPE fault codes (TR-069 A.5.1: 9000-9899; 8xxx are the ACS's). */
+const faultCode = { type: 'integer', minimum: 9000, maximum: 9899 };
 /** A list of generic paths, or a map path → value (the map form carries a per-path setting). */
 const pathList = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
 

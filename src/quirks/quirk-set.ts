@@ -48,6 +48,12 @@ export const CODEC_QUIRKS = QUIRK.emptyHeaderNoCwmpId | QUIRK.arrayTypeCount | Q
 export const READ_QUIRKS =
   QUIRK.booleansAsDigits | QUIRK.nullParameterKey | QUIRK.passwordReadBack | QUIRK.misreportedTypes | QUIRK.nonStandardEnums;
 
+/** Quirks that fault an ACS RPC before the data model sees it (dispatchAcsRequest checks this mask). */
+export const RPC_QUIRKS = QUIRK.gpnEmptyPathUnsupported | QUIRK.batchedGpvFault | QUIRK.randomFaults;
+
+/** Quirks that change how a SetParameterValues value is read (DeviceModel.setParameterValues checks this mask). */
+export const WRITE_QUIRKS = QUIRK.booleansAsDigits | QUIRK.nonStandardEnums;
+
 /** Quirks that need the hand-written HTTP/1.x client (undici refuses `Expect`, speaks only HTTP/1.1). */
 export const RAW_HTTP_QUIRKS = QUIRK.expect100Continue | QUIRK.chunkedRequests | QUIRK.http10;
 
