@@ -112,7 +112,8 @@ class ProfileCompiler {
   private dropNode(genericPath: string): void {
     const node = this.nodeAt(genericPath);
     if (node === undefined || node === this.rootNode) return;
-    const parentPath = genericPath.slice(0, genericPath.length - (node.kind === 'object' ? (node.table ? 4 : 1) : 0) - node.name.length);
+    // What follows the parent's path: "Name", "Name." (object) or "Name.{i}." (table).
+    const parentPath = genericPath.slice(0, genericPath.length - (node.kind === 'object' ? (node.table ? 5 : 1) : 0) - node.name.length);
     const parent = this.nodeAt(parentPath) as BuildObject;
     parent.children.splice(parent.children.indexOf(node), 1);
     parent.childByName.delete(node.name);
