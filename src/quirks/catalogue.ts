@@ -434,6 +434,11 @@ export function quirkCatalogue(): readonly QuirkDoc[] {
   return DEFINITIONS.map(({ name, layer, description, fieldCase, options: opts }) => ({ name, layer, description, fieldCase, options: opts }));
 }
 
+/** The names of the quirks a compiled set has on, in catalogue order (for `cpesim profile show`). */
+export function activeQuirks(quirks: QuirkSet): QuirkName[] {
+  return DEFINITIONS.filter((d) => quirks.has(QUIRK[d.name])).map((d) => d.name);
+}
+
 /** The `quirks:` field of a profile as written (after the structural check: a map or null). */
 export type RawQuirks = Record<string, unknown> | null | undefined;
 

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { compileProfileText } from '../../src/datamodel/profile-loader.js';
 import { ConfigError } from '../../src/errors.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { quirkCatalogue } from '../../src/quirks/catalogue.js';
+import { activeQuirks, quirkCatalogue } from '../../src/quirks/catalogue.js';
 import { NO_QUIRKS, QUIRK } from '../../src/quirks/quirk-set.js';
 import { quirkyProfile, quirkyProfileText } from './quirk-harness.js';
 
@@ -68,6 +68,8 @@ describe('quirk catalogue', () => {
     assert.equal(q.randomFaultRate, 0.5);
     assert.equal(q.randomFaultCode, 9002);
     assert.ok(q.has(QUIRK.slowAnswers) && !q.has(QUIRK.http10));
+    assert.deepEqual(activeQuirks(q), ['booleansAsDigits', 'soapPrefix', 'slowAnswers', 'randomFaults']);
+    assert.deepEqual(activeQuirks(NO_QUIRKS), []);
   });
 
   it('missingParameters shrinks the compiled tree (parameter count, forced-inform list)', () => {
