@@ -7,7 +7,7 @@
  */
 import { ajv, type YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
-import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
+import type { ParamType } from '../cwmp/messages.js';
 import { PARAM_TYPES } from '../datamodel/value-types.js';
 import { DEFAULT_QUIRK_OPTIONS, NO_QUIRKS, QUIRK, QuirkSet, type QuirkName, type QuirkSetInit } from './quirk-set.js';
 
@@ -67,6 +67,13 @@ const faultCode = { type: 'integer', minimum: 9000, maximum: 9899 };
 /** A list of generic paths, or a map path → value (the map form carries a per-path setting). */
 const pathList = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
 
+/** An apply that copies one option, when given, into one QuirkSet field. */
+function copyOption<K extends keyof QuirkSetInit>(option: string, field: K): (o: Options, ctx: ApplyContext) => void {
+  return (o, { init }) => {
+    if (o[option] !== undefined) init[field] = o[option] as QuirkSetInit[K];
+  };
+}
+
 function durationMs(ctx: ApplyContext, value: unknown, field: string): number {
   const ms = value === undefined ? undefined : parseDurationMs(value as string | number);
   if (ms === undefined) ctx.fail(`"${String(value)}" is not a duration (500ms, 2s, 1m)`, field);
@@ -103,9 +110,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on set-top boxes whose firmware hard-codes the header template.',
     options: [{ name: 'id', description: 'the cwmp:ID sent', default: '"1"' }],
     schema: options({ id: { type: 'string', minLength: 1 } }),
-    apply: (o, { init }) => {
-      if (o['id'] !== undefined) init.fixedCwmpId = o['id'] as string;
-    },
+    apply: copyOption('id', 'fixedCwmpId'),
   },
   {
     name: 'arrayTypeCount',
@@ -114,9 +119,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on gateways that print the count with a fixed-width format or count a trailing separator.',
     options: [{ name: 'mode', description: 'zeroPadded | wrong', default: 'zeroPadded' }],
     schema: options({ mode: { enum: ['zeroPadded', 'wrong'] } }),
-    apply: (o, { init }) => {
-      if (o['mode'] !== undefined) init.arrayTypeCount = o['mode'] as QuirkSetInit['arrayTypeCount'];
-    },
+    apply: copyOption('mode', 'arrayTypeCount'),
   },
   {
     name: 'currentTimeZone',
@@ -125,9 +128,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on ONTs without a configured time zone and on devices formatting with strftime("%z").',
     options: [{ name: 'mode', description: 'none | plusZero', default: 'none' }],
     schema: options({ mode: { enum: ['none', 'plusZero'] } }),
-    apply: (o, { init }) => {
-      if (o['mode'] !== undefined) init.currentTimeZone = o['mode'] as QuirkSetInit['currentTimeZone'];
-    },
+    apply: copyOption('mode', 'currentTimeZone'),
   },
   {
     name: 'soapPrefix',
@@ -147,9 +148,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on TR-069 amendment-2/5 firmware that does not negotiate the namespace down.',
     options: [{ name: 'version', description: '2 | 4 (urn:dslforum-org:cwmp-1-2 or -1-4)', default: '2' }],
     schema: options({ version: { enum: [2, 4] } }),
-    apply: (o, { init }) => {
-      if (o['version'] !== undefined) init.cwmpVersion = o['version'] as CwmpVersion;
-    },
+    apply: copyOption('version', 'cwmpVersion'),
   },
   {
     name: 'expect100Continue',
@@ -182,9 +181,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on many gateways: TR-069 only fixes SOAPAction for responses, and some stacks drop it altogether.',
     options: [{ name: 'mode', description: 'empty | missing', default: 'empty' }],
     schema: options({ mode: { enum: ['empty', 'missing'] } }),
-    apply: (o, { init }) => {
-      if (o['mode'] !== undefined) init.soapAction = o['mode'] as QuirkSetInit['soapAction'];
-    },
+    apply: copyOption('mode', 'soapAction'),
   },
   {
     name: 'contentTypeNoCharset',
@@ -209,9 +206,7 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
     fieldCase: 'Seen on mesh Wi-Fi systems that store values as JSON and on stacks with an unset type table.',
     options: [{ name: 'mode', description: 'empty | json', default: 'empty' }],
     schema: options({ mode: { enum: ['empty', 'json'] } }),
-    apply: (o, { init }) => {
-      if (o['mode'] !== undefined) init.xsiType = o['mode'] as QuirkSetInit['xsiType'];
-    },
+    apply: copyOption('mode', 'xsiType'),
   },
   {
     name: 'gpnEmptyPathUnsupported',
@@ -231,9 +226,9 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
       { name: 'code', description: 'fault code', default: '9002' },
     ],
     schema: options({ maxNames: { type: 'integer', minimum: 1 }, code: faultCode }),
-    apply: (o, { init }) => {
-      if (o['maxNames'] !== undefined) init.batchedGpvMaxNames = o['maxNames'] as number;
-      if (o['code'] !== undefined) init.batchedGpvCode = o['code'] as number;
+    apply: (o, ctx) => {
+      copyOption('maxNames', 'batchedGpvMaxNames')(o, ctx);
+      copyOption('code', 'batchedGpvCode')(o, ctx);
     },
   },
   {
@@ -393,9 +388,9 @@ const DEFINITIONS: readonly QuirkDefinition[] = [
       { name: 'code', description: 'fault code', default: '9002' },
     ],
     schema: options({ rate: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, code: faultCode }),
-    apply: (o, { init }) => {
-      if (o['rate'] !== undefined) init.randomFaultRate = o['rate'] as number;
-      if (o['code'] !== undefined) init.randomFaultCode = o['code'] as number;
+    apply: (o, ctx) => {
+      copyOption('rate', 'randomFaultRate')(o, ctx);
+      copyOption('code', 'randomFaultCode')(o, ctx);
     },
   },
   {
