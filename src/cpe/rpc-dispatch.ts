@@ -1,6 +1,7 @@
 import { CwmpFault } from '../cwmp/faults.js';
 import type { AcsRequest, CpeMessage, CpeResponse, CwmpVersion } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
+import { NO_QUIRKS, QUIRK, RPC_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
 import { UNKNOWN_TIME, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 
 /**
@@ -73,12 +74,31 @@ const MAX_TRANSFER_LIST = 16;
  * Answers one ACS request through the device model (TR-069 A.3.2). A CwmpFault from the model
  * becomes the SOAP Fault message; any other error is a simulator bug and propagates.
  */
-export function dispatchAcsRequest(model: DeviceModel, actions: DeviceActions, req: AcsRequest, version: CwmpVersion): CpeMessage {
+export function dispatchAcsRequest(
+  model: DeviceModel,
+  actions: DeviceActions,
+  req: AcsRequest,
+  version: CwmpVersion,
+  quirks: QuirkSet = NO_QUIRKS,
+  random: () => number = Math.random,
+): CpeMessage {
   try {
+    if (quirks.flags & RPC_QUIRKS) checkRpcQuirks(req, quirks, random);
     return answer(model, actions, req, version);
   } catch (err) {
     if (err instanceof CwmpFault) return { method: 'Fault', fault: err.toStruct() };
     throw err;
+  }
+}
+
+/** The RPC quirks (src/quirks/catalogue.ts): throws the CwmpFault the quirky device answers with. */
+function checkRpcQuirks(req: AcsRequest, q: QuirkSet, random: () => number): void {
+  if (q.flags & QUIRK.randomFaults && random() < q.randomFaultRate) throw new CwmpFault(q.randomFaultCode, `${req.method} (quirk randomFaults)`);
+  if (q.flags & QUIRK.gpnEmptyPathUnsupported && req.method === 'GetParameterNames' && req.parameterPath === '') {
+    throw new CwmpFault(9005, 'empty ParameterPath not supported (quirk gpnEmptyPathUnsupported)');
+  }
+  if (q.flags & QUIRK.batchedGpvFault && req.method === 'GetParameterValues' && req.parameterNames.length > q.batchedGpvMaxNames) {
+    throw new CwmpFault(q.batchedGpvCode, `${req.parameterNames.length} names in one request (quirk batchedGpvFault)`);
   }
 }
 

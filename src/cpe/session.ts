@@ -1,7 +1,9 @@
 import { buildCpeMessage } from '../cwmp/build.js';
 import type { AcsBody, AcsEnvelope, AcsRequest, CwmpVersion, FaultStruct } from '../cwmp/messages.js';
 import { cwmpNamespace } from '../cwmp/namespaces.js';
-import { parseAcsMessage } from '../cwmp/parse.js';
+import { envelopeDeclaresCwmp, parseAcsMessage } from '../cwmp/parse.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError, ProtocolError } from '../errors.js';
 import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
@@ -72,6 +74,8 @@ export interface CwmpSessionParams {
    * is in this Inform): the session reports cr.toInform and cr.toFirstRpc from it.
    */
   connectionRequestAt?: number | undefined;
+  /** The profile's vendor quirks (src/quirks/catalogue.ts); none when absent. */
+  quirks?: QuirkSet | undefined;
 }
 
 /**
@@ -93,6 +97,7 @@ export async function runCwmpSession(p: CwmpSessionParams): Promise<void> {
   const http = new AcsHttpSession(p.acs, {
     maxBodyBytes: p.limits.maxBodyBytes,
     signal: p.abort.signal,
+    quirks: p.quirks ?? NO_QUIRKS,
     onConnection: (startedAt, tcpAt, tlsAt) => {
       observer.latency('connect', tcpAt - intendedStartMs, tcpAt - startedAt);
       if (tlsAt !== undefined) observer.latency('tls', tlsAt - intendedStartMs, tlsAt - tcpAt);
@@ -162,15 +167,20 @@ class CwmpSession {
   /** Each queued CPE request is offered at most once per session. */
   private cpeRequestsOffered = false;
   private firstRpcSeen = false;
+  private readonly q: QuirkSet;
+  /** The Inform's RetryCount (informRetryForever raises it for each repeated Inform). */
+  private retryCount: number;
 
   constructor(p: CwmpSessionParams, http: AcsHttpSession) {
     this.p = p;
     this.http = http;
-    this.version = p.cwmpVersion;
+    this.q = p.quirks ?? NO_QUIRKS;
+    this.version = this.q.flags & QUIRK.cwmpNamespace ? this.q.cwmpVersion : p.cwmpVersion;
+    this.retryCount = p.retryCount;
   }
 
   async run(): Promise<void> {
-    await this.inform();
+    await (this.q.flags & QUIRK.informRetryForever ? this.informUntilAnswered() : this.inform());
     if (!this.hold) await this.sendCpeRequests();
     await this.serveAcsRequests();
   }
@@ -187,11 +197,12 @@ class CwmpSession {
           deviceId: model.deviceId(),
           events: delivered,
           maxEnvelopes: 1,
-          currentTime: new Date().toISOString(),
-          retryCount: this.p.retryCount,
+          currentTime: this.q.flags & QUIRK.currentTimeZone ? quirkyCurrentTime(this.q) : new Date().toISOString(),
+          retryCount: this.retryCount,
           parameterList: model.informParameters(),
         },
-        { cwmpVersion: this.version, id: this.p.informId },
+        { cwmpVersion: this.version, id: this.q.flags & QUIRK.fixedCwmpId ? this.q.fixedCwmpId : this.p.informId },
+        this.q,
       );
       const sentAt = performance.now();
       const crAt = this.p.connectionRequestAt;
@@ -205,8 +216,8 @@ class CwmpSession {
       events.confirm();
       confirmed = true;
       model.confirmInform();
-      // The CPE goes on in the version the ACS answered in.
-      this.version = env.cwmpVersion;
+      // The CPE goes on in the version the ACS answered in (unless its cwmpNamespace quirk pins one).
+      if (!(this.q.flags & QUIRK.cwmpNamespace)) this.version = env.cwmpVersion;
     } finally {
       if (!confirmed) events.release();
     }
@@ -219,7 +230,7 @@ class CwmpSession {
     this.cpeRequestsOffered = true;
     for (const req of cpeRequests.snapshot()) {
       const msg = req.method === 'TransferComplete' ? transferCompleteFor(req, this.version) : req;
-      const xml = buildCpeMessage(msg, { cwmpVersion: this.version, id: undefined });
+      const xml = buildCpeMessage(msg, { cwmpVersion: this.version, id: this.q.flags & QUIRK.fixedCwmpId ? this.q.fixedCwmpId : undefined }, this.q);
       const reply = await this.http.post(xml, requestSoapAction(this.version, req.method));
       const env = this.parse(reply, req.method);
       const body = env.body;
@@ -241,6 +252,7 @@ class CwmpSession {
     let outgoing: string | undefined; // undefined: the empty POST
     let answered: LatencyName = 'emptyPost';
     for (;;) {
+      if (outgoing !== undefined && this.q.flags & QUIRK.slowAnswers) await this.pause(slowAnswerMs(this.q));
       const sentAt = performance.now();
       const reply = await this.http.post(outgoing, NO_SOAP_ACTION);
       const took = performance.now() - sentAt;
@@ -250,6 +262,11 @@ class CwmpSession {
         if (!this.cpeRequestsOffered && this.p.cpeRequests.size > 0) {
           this.hold = false;
           await this.sendCpeRequests();
+          outgoing = undefined;
+          answered = 'emptyPost';
+          continue;
+        }
+        if (this.q.flags & QUIRK.neverEndsSession && (await this.lingerOn())) {
           outgoing = undefined;
           answered = 'emptyPost';
           continue;
@@ -268,9 +285,63 @@ class CwmpSession {
         observer.latency(CR_TO_FIRST_RPC, now - crAt, now - crAt);
       }
       this.firstRpcSeen = true;
-      // Answer in the ACS's version, echoing its cwmp:ID.
-      outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body, env.cwmpVersion), { cwmpVersion: env.cwmpVersion, id: env.header.id });
+      // Answer in the ACS's version, echoing its cwmp:ID (or as the profile's quirks say).
+      if (this.q.flags) {
+        outgoing = this.quirkyAnswer(reply, env, body);
+      } else {
+        outgoing = buildCpeMessage(dispatchAcsRequest(model, this.p.actions, body, env.cwmpVersion), { cwmpVersion: env.cwmpVersion, id: env.header.id });
+      }
       answered = rpcLatencyName(body.method);
+    }
+  }
+
+  /** The answer to an ACS request under the profile's quirks (namespaces, pinned version, fixed ID, RPC faults). */
+  private quirkyAnswer(reply: string, env: AcsEnvelope, req: AcsRequest): string {
+    const q = this.q;
+    const version = q.flags & QUIRK.cwmpNamespace ? q.cwmpVersion : env.cwmpVersion;
+    const id = q.flags & QUIRK.fixedCwmpId ? q.fixedCwmpId : env.header.id;
+    const answer =
+      q.flags & QUIRK.namespacesOnEnvelopeOnly && !envelopeDeclaresCwmp(reply)
+        ? { method: 'Fault' as const, fault: { faultCode: 9000, faultString: 'Method not supported' } }
+        : dispatchAcsRequest(this.p.model, this.p.actions, req, version, q);
+    return buildCpeMessage(answer, { cwmpVersion: version, id }, q);
+  }
+
+  /**
+   * informRetryForever: an Inform the ACS answers with a fault or an HTTP error status is sent again at once on the
+   * same connection, RetryCount + 1 each time; the session's message limit (and deadline) stop it.
+   */
+  private async informUntilAnswered(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.inform();
+        return;
+      } catch (err) {
+        const repeatable = err instanceof AcsFaultError || (err instanceof TransportError && (err.kind === 'http_status' || err.kind === 'overloaded'));
+        if (!repeatable || attempt >= this.p.limits.maxMessages) throw err;
+        this.p.observer.error(errorKindOf(err), `Inform sent again (quirk informRetryForever): ${(err as Error).message}`);
+        this.retryCount++;
+        if (this.q.informRetryIntervalMs > 0) await this.pause(this.q.informRetryIntervalMs);
+      }
+    }
+  }
+
+  /**
+   * neverEndsSession: the ACS said it is done, the CPE stays. After `interval` it sends another empty POST, unless
+   * the ACS has closed the connection meanwhile (then the session ends: false).
+   */
+  private async lingerOn(): Promise<boolean> {
+    await this.pause(this.q.neverEndsIntervalMs);
+    return this.http.connectionOpen();
+  }
+
+  /** Waits `ms`; a session abort (deadline, power cut) ends the wait with its reason. */
+  private async pause(ms: number): Promise<void> {
+    const signal = this.p.abort.signal;
+    try {
+      await delay(ms, undefined, { signal });
+    } catch {
+      throw signal.reason;
     }
   }
 
@@ -284,6 +355,17 @@ class CwmpSession {
     this.hold = env.header.holdRequests === true;
     return env;
   }
+}
+
+/** currentTimeZone quirk: the Inform's CurrentTime without a zone, or with "+00:00" for "Z". */
+function quirkyCurrentTime(q: QuirkSet): string {
+  const utc = new Date().toISOString().slice(0, -1);
+  return q.currentTimeZone === 'plusZero' ? `${utc}+00:00` : utc;
+}
+
+/** slowAnswers quirk: latency ± jitter, uniform. */
+function slowAnswerMs(q: QuirkSet): number {
+  return Math.max(0, q.slowLatencyMs + (Math.random() * 2 - 1) * q.slowJitterMs);
 }
 
 function describe(body: AcsBody): string {

@@ -367,6 +367,7 @@ export class VirtualCpe implements DeviceActions {
         limits: this.env.limits,
         abort,
         connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
+        quirks: this.env.profile.quirks,
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);

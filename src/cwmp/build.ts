@@ -21,6 +21,7 @@ import type {
 } from './messages.js';
 import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNamespace } from './namespaces.js';
 import { escapeXmlText as esc } from './xml-escape.js';
+import { CODEC_QUIRKS, NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
 
 /** XML declaration + Envelope start tag per cwmp version, built once. */
 const ENVELOPE_OPEN: readonly string[] = ([0, 1, 2, 3, 4] as const).map(
@@ -31,7 +32,8 @@ const ENVELOPE_OPEN: readonly string[] = ([0, 1, 2, 3, 4] as const).map(
 );
 const ENVELOPE_CLOSE = '</soap-env:Body></soap-env:Envelope>';
 
-function envelope(body: string, version: CwmpVersion, id: string | undefined, holdRequests?: boolean): string {
+function envelope(body: string, version: CwmpVersion, id: string | undefined, holdRequests: boolean | undefined, q: QuirkSet): string {
+  if ((q.flags & CODEC_QUIRKS) !== 0) return quirkyEnvelope(body, version, id, holdRequests, q);
   let header = '';
   if (id !== undefined) header += `<cwmp:ID soap-env:mustUnderstand="1">${esc(id)}</cwmp:ID>`;
   if (holdRequests !== undefined) {
@@ -44,9 +46,35 @@ function envelope(body: string, version: CwmpVersion, id: string | undefined, ho
   );
 }
 
-/** Any CPE → ACS message (request, RPC response or Fault) as a complete SOAP envelope. */
-export function buildCpeMessage(msg: CpeMessage, ctx: EnvelopeContext): string {
-  return envelope(buildBody(msg), ctx.cwmpVersion, ctx.id);
+/**
+ * The envelope of a CPE with codec quirks (src/quirks/catalogue.ts): soapPrefix, emptyHeaderNoCwmpId,
+ * bodyEncodingStyle. Kept apart so the quirk-free path above stays constant strings.
+ */
+function quirkyEnvelope(body: string, version: CwmpVersion, id: string | undefined, holdRequests: boolean | undefined, q: QuirkSet): string {
+  if (ENVELOPE_OPEN[version] === undefined) throw new RangeError(`unsupported cwmp version ${String(version)}`);
+  const p = q.soapPrefix;
+  let header = '';
+  if (q.flags & QUIRK.emptyHeaderNoCwmpId) header = `<${p}:Header></${p}:Header>`;
+  else {
+    if (id !== undefined) header += `<cwmp:ID ${p}:mustUnderstand="1">${esc(id)}</cwmp:ID>`;
+    if (holdRequests !== undefined) header += `<cwmp:HoldRequests ${p}:mustUnderstand="1">${holdRequests ? '1' : '0'}</cwmp:HoldRequests>`;
+    if (header) header = `<${p}:Header>${header}</${p}:Header>`;
+  }
+  const encodingStyle = q.flags & QUIRK.bodyEncodingStyle ? ` ${p}:encodingStyle="${SOAP_ENC_NS}"` : '';
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    `<${p}:Envelope xmlns:${p}="${SOAP_ENV_NS}" xmlns:soap-enc="${SOAP_ENC_NS}"` +
+    ` xmlns:xsd="${XSD_NS}" xmlns:xsi="${XSI_NS}" xmlns:cwmp="${cwmpNamespace(version)}">` +
+    `${header}<${p}:Body${encodingStyle}>${body}</${p}:Body></${p}:Envelope>`
+  );
+}
+
+/**
+ * Any CPE → ACS message (request, RPC response or Fault) as a complete SOAP envelope, written with the
+ * profile's codec quirks when it has any.
+ */
+export function buildCpeMessage(msg: CpeMessage, ctx: EnvelopeContext, quirks: QuirkSet = NO_QUIRKS): string {
+  return envelope(buildBody(msg, quirks), ctx.cwmpVersion, ctx.id, undefined, quirks);
 }
 
 /**
@@ -54,7 +82,7 @@ export function buildCpeMessage(msg: CpeMessage, ctx: EnvelopeContext): string {
  * empty `<cwmp:NAME/>` (not schema-valid on purpose: it exercises the CPE's 9000 answer).
  */
 export function buildAcsMessage(body: AcsBody, ctx: EnvelopeContext & { holdRequests?: boolean }): string {
-  return envelope(buildBody(body), ctx.cwmpVersion, ctx.id, ctx.holdRequests);
+  return envelope(buildBody(body, NO_QUIRKS), ctx.cwmpVersion, ctx.id, ctx.holdRequests, NO_QUIRKS);
 }
 
 // ---------------------------------------------------------------- body
@@ -62,11 +90,16 @@ export function buildAcsMessage(body: AcsBody, ctx: EnvelopeContext & { holdRequ
 const bool = (b: boolean): string => (b ? '1' : '0');
 const el = (name: string, text: string): string => `<${name}>${esc(text)}</${name}>`;
 const num = (name: string, n: number): string => `<${name}>${n}</${name}>`;
-const arrayOpen = (name: string, itemType: string, count: number): string =>
-  `<${name} soap-enc:arrayType="${itemType}[${count}]">`;
+const arrayOpen = (name: string, itemType: string, count: number, q: QuirkSet): string =>
+  `<${name} soap-enc:arrayType="${itemType}[${q.flags & QUIRK.arrayTypeCount ? quirkyCount(count, q) : count}]">`;
 
-function stringArray(name: string, items: readonly string[]): string {
-  let s = arrayOpen(name, 'xsd:string', items.length);
+/** arrayTypeCount quirk: "0003" (zero-padded to 4 digits) or one more than the items sent. */
+function quirkyCount(count: number, q: QuirkSet): string {
+  return q.arrayTypeCount === 'wrong' ? String(count + 1) : String(count).padStart(4, '0');
+}
+
+function stringArray(name: string, items: readonly string[], q: QuirkSet): string {
+  let s = arrayOpen(name, 'xsd:string', items.length, q);
   for (const item of items) s += `<string>${esc(item)}</string>`;
   return s + `</${name}>`;
 }
@@ -85,70 +118,77 @@ const XSI_TYPE: Readonly<Record<ParamType, string>> = {
   decimal: 'xsd:decimal',
 };
 
-function parameterValueList(list: readonly ParameterValue[]): string {
-  let s = arrayOpen('ParameterList', 'cwmp:ParameterValueStruct', list.length);
+function parameterValueList(list: readonly ParameterValue[], q: QuirkSet): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterValueStruct', list.length, q);
   for (const p of list) {
-    s += `<ParameterValueStruct><Name>${esc(p.name)}</Name><Value xsi:type="${XSI_TYPE[p.type ?? 'string']}">${esc(p.value)}</Value></ParameterValueStruct>`;
+    const type = q.flags & QUIRK.xsiType ? quirkyXsiType(p.type ?? 'string', q) : XSI_TYPE[p.type ?? 'string'];
+    s += `<ParameterValueStruct><Name>${esc(p.name)}</Name><Value xsi:type="${type}">${esc(p.value)}</Value></ParameterValueStruct>`;
   }
   return s + '</ParameterList>';
 }
 
-function parameterInfoList(list: readonly ParameterInfo[]): string {
-  let s = arrayOpen('ParameterList', 'cwmp:ParameterInfoStruct', list.length);
+/** xsiType quirk: every type empty, or strings typed as the non-existent xsd:json. */
+function quirkyXsiType(type: ParamType, q: QuirkSet): string {
+  if (q.xsiType === 'empty') return '';
+  return type === 'string' ? 'xsd:json' : XSI_TYPE[type];
+}
+
+function parameterInfoList(list: readonly ParameterInfo[], q: QuirkSet): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterInfoStruct', list.length, q);
   for (const p of list) {
     s += `<ParameterInfoStruct><Name>${esc(p.name)}</Name><Writable>${bool(p.writable)}</Writable></ParameterInfoStruct>`;
   }
   return s + '</ParameterList>';
 }
 
-function parameterAttributeList(list: readonly ParameterAttribute[]): string {
-  let s = arrayOpen('ParameterList', 'cwmp:ParameterAttributeStruct', list.length);
+function parameterAttributeList(list: readonly ParameterAttribute[], q: QuirkSet): string {
+  let s = arrayOpen('ParameterList', 'cwmp:ParameterAttributeStruct', list.length, q);
   for (const p of list) {
-    s += `<ParameterAttributeStruct><Name>${esc(p.name)}</Name>${num('Notification', p.notification)}${stringArray('AccessList', p.accessList)}</ParameterAttributeStruct>`;
+    s += `<ParameterAttributeStruct><Name>${esc(p.name)}</Name>${num('Notification', p.notification)}${stringArray('AccessList', p.accessList, q)}</ParameterAttributeStruct>`;
   }
   return s + '</ParameterList>';
 }
 
-function setParameterAttributesList(list: readonly SetParameterAttributesStruct[]): string {
-  let s = arrayOpen('ParameterList', 'cwmp:SetParameterAttributesStruct', list.length);
+function setParameterAttributesList(list: readonly SetParameterAttributesStruct[], q: QuirkSet): string {
+  let s = arrayOpen('ParameterList', 'cwmp:SetParameterAttributesStruct', list.length, q);
   for (const p of list) {
     s +=
       `<SetParameterAttributesStruct><Name>${esc(p.name)}</Name>` +
       `<NotificationChange>${bool(p.notificationChange)}</NotificationChange>${num('Notification', p.notification)}` +
-      `<AccessListChange>${bool(p.accessListChange)}</AccessListChange>${stringArray('AccessList', p.accessList)}` +
+      `<AccessListChange>${bool(p.accessListChange)}</AccessListChange>${stringArray('AccessList', p.accessList, q)}` +
       '</SetParameterAttributesStruct>';
   }
   return s + '</ParameterList>';
 }
 
-function eventList(events: readonly EventStruct[]): string {
-  let s = arrayOpen('Event', 'cwmp:EventStruct', events.length);
+function eventList(events: readonly EventStruct[], q: QuirkSet): string {
+  let s = arrayOpen('Event', 'cwmp:EventStruct', events.length, q);
   for (const e of events) s += `<EventStruct>${el('EventCode', e.code)}${el('CommandKey', e.commandKey)}</EventStruct>`;
   return s + '</Event>';
 }
 
-function queuedTransferList(list: readonly QueuedTransfer[]): string {
-  let s = arrayOpen('TransferList', 'cwmp:QueuedTransferStruct', list.length);
+function queuedTransferList(list: readonly QueuedTransfer[], q: QuirkSet): string {
+  let s = arrayOpen('TransferList', 'cwmp:QueuedTransferStruct', list.length, q);
   for (const t of list) s += `<QueuedTransferStruct>${el('CommandKey', t.commandKey)}${num('State', t.state)}</QueuedTransferStruct>`;
   return s + '</TransferList>';
 }
 
-function soapFault(fault: FaultStruct): string {
+function soapFault(fault: FaultStruct, q: QuirkSet): string {
   let detail = num('FaultCode', fault.faultCode) + el('FaultString', fault.faultString);
   for (const f of fault.setParameterValuesFaults ?? []) {
     detail += `<SetParameterValuesFault>${el('ParameterName', f.parameterName)}${num('FaultCode', f.faultCode)}${el('FaultString', f.faultString)}</SetParameterValuesFault>`;
   }
   // faultcode without prefix, as in the TR-069 examples and what CPEs in the field send.
   return (
-    `<soap-env:Fault><faultcode>${soapFaultCode(fault.faultCode)}</faultcode><faultstring>CWMP fault</faultstring>` +
-    `<detail><cwmp:Fault>${detail}</cwmp:Fault></detail></soap-env:Fault>`
+    `<${q.soapPrefix}:Fault><faultcode>${soapFaultCode(fault.faultCode)}</faultcode><faultstring>CWMP fault</faultstring>` +
+    `<detail><cwmp:Fault>${detail}</cwmp:Fault></detail></${q.soapPrefix}:Fault>`
   );
 }
 
 const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /** One body element for any message of either direction (the shared methods have one shape). */
-function buildBody(msg: CpeMessage | AcsBody): string {
+function buildBody(msg: CpeMessage | AcsBody, q: QuirkSet): string {
   switch (msg.method) {
     // ---- CPE requests
     case 'Inform': {
@@ -160,11 +200,11 @@ function buildBody(msg: CpeMessage | AcsBody): string {
         el('ProductClass', d.productClass) +
         el('SerialNumber', d.serialNumber) +
         '</DeviceId>' +
-        eventList(msg.events) +
+        eventList(msg.events, q) +
         num('MaxEnvelopes', msg.maxEnvelopes) +
         el('CurrentTime', msg.currentTime) +
         num('RetryCount', msg.retryCount) +
-        parameterValueList(msg.parameterList) +
+        parameterValueList(msg.parameterList, q) +
         '</cwmp:Inform>'
       );
     }
@@ -178,15 +218,15 @@ function buildBody(msg: CpeMessage | AcsBody): string {
       return '<cwmp:GetRPCMethods/>';
     // ---- CPE responses
     case 'GetRPCMethodsResponse':
-      return `<cwmp:GetRPCMethodsResponse>${stringArray('MethodList', msg.methodList)}</cwmp:GetRPCMethodsResponse>`;
+      return `<cwmp:GetRPCMethodsResponse>${stringArray('MethodList', msg.methodList, q)}</cwmp:GetRPCMethodsResponse>`;
     case 'GetParameterNamesResponse':
-      return `<cwmp:GetParameterNamesResponse>${parameterInfoList(msg.parameterList)}</cwmp:GetParameterNamesResponse>`;
+      return `<cwmp:GetParameterNamesResponse>${parameterInfoList(msg.parameterList, q)}</cwmp:GetParameterNamesResponse>`;
     case 'GetParameterValuesResponse':
-      return `<cwmp:GetParameterValuesResponse>${parameterValueList(msg.parameterList)}</cwmp:GetParameterValuesResponse>`;
+      return `<cwmp:GetParameterValuesResponse>${parameterValueList(msg.parameterList, q)}</cwmp:GetParameterValuesResponse>`;
     case 'SetParameterValuesResponse':
       return `<cwmp:SetParameterValuesResponse>${num('Status', msg.status)}</cwmp:SetParameterValuesResponse>`;
     case 'GetParameterAttributesResponse':
-      return `<cwmp:GetParameterAttributesResponse>${parameterAttributeList(msg.parameterList)}</cwmp:GetParameterAttributesResponse>`;
+      return `<cwmp:GetParameterAttributesResponse>${parameterAttributeList(msg.parameterList, q)}</cwmp:GetParameterAttributesResponse>`;
     case 'AddObjectResponse':
       return `<cwmp:AddObjectResponse>${num('InstanceNumber', msg.instanceNumber)}${num('Status', msg.status)}</cwmp:AddObjectResponse>`;
     case 'DeleteObjectResponse':
@@ -195,9 +235,9 @@ function buildBody(msg: CpeMessage | AcsBody): string {
     case 'UploadResponse':
       return `<cwmp:${msg.method}>${num('Status', msg.status)}${el('StartTime', msg.startTime)}${el('CompleteTime', msg.completeTime)}</cwmp:${msg.method}>`;
     case 'GetQueuedTransfersResponse':
-      return `<cwmp:GetQueuedTransfersResponse>${queuedTransferList(msg.transferList)}</cwmp:GetQueuedTransfersResponse>`;
+      return `<cwmp:GetQueuedTransfersResponse>${queuedTransferList(msg.transferList, q)}</cwmp:GetQueuedTransfersResponse>`;
     case 'GetAllQueuedTransfersResponse': {
-      let s = arrayOpen('TransferList', 'cwmp:AllQueuedTransferStruct', msg.transferList.length);
+      let s = arrayOpen('TransferList', 'cwmp:AllQueuedTransferStruct', msg.transferList.length, q);
       for (const t of msg.transferList) {
         s +=
           `<AllQueuedTransferStruct>${el('CommandKey', t.commandKey)}${num('State', t.state)}` +
@@ -222,7 +262,7 @@ function buildBody(msg: CpeMessage | AcsBody): string {
     case 'GetAllQueuedTransfers':
       return `<cwmp:${msg.method}/>`;
     case 'Fault':
-      return soapFault(msg.fault);
+      return soapFault(msg.fault, q);
     // ---- ACS responses with arguments
     case 'InformResponse':
       return `<cwmp:InformResponse>${num('MaxEnvelopes', msg.maxEnvelopes)}</cwmp:InformResponse>`;
@@ -233,11 +273,11 @@ function buildBody(msg: CpeMessage | AcsBody): string {
       return `<cwmp:GetParameterNames>${el('ParameterPath', msg.parameterPath)}<NextLevel>${bool(msg.nextLevel)}</NextLevel></cwmp:GetParameterNames>`;
     case 'GetParameterValues':
     case 'GetParameterAttributes':
-      return `<cwmp:${msg.method}>${stringArray('ParameterNames', msg.parameterNames)}</cwmp:${msg.method}>`;
+      return `<cwmp:${msg.method}>${stringArray('ParameterNames', msg.parameterNames, q)}</cwmp:${msg.method}>`;
     case 'SetParameterValues':
-      return `<cwmp:SetParameterValues>${parameterValueList(msg.parameterList)}${el('ParameterKey', msg.parameterKey)}</cwmp:SetParameterValues>`;
+      return `<cwmp:SetParameterValues>${parameterValueList(msg.parameterList, q)}${el('ParameterKey', msg.parameterKey)}</cwmp:SetParameterValues>`;
     case 'SetParameterAttributes':
-      return `<cwmp:SetParameterAttributes>${setParameterAttributesList(msg.parameterList)}</cwmp:SetParameterAttributes>`;
+      return `<cwmp:SetParameterAttributes>${setParameterAttributesList(msg.parameterList, q)}</cwmp:SetParameterAttributes>`;
     case 'AddObject':
     case 'DeleteObject':
       return `<cwmp:${msg.method}>${el('ObjectName', msg.objectName)}${el('ParameterKey', msg.parameterKey)}</cwmp:${msg.method}>`;

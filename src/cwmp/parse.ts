@@ -71,6 +71,17 @@ interface XmlObject {
 // ---------------------------------------------------------------- entry points
 
 /** Parses the body of an ACS HTTP response (what a CPE receives). Throws ProtocolError. */
+/**
+ * Whether the Envelope start tag itself declares a cwmp namespace. For the namespacesOnEnvelopeOnly quirk: the
+ * parser above resolves declarations anywhere, a device with a string-matching reader does not.
+ */
+export function envelopeDeclaresCwmp(xml: string): boolean {
+  const start = xml.search(/<([A-Za-z_][\w.-]*:)?Envelope[\s>]/);
+  if (start < 0) return false;
+  const end = xml.indexOf('>', start);
+  return xml.slice(start, end < 0 ? xml.length : end).includes(CWMP_NS_PREFIX);
+}
+
 export function parseAcsMessage(xml: string): AcsEnvelope {
   const { header, cwmpVersion, method, node } = parseEnvelope(xml);
   const decode = ACS_DECODERS[method];

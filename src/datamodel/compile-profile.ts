@@ -18,6 +18,8 @@ import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
 import type { YamlFile } from '../config/yaml-file.js';
+import { compileQuirks } from '../quirks/catalogue.js';
+import { QUIRK } from '../quirks/quirk-set.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type BuildObject = Mutable<ObjectNode> & { children: TreeNode[]; childByName: Map<string, TreeNode> };
@@ -63,6 +65,15 @@ class ProfileCompiler {
     for (const { key, raw } of this.tableOverrides.values()) {
       if (raw.numEntries !== undefined) this.linkNumberOfEntries(key, raw.numEntries);
     }
+    const quirks = compileQuirks(this.raw.quirks, this.where, {
+      parameterType: (path) => {
+        const node = this.nodeAt(path);
+        return node?.kind === 'param' ? node.type : undefined;
+      },
+      isObject: (path) => this.nodeAt(path)?.kind === 'object',
+    });
+    // missingParameters: the device lacks them, so the shared tree does not have them (no per-RPC check).
+    if (quirks.has(QUIRK.missingParameters)) for (const path of quirks.missingParameters) this.dropNode(path);
     const management = this.rootNode.childByName.get('ManagementServer');
     const parameterKey = management?.kind === 'object' && !management.table ? management.childByName.get('ParameterKey') : undefined;
     return new CompiledProfile({
@@ -76,7 +87,39 @@ class ProfileCompiler {
       forcedInform: collectParams(this.rootNode, (p) => p.forcedInform),
       generated: collectParams(this.rootNode, (p) => p.generator !== undefined),
       parameterKeyPath: parameterKey?.kind === 'param' ? parameterKey.genericPath : undefined,
+      quirks,
     });
+  }
+
+  /** The node at a generic path ("X.T.{i}.Name" or "X.T.{i}." for an object), if the tree has it. */
+  private nodeAt(genericPath: string): TreeNode | undefined {
+    const segments = genericPath.split('.');
+    if (segments[0] !== this.raw.root) return undefined;
+    if (segments[segments.length - 1] === '') segments.pop();
+    let node: TreeNode = this.rootNode;
+    for (const segment of segments.slice(1)) {
+      if (segment === INSTANCE) {
+        if (node.kind !== 'object' || !node.table) return undefined;
+        continue;
+      }
+      if (node.kind !== 'object') return undefined;
+      const child: TreeNode | undefined = node.childByName.get(segment);
+      if (!child) return undefined;
+      node = child;
+    }
+    return node.genericPath === genericPath ? node : undefined;
+  }
+
+  /** Removes a parameter or object subtree (checked to exist by compileQuirks) from the tree. */
+  private dropNode(genericPath: string): void {
+    const node = this.nodeAt(genericPath);
+    if (node === undefined || node === this.rootNode) return;
+    // What follows the parent's path: "Name", "Name." (object) or "Name.{i}." (table).
+    const parentPath = genericPath.slice(0, genericPath.length - (node.kind === 'object' ? (node.table ? 5 : 1) : 0) - node.name.length);
+    const parent = this.nodeAt(parentPath) as BuildObject;
+    parent.children.splice(parent.children.indexOf(node), 1);
+    parent.childByName.delete(node.name);
+    this.parameterCount -= countParameters(node);
   }
 
   /** Splits and checks a generic path; returns its segments without the trailing "" of an object path. */
@@ -326,6 +369,13 @@ class ProfileCompiler {
       serialNumber: this.template(id.serialNumber, limits, ['deviceId', 'serialNumber']),
     };
   }
+}
+
+function countParameters(node: TreeNode): number {
+  if (node.kind === 'param') return 1;
+  let n = 0;
+  for (const child of node.children) n += countParameters(child);
+  return n;
 }
 
 /** Generic paths of the tables along a path's segments, outermost first ("Root.T.{i}.", "Root.T.{i}.U.{i}."). */

@@ -6,6 +6,7 @@
  */
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
 import type { Generator } from './generators.js';
+import { NO_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
 import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
@@ -81,6 +82,8 @@ export class CompiledProfile {
   readonly parameterKeyPath: string | undefined;
   /** Parameters with a generator, with their object chains (for the value-change schedule). */
   readonly generated: readonly ForcedInformEntry[];
+  /** The profile's vendor quirks (NO_QUIRKS when it has none). */
+  readonly quirks: QuirkSet;
 
   constructor(init: {
     name: string;
@@ -93,6 +96,7 @@ export class CompiledProfile {
     forcedInform: readonly ForcedInformEntry[];
     parameterKeyPath: string | undefined;
     generated?: readonly ForcedInformEntry[];
+    quirks?: QuirkSet;
   }) {
     this.name = init.name;
     this.file = init.file;
@@ -105,6 +109,7 @@ export class CompiledProfile {
     this.forcedInform = init.forcedInform;
     this.parameterKeyPath = init.parameterKeyPath;
     this.generated = init.generated ?? [];
+    this.quirks = init.quirks ?? NO_QUIRKS;
     Object.freeze(this);
   }
 }

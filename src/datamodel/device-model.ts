@@ -18,6 +18,7 @@ import type { CompiledProfile, ForcedInformEntry, ObjectNode, ParamNode, TreeNod
 import { changedBetween, generatedValue, generatorSeed, nextChangeS, type Generator } from './generators.js';
 import { renderTemplate, type DeviceScope } from './template.js';
 import { normalizeValue, zeroValue } from './value-types.js';
+import { QUIRK, READ_QUIRKS, WRITE_QUIRKS } from '../quirks/quirk-set.js';
 
 export interface DeviceContext {
   index: number;
@@ -148,8 +149,9 @@ export class DeviceModel {
 
   /** Built per call (once per Inform), not cached: an idle fleet of a million devices holds none of these. */
   deviceId(): DeviceIdStruct {
+    const manufacturer = renderTemplate(this.profile.deviceId.manufacturer, this.scope, NO_INSTANCES);
     return {
-      manufacturer: renderTemplate(this.profile.deviceId.manufacturer, this.scope, NO_INSTANCES),
+      manufacturer: this.profile.quirks.flags & QUIRK.manufacturerNewline ? manufacturer + '\n' : manufacturer,
       oui: this.scope.oui,
       productClass: renderTemplate(this.profile.deviceId.productClass, this.scope, NO_INSTANCES),
       serialNumber: this.scope.serial,
@@ -163,12 +165,12 @@ export class DeviceModel {
     const at = this.locate(parameterPath);
     if (at.form === 'param') {
       if (nextLevel) throw new CwmpFault(9003, `NextLevel true with a parameter name: ${parameterPath}`);
-      return [{ name: at.path, writable: (at.node as ParamNode).writable }];
+      return [{ name: at.path, writable: this.reportedWritable(at.node as ParamNode) }];
     }
     const out: ParameterInfo[] = [];
     this.walk(at, !nextLevel, !nextLevel, {
       object: (name, writable) => out.push({ name, writable }),
-      param: (node, name) => out.push({ name, writable: node.writable }),
+      param: (node, name) => out.push({ name, writable: this.reportedWritable(node) }),
     });
     return out;
   }
@@ -196,7 +198,8 @@ export class DeviceModel {
         continue;
       }
       const node = at.node as ParamNode;
-      const canonical = normalizeValue(node.type, node.constraints, value);
+      const text = this.profile.quirks.flags & WRITE_QUIRKS ? this.quirkyWriteText(node, value) : value;
+      const canonical = text === undefined ? undefined : normalizeValue(node.type, node.constraints, text);
       const code = !node.writable ? 9008 : !typeAccepted(type, node) ? 9006 : canonical === undefined ? 9007 : 0;
       if (code) faults.push(CwmpFault.parameter(name, code));
       else accepted.push([name, canonical!]);
@@ -569,7 +572,37 @@ export class DeviceModel {
    */
   private readValue(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): ParameterValue {
     const type = wireType(node);
+    if (this.profile.quirks.flags & READ_QUIRKS) return this.quirkyRead(node, path, instances, underAdded, type);
     return { name: path, value: node.hidden ? zeroValue(type) : this.valueOf(node, path, instances, underAdded), type };
+  }
+
+  /** readValue under the profile's value quirks (src/quirks/catalogue.ts); kept off the quirk-free path. */
+  private quirkyRead(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean, type: ParamType): ParameterValue {
+    const q = this.profile.quirks;
+    let value = node.hidden && !(q.flags & QUIRK.passwordReadBack) ? zeroValue(type) : this.valueOf(node, path, instances, underAdded);
+    if (q.flags & QUIRK.booleansAsDigits && type === 'boolean') value = value === 'true' ? '1' : value === 'false' ? '0' : value;
+    if (q.flags & QUIRK.nullParameterKey && value === '' && node.genericPath === this.profile.parameterKeyPath) value = '(null)';
+    if (q.flags & QUIRK.nonStandardEnums) value = q.nonStandardEnums.get(node.genericPath)?.get(value) ?? value;
+    const wire = q.flags & QUIRK.misreportedTypes ? (q.misreportedTypes.get(node.genericPath) ?? type) : type;
+    return { name: path, value, type: wire };
+  }
+
+  /**
+   * A SetParameterValues value under the write quirks: booleansAsDigits refuses "true"/"false" (undefined: 9007),
+   * nonStandardEnums takes the device's own spelling for the standard value.
+   */
+  private quirkyWriteText(node: ParamNode, value: string): string | undefined {
+    const q = this.profile.quirks;
+    if (q.flags & QUIRK.booleansAsDigits && node.type === 'boolean' && (value === 'true' || value === 'false')) return undefined;
+    const spellings = q.flags & QUIRK.nonStandardEnums ? q.nonStandardEnums.get(node.genericPath) : undefined;
+    if (spellings) for (const [standard, reported] of spellings) if (reported === value) return standard;
+    return value;
+  }
+
+  /** GetParameterNames' Writable flag: inverted for the misreportedWritability quirk's parameters. */
+  private reportedWritable(node: ParamNode): boolean {
+    const q = this.profile.quirks;
+    return q.flags & QUIRK.misreportedWritability && q.misreportedWritability.has(node.genericPath) ? !node.writable : node.writable;
   }
 
   private valueOf(node: ParamNode, path: string, instances: readonly number[], underAdded: boolean): string {

@@ -39,6 +39,8 @@ export interface RawProfile {
   deviceId: { manufacturer: string; oui: string; productClass: string; serialNumber: string };
   objects?: Record<string, RawObject | null>;
   parameters?: Record<string, RawParameter>;
+  /** Vendor quirks: name → true or options; checked and compiled by src/quirks/catalogue.ts. */
+  quirks?: Record<string, unknown> | null;
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -122,5 +124,7 @@ export const PROFILE_SCHEMA = {
         },
       },
     },
+    // Only the shape here: names and options are checked by compileQuirks (messages name the quirk).
+    quirks: { type: ['object', 'null'] },
   },
 } as const;

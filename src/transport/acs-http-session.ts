@@ -5,6 +5,8 @@ import { HttpAuthenticator } from './http-auth.js';
 import { checkLocalAddress } from './local-address.js';
 import { parseRetryAfterMs } from './retry-after.js';
 import { classifyRequestError, TransportError } from './transport-error.js';
+import { NO_QUIRKS, QUIRK, RAW_HTTP_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
+import { RawHttpClient, type HttpRequester } from './raw-http-client.js';
 
 /** Where and how a CPE reaches its ACS (ManagementServer.URL/Username/Password plus TLS settings). */
 export interface AcsEndpoint {
@@ -34,12 +36,16 @@ export interface AcsHttpSessionOptions {
   signal?: AbortSignal;
   /** Connection timing (connect / TLS latencies). */
   onConnection?: ConnectionListener;
+  /** The profile's vendor quirks; the transport ones (cookies, headers, connections, HTTP version) apply here. */
+  quirks?: QuirkSet;
 }
 
 /** TR-069 §3.4.5: the CPE follows at most 5 redirects in a session. */
 export const MAX_REDIRECTS = 5;
 
 const CONTENT_TYPE_XML = 'text/xml; charset="utf-8"';
+/** contentTypeNoCharset quirk. */
+const CONTENT_TYPE_XML_BARE = 'text/xml';
 
 /**
  * Connectors by TLS settings (CA, then timeout, then [strict, insecure]): shared by every session and every CPE
@@ -88,8 +94,9 @@ export class AcsHttpSession {
   private auth: HttpAuthenticator | undefined;
   private url: URL;
   private path: string;
-  private client: Client;
+  private client: HttpRequester;
   private redirects = 0;
+  private readonly quirks: QuirkSet;
   private readonly localAddress: string | undefined;
 
   /** Throws a `local_address` TransportError when endpoint.localAddress is not an IP address. */
@@ -97,6 +104,7 @@ export class AcsHttpSession {
     this.endpoint = endpoint;
     this.options = options;
     this.localAddress = checkLocalAddress(endpoint.localAddress);
+    this.quirks = options.quirks ?? NO_QUIRKS;
     this.url = new URL(endpoint.url);
     this.path = this.url.pathname + this.url.search;
     this.auth = this.newAuthenticator();
@@ -124,18 +132,20 @@ export class AcsHttpSession {
   async post(body: string | undefined, soapAction: string = ''): Promise<string> {
     for (;;) {
       const headers: Record<string, string> = {};
+      const q = this.quirks;
       if (body !== undefined) {
-        headers['content-type'] = CONTENT_TYPE_XML;
-        headers['soapaction'] = soapAction;
+        headers['content-type'] = q.flags & QUIRK.contentTypeNoCharset ? CONTENT_TYPE_XML_BARE : CONTENT_TYPE_XML;
+        if (!(q.flags & QUIRK.soapAction)) headers['soapaction'] = soapAction;
+        else if (q.soapAction === 'empty') headers['soapaction'] = '';
       } else {
         headers['content-length'] = '0';
       }
-      const cookie = this.cookies.header(this.url);
+      const cookie = q.flags & QUIRK.noCookies ? undefined : this.cookies.header(this.url);
       if (cookie !== undefined) headers['cookie'] = cookie;
       const authorization = this.auth?.authorization('POST', this.path);
       if (authorization !== undefined) headers['authorization'] = authorization;
 
-      let res: Awaited<ReturnType<Client['request']>>;
+      let res: Awaited<ReturnType<HttpRequester['request']>>;
       try {
         res = await this.client.request({
           path: this.path,
@@ -148,7 +158,7 @@ export class AcsHttpSession {
         throw classifyRequestError(err);
       }
       const status = res.statusCode;
-      this.cookies.store(res.headers['set-cookie'], this.url);
+      if (!(q.flags & QUIRK.noCookies)) this.cookies.store(res.headers['set-cookie'], this.url);
 
       if (status >= 200 && status < 300) {
         try {
@@ -159,7 +169,14 @@ export class AcsHttpSession {
       }
       await this.discard(res.body);
       if (status === 401) {
-        if (this.auth?.onChallenge(res.headers['www-authenticate'], authorization !== undefined)) continue;
+        if (this.auth?.onChallenge(res.headers['www-authenticate'], authorization !== undefined)) {
+          if (q.flags & QUIRK.newConnectionAfter401) {
+            // The quirky CPE hangs up on the challenge and answers it on a fresh TCP connection.
+            await this.client.close().catch(() => undefined);
+            this.client = this.newClient();
+          }
+          continue;
+        }
         throw new TransportError('auth_failed', `ACS answered 401 ${authorization !== undefined ? 'to our credentials' : 'and no usable challenge/credentials'}`, { status });
       }
       if (isRedirect(status)) {
@@ -174,7 +191,13 @@ export class AcsHttpSession {
     }
   }
 
-  /** Ends the session's connection (gracefully; pending requests are already done). */
+  /** Whether the connection last opened to the ACS is still open (the ACS may close it after a response). */
+  connectionOpen(): boolean {
+    const s = this.sockets[this.sockets.length - 1];
+    return s !== undefined && !s.destroyed && !s.readableEnded;
+  }
+
+    /** Ends the session's connection (gracefully; pending requests are already done). */
   async close(): Promise<void> {
     await this.client.close().catch(() => undefined);
   }
@@ -225,7 +248,8 @@ export class AcsHttpSession {
     return username !== undefined ? new HttpAuthenticator(username, password ?? '') : undefined;
   }
 
-  private newClient(): Client {
+  private newClient(): HttpRequester {
+    if (this.quirks.flags & RAW_HTTP_QUIRKS) return this.newRawClient();
     const base = connectorFor(this.endpoint) as SocketConnector;
     const sockets = this.sockets;
     const onConnection = this.options.onConnection;
@@ -253,6 +277,28 @@ export class AcsHttpSession {
         });
         // A TLS socket emits 'connect' when TCP is up, before its handshake.
         if (tls && onConnection !== undefined) socket?.once('connect', () => (tcpAt = performance.now()));
+      },
+    });
+  }
+
+  /** The hand-written client for expect100Continue, chunkedRequests and http10 (see raw-http-client.ts). */
+  private newRawClient(): RawHttpClient {
+    const q = this.quirks;
+    const sockets = this.sockets;
+    const onConnection = this.options.onConnection;
+    return new RawHttpClient({
+      origin: new URL(this.url.origin),
+      httpVersion: q.flags & QUIRK.http10 ? '1.0' : '1.1',
+      chunked: (q.flags & QUIRK.chunkedRequests) !== 0,
+      expectContinue: (q.flags & QUIRK.expect100Continue) !== 0,
+      timeoutMs: this.endpoint.requestTimeoutMs,
+      maxBodyBytes: this.options.maxBodyBytes,
+      localAddress: this.localAddress,
+      insecure: this.endpoint.insecure,
+      ca: this.endpoint.ca,
+      onSocket: (socket, startedAt, tcpAt, tlsAt) => {
+        sockets.push(socket);
+        onConnection?.(startedAt, tcpAt, tlsAt);
       },
     });
   }

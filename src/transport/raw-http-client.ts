@@ -1,0 +1,349 @@
+/**
+ * A small HTTP/1.x client over one socket at a time, for the wire shapes undici will not produce: an
+ * `Expect: 100-continue` request (undici refuses the header), an HTTP/1.0 request line with a connection
+ * per request, and a body sent in chunks. AcsHttpSession uses it only for profiles with those quirks;
+ * responses are small CWMP envelopes, so each one is read whole (bounded by maxBodyBytes) before it is returned.
+ */
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { TransportError, classifyRequestError } from './transport-error.js';
+
+/** The request/response subset AcsHttpSession uses; undici's Client has the same shape. */
+export interface HttpRequester {
+  request(opts: {
+    path: string;
+    method: 'POST';
+    headers: Record<string, string>;
+    body: string | null;
+    signal: AbortSignal | null;
+  }): Promise<HttpResponse>;
+  close(): Promise<unknown>;
+  destroy(): Promise<unknown>;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { text(): Promise<string>; dump(opts?: { limit: number }): Promise<void> };
+}
+
+export interface RawHttpClientOptions {
+  origin: URL;
+  httpVersion: '1.0' | '1.1';
+  /** Send bodies with Transfer-Encoding: chunked (in CHUNK_BYTES pieces) instead of Content-Length. */
+  chunked: boolean;
+  /** Send `Expect: 100-continue` with a body and hold the body until 100 Continue (or EXPECT_WAIT_MS). */
+  expectContinue: boolean;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  localAddress?: string | undefined;
+  insecure?: boolean | undefined;
+  ca?: string | undefined;
+  /** Every connection opened, with performance.now() ms: connect start, TCP up, TLS done (HTTPS). */
+  onSocket(socket: Socket, startedAt: number, tcpAt: number, tlsAt: number | undefined): void;
+}
+
+/** How long a request with `Expect: 100-continue` waits for the interim answer before sending its body (curl: 1 s). */
+export const EXPECT_WAIT_MS = 1000;
+/** Chunk size of a chunked request body: small, so even an Inform goes out as several chunks. */
+export const CHUNK_BYTES = 512;
+
+const CRLF = '\r\n';
+
+export class RawHttpClient implements HttpRequester {
+  private readonly o: RawHttpClientOptions;
+  private socket: Socket | undefined;
+  private readonly https: boolean;
+
+  constructor(options: RawHttpClientOptions) {
+    this.o = options;
+    this.https = options.origin.protocol === 'https:';
+  }
+
+  async request(req: Parameters<HttpRequester['request']>[0]): Promise<HttpResponse> {
+    if (req.signal?.aborted) throw classifyRequestError(req.signal.reason);
+    const socket = this.usableSocket() ?? (await this.connect(req.signal));
+    const body = req.body === null ? undefined : Buffer.from(req.body, 'utf8');
+    const { o } = this;
+    let head = `${req.method} ${req.path} HTTP/${o.httpVersion}${CRLF}Host: ${o.origin.host}${CRLF}`;
+    for (const [name, value] of Object.entries(req.headers)) head += `${name}: ${value}${CRLF}`;
+    if (body !== undefined) head += o.chunked ? `Transfer-Encoding: chunked${CRLF}` : `Content-Length: ${body.length}${CRLF}`;
+    const expect = o.expectContinue && body !== undefined && body.length > 0;
+    if (expect) head += `Expect: 100-continue${CRLF}`;
+    head += CRLF;
+    const wire = body === undefined ? undefined : o.chunked ? chunk(body) : body;
+
+    const reader = new ResponseReader(o.maxBodyBytes);
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let bodySent = !expect;
+      let settled = false;
+      const sendBody = (): void => {
+        if (bodySent) return;
+        bodySent = true;
+        clearTimeout(expectTimer);
+        if (wire !== undefined) socket.write(wire);
+      };
+      const cleanup = (): void => {
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(expectTimer);
+        socket.off('data', onData);
+        socket.off('end', onEnd);
+        socket.off('error', onError);
+        req.signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (err: TransportError): void => {
+        if (settled) return;
+        cleanup();
+        this.drop(socket);
+        reject(err);
+      };
+      const finish = (): void => {
+        if (settled) return;
+        cleanup();
+        // A body we held back (final answer before 100 Continue) leaves the request half-sent: that connection is done.
+        if (!reader.keepAlive || o.httpVersion === '1.0' || !bodySent) this.drop(socket);
+        const text = reader.body.toString('utf8');
+        resolve({
+          statusCode: reader.status,
+          headers: reader.headers,
+          body: { text: async () => text, dump: async () => undefined },
+        });
+      };
+      const onData = (data: Buffer): void => {
+        try {
+          if (reader.feed(data)) finish();
+          else if (reader.continued) sendBody();
+        } catch (err) {
+          fail(err instanceof TransportError ? err : classifyRequestError(err));
+        }
+      };
+      const onEnd = (): void => {
+        if (reader.endOfStream()) finish();
+        else fail(new TransportError('reset', 'ACS closed the connection before the response was complete'));
+      };
+      const onError = (err: Error): void => fail(classifyRequestError(err));
+      const onAbort = (): void => fail(classifyRequestError(req.signal?.reason));
+      const timer = setTimeout(() => fail(new TransportError('timeout', `no complete response within ${o.timeoutMs} ms`)), o.timeoutMs);
+      const expectTimer = expect ? setTimeout(sendBody, EXPECT_WAIT_MS) : undefined;
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.on('error', onError);
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.write(head);
+      if (!expect && wire !== undefined) socket.write(wire);
+    });
+  }
+
+  async close(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s !== undefined && !s.destroyed) await new Promise<void>((resolve) => s.end(resolve));
+  }
+
+  async destroy(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    s?.destroy();
+  }
+
+  private usableSocket(): Socket | undefined {
+    const s = this.socket;
+    return s !== undefined && !s.destroyed && !s.readableEnded && s.writable ? s : undefined;
+  }
+
+  private drop(socket: Socket): void {
+    if (this.socket === socket) this.socket = undefined;
+    socket.destroy();
+  }
+
+  private connect(signal: AbortSignal | null): Promise<Socket> {
+    const { o } = this;
+    const host = o.origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(o.origin.port) || (this.https ? 443 : 80);
+    const startedAt = performance.now();
+    return new Promise<Socket>((resolve, reject) => {
+      let tcpAt = 0;
+      const local = o.localAddress !== undefined ? { localAddress: o.localAddress } : {};
+      const socket: Socket = this.https
+        ? tlsConnect({
+            host,
+            port,
+            ...local,
+            rejectUnauthorized: !o.insecure,
+            ...(o.ca !== undefined ? { ca: o.ca } : {}),
+            ...(isIP(host) === 0 ? { servername: host } : {}),
+          })
+        : netConnect({ host, port, ...local });
+      const done = (err: TransportError | undefined): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        socket.off('error', onError);
+        if (err !== undefined) {
+          socket.destroy();
+          reject(err);
+          return;
+        }
+        const readyAt = performance.now();
+        // Errors between requests (the ACS resets an idle connection) must not go unhandled; the next request reconnects.
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          if (this.socket === socket) this.socket = undefined;
+        });
+        this.socket = socket;
+        o.onSocket(socket, startedAt, this.https ? tcpAt || readyAt : readyAt, this.https ? readyAt : undefined);
+        resolve(socket);
+      };
+      const onError = (err: Error): void => done(classifyRequestError(err));
+      const onAbort = (): void => done(classifyRequestError(signal?.reason));
+      const timer = setTimeout(() => done(new TransportError('connect_timeout', `connect timeout after ${o.timeoutMs} ms`)), o.timeoutMs);
+      socket.once('connect', () => (tcpAt = performance.now()));
+      socket.once(this.https ? 'secureConnect' : 'connect', () => done(undefined));
+      socket.once('error', onError);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** A body as chunks of CHUNK_BYTES and the last-chunk marker (RFC 9112 §7.1). */
+function chunk(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < body.length; at += CHUNK_BYTES) {
+    const piece = body.subarray(at, at + CHUNK_BYTES);
+    parts.push(Buffer.from(piece.length.toString(16) + CRLF, 'latin1'), piece, Buffer.from(CRLF, 'latin1'));
+  }
+  parts.push(Buffer.from(`0${CRLF}${CRLF}`, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Incremental reader of one HTTP/1.x response: interim 1xx answers (100 Continue sets `continued`), then the
+ * final head and a body framed by Content-Length, chunked encoding, or the end of the connection.
+ */
+class ResponseReader {
+  status = 0;
+  headers: Record<string, string | string[]> = {};
+  keepAlive = false;
+  /** A 100 Continue arrived. */
+  continued = false;
+  body: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
+  private framing: 'head' | 'length' | 'chunked' | 'close' | 'done' = 'head';
+  private remaining = 0;
+  private readonly parts: Buffer[] = [];
+  private received = 0;
+
+  constructor(private readonly maxBodyBytes: number) {}
+
+  /** Adds bytes; true when the response is complete. */
+  feed(data: Buffer): boolean {
+    this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+    for (;;) {
+      switch (this.framing) {
+        case 'head':
+          if (!this.readHead()) return false;
+          break;
+        case 'length': {
+          const take = Math.min(this.remaining, this.buffer.length);
+          this.keep(this.buffer.subarray(0, take));
+          this.buffer = this.buffer.subarray(take);
+          this.remaining -= take;
+          if (this.remaining > 0) return false;
+          return this.complete();
+        }
+        case 'chunked': {
+          const got = this.readChunk();
+          if (got === 'more') return false;
+          if (got === 'last') return this.complete();
+          break;
+        }
+        case 'close':
+          this.keep(this.buffer);
+          this.buffer = Buffer.alloc(0);
+          return false;
+        case 'done':
+          return true;
+      }
+    }
+  }
+
+  /** The connection ended: complete if the body was close-delimited. */
+  endOfStream(): boolean {
+    if (this.framing !== 'close') return this.framing === 'done';
+    return this.complete();
+  }
+
+  private complete(): boolean {
+    this.framing = 'done';
+    this.body = Buffer.concat(this.parts);
+    return true;
+  }
+
+  private keep(piece: Buffer): void {
+    this.received += piece.length;
+    if (this.received > this.maxBodyBytes) throw new TransportError('protocol', `ACS response body over ${this.maxBodyBytes} bytes`);
+    if (piece.length > 0) this.parts.push(Buffer.from(piece));
+  }
+
+  private readHead(): boolean {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (this.buffer.length > 64 * 1024) throw new TransportError('protocol', 'ACS response head over 64 KiB');
+      return false;
+    }
+    const lines = this.buffer.subarray(0, end).toString('latin1').split(CRLF);
+    this.buffer = this.buffer.subarray(end + 4);
+    const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
+    if (!m) throw new TransportError('protocol', `not an HTTP/1.x status line: ${JSON.stringify(lines[0])}`);
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200) {
+      if (status === 100) this.continued = true;
+      return true; // an interim answer: the final head follows
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const prev = headers[name];
+      headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    }
+    this.status = status;
+    this.headers = headers;
+    const connection = String(headers['connection'] ?? '').toLowerCase();
+    this.keepAlive = m[1] === '1' ? connection !== 'close' : connection === 'keep-alive';
+    const length = headers['content-length'];
+    if (status === 204 || status === 304) {
+      this.framing = 'length';
+      this.remaining = 0;
+    } else if (String(headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
+      this.framing = 'chunked';
+    } else if (length !== undefined && /^\d+$/.test(String(length))) {
+      this.framing = 'length';
+      this.remaining = Number(length);
+    } else {
+      this.framing = 'close';
+      this.keepAlive = false;
+    }
+    return true;
+  }
+
+  /** One chunk, or the last chunk and its trailers; 'more' when more bytes are needed. */
+  private readChunk(): 'more' | 'chunk' | 'last' {
+    const lineEnd = this.buffer.indexOf('\r\n');
+    if (lineEnd < 0) return 'more';
+    const size = parseInt(this.buffer.subarray(0, lineEnd).toString('latin1').split(';')[0]!.trim(), 16);
+    if (!Number.isFinite(size) || size < 0) throw new TransportError('protocol', 'bad chunk size in ACS response');
+    if (size === 0) {
+      const trailersEnd = this.buffer.indexOf('\r\n\r\n', lineEnd);
+      if (trailersEnd < 0) return 'more';
+      this.buffer = this.buffer.subarray(trailersEnd + 4);
+      return 'last';
+    }
+    if (this.buffer.length < lineEnd + 2 + size + 2) return 'more';
+    this.keep(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+    this.buffer = this.buffer.subarray(lineEnd + 2 + size + 2);
+    return 'chunk';
+  }
+}
