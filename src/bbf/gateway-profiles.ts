@@ -6,6 +6,10 @@
  * default or a type zero value (see profile-builder.ts).
  */
 import type { ProfileSpec } from './profile-spec.js';
+import { softwareModulesSpec } from './software-modules-spec.js';
+
+const TR098_SOFTWARE_MODULES = softwareModulesSpec('InternetGatewayDevice');
+const TR181_SOFTWARE_MODULES = softwareModulesSpec('Device');
 
 /** `{ Leaf: value }` under one object -> `{ 'Object.Leaf': value }`. */
 function under<T>(object: string, values: Record<string, T>): Record<string, T> {
@@ -83,6 +87,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.UploadDiagnostics.',
     'InternetGatewayDevice.Capabilities.',
     'InternetGatewayDevice.Firewall.',
+    ...TR098_SOFTWARE_MODULES.include,
   ],
   exclude: [
     'InternetGatewayDevice.DeviceInfo.Location.',
@@ -107,6 +112,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.',
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.',
     'InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.',
+    ...TR098_SOFTWARE_MODULES.exclude,
   ],
   instances: {
     'InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.': 4,
@@ -116,6 +122,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.': 4,
     'InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.': 4,
     'InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.': 2,
+    ...TR098_SOFTWARE_MODULES.instances,
   },
   values: {
     ...under('InternetGatewayDevice.DeviceInfo.', {
@@ -273,6 +280,7 @@ export const TR098_GATEWAY: ProfileSpec = {
       MACAddress: MAC.wan,
       TransportType: 'PPPoE',
     }),
+    ...TR098_SOFTWARE_MODULES.values,
   },
   instanceValues: {
     // WLAN 2 is the 5 GHz network.
@@ -312,6 +320,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.Hosts.',
     'Device.DNS.',
     'Device.Users.',
+    ...TR181_SOFTWARE_MODULES.include,
   ],
   exclude: [
     'Device.DeviceInfo.LogRotate.',
@@ -377,6 +386,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.Users.Group.',
     'Device.Users.SupportedShell.',
     'Device.Users.Role.',
+    ...TR181_SOFTWARE_MODULES.exclude,
   ],
   instances: {
     'Device.Ethernet.Interface.{i}.': 4,
@@ -387,6 +397,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.WiFi.AccessPoint.{i}.AC.{i}.': 4,
     'Device.IP.Interface.{i}.': 2,
     'Device.Hosts.Host.{i}.': 2,
+    ...TR181_SOFTWARE_MODULES.instances,
   },
   values: {
     'Device.RootDataModelVersion': '2.19',
@@ -595,6 +606,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Type: 'DHCPv4',
     }),
     ...under('Device.Users.User.{i}.', { Enable: 'true', Username: 'admin' }),
+    ...TR181_SOFTWARE_MODULES.values,
   },
   instanceValues: {
     // Ethernet.Link.2 (over Interface.2) carries the WAN (IP.Interface.2, PPP): its port faces the Internet.

@@ -13,6 +13,7 @@ import {
   type TableInfo,
   type TreeNode,
 } from './compiled-profile.js';
+import { firmwareTemplateProblem, type FirmwareVersionRule } from './firmware-rule.js';
 import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
@@ -74,7 +75,31 @@ class ProfileCompiler {
       parameterCount: this.parameterCount,
       forcedInform: collectForcedInform(this.rootNode),
       parameterKeyPath: parameterKey?.kind === 'param' ? parameterKey.genericPath : undefined,
+      firmwareVersion: this.compileFirmwareRule(),
     });
+  }
+
+  /** `firmware.softwareVersion`: "from-filename", a template, or regex rules (each regex compiled and checked here). */
+  private compileFirmwareRule(): FirmwareVersionRule | undefined {
+    const spec = this.raw.firmware?.softwareVersion;
+    if (spec === undefined) return undefined;
+    const at = ['firmware', 'softwareVersion'];
+    if (typeof spec === 'string') {
+      const template = spec === 'from-filename' ? '{{version}}' : spec;
+      const problem = firmwareTemplateProblem(template);
+      if (problem) throw this.where.error(problem, at);
+      return { kind: 'template', template };
+    }
+    return {
+      kind: 'rules',
+      rules: spec.map((r, i) => {
+        try {
+          return { match: new RegExp(r.match), version: r.version };
+        } catch (err) {
+          throw this.where.error(`not a regular expression: ${(err as Error).message}`, [...at, i, 'match']);
+        }
+      }),
+    };
   }
 
   /** Splits and checks a generic path; returns its segments without the trailing "" of an object path. */

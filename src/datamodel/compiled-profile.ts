@@ -5,6 +5,7 @@
  * point at one CompiledProfile; per-device state lives only in their overlays.
  */
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
+import type { FirmwareVersionRule } from './firmware-rule.js';
 import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
@@ -76,6 +77,8 @@ export class CompiledProfile {
   readonly forcedInform: readonly ForcedInformEntry[];
   /** `<root>.ManagementServer.ParameterKey` when the profile has it (set by SetParameterValues/AddObject/DeleteObject). */
   readonly parameterKeyPath: string | undefined;
+  /** How a firmware download changes DeviceInfo.SoftwareVersion; undefined: it does not. */
+  readonly firmwareVersion: FirmwareVersionRule | undefined;
 
   constructor(init: {
     name: string;
@@ -87,6 +90,7 @@ export class CompiledProfile {
     parameterCount: number;
     forcedInform: readonly ForcedInformEntry[];
     parameterKeyPath: string | undefined;
+    firmwareVersion?: FirmwareVersionRule | undefined;
   }) {
     this.name = init.name;
     this.file = init.file;
@@ -98,6 +102,7 @@ export class CompiledProfile {
     this.parameterCount = init.parameterCount;
     this.forcedInform = init.forcedInform;
     this.parameterKeyPath = init.parameterKeyPath;
+    this.firmwareVersion = init.firmwareVersion;
     Object.freeze(this);
   }
 }

@@ -36,6 +36,8 @@ export interface RawProfile {
   deviceId: { manufacturer: string; oui: string; productClass: string; serialNumber: string };
   objects?: Record<string, RawObject | null>;
   parameters?: Record<string, RawParameter>;
+  /** How a firmware download changes DeviceInfo.SoftwareVersion (see firmware-rule.ts). */
+  firmware?: { softwareVersion: string | { match: string; version: string }[] };
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -71,6 +73,28 @@ export const PROFILE_SCHEMA = {
           instances: count,
           maxEntries: { type: 'integer', minimum: 1 },
           numEntries: { type: 'string' },
+        },
+      },
+    },
+    firmware: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['softwareVersion'],
+      properties: {
+        softwareVersion: {
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['match', 'version'],
+                properties: { match: { type: 'string', minLength: 1 }, version: { type: 'string', minLength: 1 } },
+              },
+            },
+          ],
         },
       },
     },

@@ -5,6 +5,17 @@ import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
 import { DEFAULT_GRACE_PERIOD_MS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
+import {
+  autonomousTransfersSchema,
+  cpeBehaviourSchema,
+  requestDownloadsSchema,
+  resolveAutonomousTransfers,
+  resolveCpeBehaviour,
+  resolveRequestDownloads,
+  type AutonomousTransferDocument,
+  type CpeBehaviourDocument,
+  type RequestDownloadDocument,
+} from './cpe-behaviour.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
@@ -24,9 +35,12 @@ interface ScenarioDocument {
     sourceAddresses?: string[];
   };
   referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
-  fleet?: { profile: string; count: number; schedule?: ScheduleDocument }[];
+  fleet?: { profile: string; count: number; schedule?: ScheduleDocument; cpe?: CpeBehaviourDocument }[];
   schedule?: ScheduleDocument;
   thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number })[];
+  cpe?: CpeBehaviourDocument;
+  autonomousTransfers?: AutonomousTransferDocument[];
+  requestDownloads?: RequestDownloadDocument[];
 }
 
 interface ScheduleDocument {
@@ -107,10 +121,13 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         type: 'object',
         additionalProperties: false,
         required: ['profile', 'count'],
-        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 }, schedule: scheduleSchema },
+        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 }, schedule: scheduleSchema, cpe: cpeBehaviourSchema },
       },
     },
     schedule: scheduleSchema,
+    cpe: cpeBehaviourSchema,
+    autonomousTransfers: autonomousTransfersSchema,
+    requestDownloads: requestDownloadsSchema,
     thresholds: {
       type: 'array',
       items: {
@@ -244,6 +261,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
         count: g.count,
       };
       if (g.schedule !== undefined) group.schedule = schedule(g.schedule, ['fleet', i, 'schedule']);
+      if (g.cpe !== undefined) group.cpe = resolveCpeBehaviour(g.cpe, fail, ['fleet', i, 'cpe']);
       return group;
     }),
     schedule: {
@@ -257,6 +275,9 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
     connectionRequests: connectionRequestSettings(doc.connectionRequests),
     thresholds,
+    cpe: resolveCpeBehaviour(doc.cpe, fail, ['cpe']),
+    autonomousTransfers: resolveAutonomousTransfers(doc.autonomousTransfers, fail),
+    requestDownloads: resolveRequestDownloads(doc.requestDownloads, fail),
   };
 }
 

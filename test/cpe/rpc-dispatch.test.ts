@@ -20,6 +20,8 @@ const NO_ACTIONS: DeviceActions = {
   upload: () => assert.fail('upload called'),
   listTransfers: () => assert.fail('listTransfers called'),
   cancelTransfer: () => assert.fail('cancelTransfer called'),
+  scheduleDownload: () => assert.fail('scheduleDownload called'),
+  changeDuState: () => assert.fail('changeDuState called'),
 };
 
 /** Dispatch as a cwmp-1-2 session would (the newest schema with every method). */
@@ -65,11 +67,14 @@ describe('dispatchAcsRequest', () => {
   it('GetRPCMethods lists every method TR-069 requires of a CPE, and the optional ones cpesim has, per version', () => {
     const required = ['GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'GetParameterNames', 'SetParameterAttributes',
       'GetParameterAttributes', 'AddObject', 'DeleteObject', 'Reboot', 'Download'];
-    const optional = ['ScheduleInform', 'FactoryReset', 'Upload', 'GetQueuedTransfers', 'GetAllQueuedTransfers', 'CancelTransfer'];
+    const optional = ['ScheduleInform', 'FactoryReset', 'Upload', 'GetQueuedTransfers', 'GetAllQueuedTransfers', 'CancelTransfer', 'ScheduleDownload', 'ChangeDUState'];
     assert.deepEqual([...IMPLEMENTED_METHODS].sort(), [...required, ...optional].sort());
     assert.deepEqual(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'GetRPCMethods' }, 4), { method: 'GetRPCMethodsResponse', methodList: IMPLEMENTED_METHODS });
     assert.deepEqual(rpcMethodsFor(1).filter((m) => !IMPLEMENTED_METHODS.includes(m)), []);
     assert.ok(!rpcMethodsFor(1).includes('CancelTransfer') && rpcMethodsFor(1).includes('GetAllQueuedTransfers'));
+    // ScheduleDownload and ChangeDUState arrived with cwmp-1-2.
+    assert.ok(!rpcMethodsFor(1).includes('ScheduleDownload') && !rpcMethodsFor(1).includes('ChangeDUState'));
+    assert.ok(rpcMethodsFor(2).includes('ScheduleDownload') && rpcMethodsFor(2).includes('ChangeDUState'));
     assert.ok(!rpcMethodsFor(0).includes('GetAllQueuedTransfers') && rpcMethodsFor(0).includes('GetQueuedTransfers'));
   });
 
