@@ -412,7 +412,7 @@ export class TransferQueue {
       this.nextWindow(t, undefined);
       return;
     }
-    const signal = windowLeftMs === undefined ? this.abort.signal : AbortSignal.any([this.abort.signal, AbortSignal.timeout(windowLeftMs)]);
+    const signal = windowLeftMs === undefined ? this.abort.signal : AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.ceil(windowLeftMs))]);
     let faultCode = 0;
     let detail = '';
     try {
