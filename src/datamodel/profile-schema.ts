@@ -81,20 +81,17 @@ export const PROFILE_SCHEMA = {
       additionalProperties: false,
       required: ['softwareVersion'],
       properties: {
+        // A string ("from-filename" or a template) or a list of rules; each keyword applies to its own type.
         softwareVersion: {
-          anyOf: [
-            { type: 'string', minLength: 1 },
-            {
-              type: 'array',
-              minItems: 1,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['match', 'version'],
-                properties: { match: { type: 'string', minLength: 1 }, version: { type: 'string', minLength: 1 } },
-              },
-            },
-          ],
+          type: ['string', 'array'],
+          minLength: 1,
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['match', 'version'],
+            properties: { match: { type: 'string', minLength: 1 }, version: { type: 'string', minLength: 1 } },
+          },
         },
       },
     },
