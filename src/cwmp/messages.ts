@@ -80,19 +80,7 @@ export type AcsRequest =
   | { method: 'Reboot'; commandKey: string }
   | { method: 'FactoryReset' }
   | { method: 'ScheduleInform'; delaySeconds: number; commandKey: string }
-  | {
-      method: 'Download';
-      commandKey: string;
-      fileType: string;
-      url: string;
-      username: string;
-      password: string;
-      fileSize: number;
-      targetFileName: string;
-      delaySeconds: number;
-      successUrl: string;
-      failureUrl: string;
-    }
+  | ({ method: 'Download' } & DownloadTarget & { delaySeconds: number; successUrl: string; failureUrl: string })
   | {
       method: 'Upload';
       commandKey: string;
@@ -219,9 +207,8 @@ export interface TimeWindow {
   maxRetries: number;
 }
 
-/** ScheduleDownload (A.4.1.8, cwmp-1-2+). */
-export interface ScheduleDownloadRequest {
-  method: 'ScheduleDownload';
+/** The arguments Download (A.3.2.8) and ScheduleDownload (A.4.1.8) share: what to fetch, from where, as what. */
+export interface DownloadTarget {
   commandKey: string;
   fileType: string;
   url: string;
@@ -229,6 +216,11 @@ export interface ScheduleDownloadRequest {
   password: string;
   fileSize: number;
   targetFileName: string;
+}
+
+/** ScheduleDownload (A.4.1.8, cwmp-1-2+). */
+export interface ScheduleDownloadRequest extends DownloadTarget {
+  method: 'ScheduleDownload';
   timeWindowList: TimeWindow[];
 }
 

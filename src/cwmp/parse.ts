@@ -13,6 +13,7 @@ import type {
   DeploymentUnitState,
   DuOperation,
   DuOpResult,
+  DownloadTarget,
   EventStruct,
   FaultStruct,
   ParamType,
@@ -258,6 +259,19 @@ function queuedTransfer(node: XmlNode): QueuedTransfer {
   return { commandKey: str(node, 'CommandKey'), state: oneOf(node, 'State', TRANSFER_STATE) };
 }
 
+/** The arguments Download and ScheduleDownload share, in their schema order. */
+function downloadTarget(n: XmlNode): DownloadTarget {
+  return {
+    commandKey: str(n, 'CommandKey'),
+    fileType: str(n, 'FileType'),
+    url: str(n, 'URL'),
+    username: str(n, 'Username'),
+    password: str(n, 'Password'),
+    fileSize: uint(n, 'FileSize'),
+    targetFileName: str(n, 'TargetFileName'),
+  };
+}
+
 /** An optional element's text: undefined when the element is absent (minOccurs 0). */
 function optional(parent: XmlNode, name: string): string | undefined {
   return isObject(parent) && parent[name] !== undefined ? text(parent[name]) : undefined;
@@ -367,13 +381,7 @@ const ACS_DECODERS: Readonly<Record<string, Decoder<AcsBody>>> = {
   ScheduleInform: (n) => ({ method: 'ScheduleInform', delaySeconds: uint(n, 'DelaySeconds'), commandKey: str(n, 'CommandKey') }),
   Download: (n) => ({
     method: 'Download',
-    commandKey: str(n, 'CommandKey'),
-    fileType: str(n, 'FileType'),
-    url: str(n, 'URL'),
-    username: str(n, 'Username'),
-    password: str(n, 'Password'),
-    fileSize: uint(n, 'FileSize'),
-    targetFileName: str(n, 'TargetFileName'),
+    ...downloadTarget(n),
     delaySeconds: uint(n, 'DelaySeconds'),
     successUrl: str(n, 'SuccessURL'),
     failureUrl: str(n, 'FailureURL'),
@@ -392,13 +400,7 @@ const ACS_DECODERS: Readonly<Record<string, Decoder<AcsBody>>> = {
   CancelTransfer: (n) => ({ method: 'CancelTransfer', commandKey: str(n, 'CommandKey') }),
   ScheduleDownload: (n) => ({
     method: 'ScheduleDownload',
-    commandKey: str(n, 'CommandKey'),
-    fileType: str(n, 'FileType'),
-    url: str(n, 'URL'),
-    username: str(n, 'Username'),
-    password: str(n, 'Password'),
-    fileSize: uint(n, 'FileSize'),
-    targetFileName: str(n, 'TargetFileName'),
+    ...downloadTarget(n),
     timeWindowList: items(n, 'TimeWindowList', 'TimeWindowStruct').map(timeWindow),
   }),
   ChangeDUState: (n) => ({ method: 'ChangeDUState', operations: repeated(n, 'Operations').map(duOperation), commandKey: optional(n, 'CommandKey') }),

@@ -3,7 +3,7 @@
  * version whose schema defines it. Values exercise escaping (& < > CR), spaces kept at both ends,
  * one-item and empty arrays, and every xsi:type.
  */
-import type { AcsBody, CpeMessage, CwmpVersion } from '../../src/cwmp/messages.js';
+import type { AcsBody, CpeMessage, CwmpVersion, DuOpResult } from '../../src/cwmp/messages.js';
 
 export interface Sample<T> {
   msg: T;
@@ -13,6 +13,22 @@ export interface Sample<T> {
 
 const T0 = '2025-01-01T00:00:00Z';
 const T1 = '2025-01-01T00:00:07Z';
+
+/** A DUStateChangeComplete result of an installed unit, field by field overridable. */
+function duResult(over: Partial<DuOpResult> = {}): DuOpResult {
+  return {
+    uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001',
+    deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.1',
+    version: '1.2.0',
+    currentState: 'Installed',
+    resolved: true,
+    executionUnitRefList: 'Device.SoftwareModules.ExecutionUnit.1',
+    startTime: T0,
+    completeTime: T1,
+    fault: { faultCode: 0, faultString: '' },
+    ...over,
+  };
+}
 
 export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
   {
@@ -137,28 +153,16 @@ export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
     msg: {
       method: 'DUStateChangeComplete',
       results: [
-        {
-          uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001',
-          deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.1',
-          version: '1.2.0',
-          currentState: 'Installed',
-          resolved: true,
-          executionUnitRefList: 'Device.SoftwareModules.ExecutionUnit.1',
-          startTime: T0,
-          completeTime: T1,
-          fault: { faultCode: 0, faultString: '' },
-        },
-        {
+        duResult(),
+        duResult({
           uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000002',
           deploymentUnitRef: '',
           version: '',
           currentState: 'Failed',
           resolved: false,
           executionUnitRefList: '',
-          startTime: T0,
-          completeTime: T1,
           fault: { faultCode: 9015, faultString: 'Download failure: unable to contact file server' },
-        },
+        }),
       ],
       commandKey: 'du-1',
     },
@@ -168,17 +172,7 @@ export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
     msg: {
       method: 'DUStateChangeComplete',
       results: [
-        {
-          uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001',
-          deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.1',
-          version: '1.2.0',
-          currentState: 'Uninstalled',
-          resolved: true,
-          executionUnitRefList: '',
-          startTime: T0,
-          completeTime: T1,
-          fault: { faultCode: 0, faultString: '' },
-        },
+        duResult({ currentState: 'Uninstalled', executionUnitRefList: '' }),
       ],
       commandKey: undefined,
     },
@@ -189,15 +183,7 @@ export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
       method: 'AutonomousDUStateChangeComplete',
       results: [
         {
-          uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000003',
-          deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.2',
-          version: '2.0',
-          currentState: 'Installed',
-          resolved: true,
-          executionUnitRefList: 'Device.SoftwareModules.ExecutionUnit.2',
-          startTime: T0,
-          completeTime: T1,
-          fault: { faultCode: 0, faultString: '' },
+          ...duResult({ uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000003', deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.2', version: '2.0' }),
           operationPerformed: 'Install',
         },
       ],
