@@ -62,6 +62,9 @@ describe('dispatchAcsRequest', () => {
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'Unknown', name: 'X_Thing' })), 9000);
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'CancelTransfer', commandKey: 'k' }, 1)), 9000);
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'GetAllQueuedTransfers' }, 0)), 9000);
+    assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'ChangeDUState', operations: [], commandKey: 'k' }, 1)), 9000);
+    const sd = { method: 'ScheduleDownload' as const, commandKey: 'k', fileType: '1 Firmware Upgrade Image', url: 'http://x/fw', username: '', password: '', fileSize: 0, targetFileName: '', timeWindowList: [] };
+    assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, sd, 1)), 9000);
   });
 
   it('GetRPCMethods lists every method TR-069 requires of a CPE, and the optional ones cpesim has, per version', () => {
