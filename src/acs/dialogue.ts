@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { buildAcsMessage } from '../cwmp/build.js';
-import type { AcsBody, CpeMessage } from '../cwmp/messages.js';
+import type { AcsBody, AcsRequest, CpeMessage, CpeRequest } from '../cwmp/messages.js';
 import { parseCpeMessage, type CpeEnvelope } from '../cwmp/parse.js';
 import { faultString } from '../cwmp/faults.js';
 import { ProtocolError, UnsupportedMethodError } from '../errors.js';
@@ -20,10 +20,32 @@ export type Reply =
   | { kind: 'reject'; reason: string };
 
 /** The methods this ACS answers (GetRPCMethodsResponse). */
-export const ACS_METHODS: readonly string[] = ['Inform', 'GetRPCMethods', 'TransferComplete'];
+export const ACS_METHODS: readonly string[] = [
+  'Inform',
+  'GetRPCMethods',
+  'TransferComplete',
+  'AutonomousTransferComplete',
+  'DUStateChangeComplete',
+  'AutonomousDUStateChangeComplete',
+  'RequestDownload',
+];
+
+/** The CPE requests (besides Inform) the ACS acknowledges with an empty "<Method>Response" (A.3.3, A.4.2). */
+const ACKNOWLEDGED: ReadonlySet<string> = new Set([
+  'TransferComplete',
+  'AutonomousTransferComplete',
+  'DUStateChangeComplete',
+  'AutonomousDUStateChangeComplete',
+  'RequestDownload',
+]);
+
+/** A CPE request the ACS received (besides Inform and GetRPCMethods), with the device that sent it. */
+export interface ReceivedCpeRequest {
+  deviceKey: string;
+  request: Exclude<CpeRequest, { method: 'Inform' | 'GetRPCMethods' }>;
+}
 
 const INFORM_RESPONSE: AcsBody = { method: 'InformResponse', maxEnvelopes: 1 };
-const TRANSFER_COMPLETE_RESPONSE: AcsBody = { method: 'TransferCompleteResponse' };
 const GET_RPC_METHODS_RESPONSE: AcsBody = { method: 'GetRPCMethodsResponse', methodList: [...ACS_METHODS] };
 
 const METHOD_NOT_SUPPORTED = { faultCode: 8000, faultString: faultString(8000) };
@@ -34,6 +56,8 @@ export interface DialogueDeps {
   queue: RpcQueue;
   sessions: SessionStore;
   provision: ProvisioningSettings | undefined;
+  /** Told of every acknowledged CPE request; may return ACS requests to queue for that device (a RequestDownload's Download). */
+  onCpeRequest?: (received: ReceivedCpeRequest) => readonly AcsRequest[];
 }
 
 /**
@@ -73,7 +97,15 @@ export class CwmpDialogue {
         this.deps.sessions.end(session, 'superseded');
         return this.inform(envelope, socket);
       case 'TransferComplete':
-        return this.soap(TRANSFER_COMPLETE_RESPONSE, session, envelope.header.id);
+      case 'AutonomousTransferComplete':
+      case 'DUStateChangeComplete':
+      case 'AutonomousDUStateChangeComplete':
+      case 'RequestDownload':
+        for (const rpc of this.deps.onCpeRequest?.({ deviceKey: session.deviceKey, request: msg }) ?? []) {
+          // Answers nobody waits for: the requester learns the outcome from the CPE's later reports.
+          this.deps.queue.add(session.deviceKey, rpc).catch(ignoreLostRpc);
+        }
+        return this.soap({ method: `${msg.method}Response` } as AcsBody, session, envelope.header.id);
       case 'GetRPCMethods':
         return this.soap(GET_RPC_METHODS_RESPONSE, session, envelope.header.id);
       default:
@@ -120,7 +152,7 @@ export class CwmpDialogue {
   }
 
   /** A response or Fault from the CPE: it must answer the request in flight, echoing its cwmp:ID. */
-  private answer(session: AcsSession, id: string | undefined, msg: Exclude<CpeMessage, { method: 'Inform' | 'TransferComplete' | 'GetRPCMethods' }>): Reply {
+  private answer(session: AcsSession, id: string | undefined, msg: Exclude<CpeMessage, { method: 'Inform' | 'GetRPCMethods' } | ReceivedCpeRequest['request']>): Reply {
     const rpc = session.awaiting;
     if (!rpc) return { kind: 'reject', reason: `${msg.method} without an outstanding ACS request` };
     if (id !== rpc.id) return { kind: 'reject', reason: `${msg.method} carries cwmp:ID ${id ?? '(none)'}, expected ${rpc.id}` };
@@ -173,5 +205,5 @@ function ignoreLostRpc(): void {}
 
 /** A CWMP request the codec does not decode (AutonomousTransferComplete, RequestDownload, Kicked, ...), not an answer. */
 function isRequestMethod(method: string): boolean {
-  return method !== 'Fault' && !method.endsWith('Response') && !ACS_METHODS.includes(method);
+  return method !== 'Fault' && !method.endsWith('Response') && !ACS_METHODS.includes(method) && !ACKNOWLEDGED.has(method);
 }

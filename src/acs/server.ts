@@ -6,7 +6,9 @@ import { CpesimError } from '../errors.js';
 import { createAuthenticator, type AcsAuthConfig, type Authenticator } from './auth.js';
 import { sendConnectionRequest, type ConnectionRequestOptions, type ConnectionRequestResult } from './connection-request.js';
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
-import { CwmpDialogue, type Reply } from './dialogue.js';
+import { CwmpDialogue, type ReceivedCpeRequest, type Reply } from './dialogue.js';
+import { FILES_PATH, FileStore } from './file-store.js';
+import { requestDownloadAnswer } from './request-download.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
 import type { ProvisioningSettings } from './provisioning.js';
 import { RpcQueue } from './rpc-queue.js';
@@ -34,6 +36,11 @@ export interface ReferenceAcsOptions {
   recordMessages?: boolean;
   /** HTTPS when given (PEM strings). */
   tls?: { key: string; cert: string };
+  /**
+   * Answer a RequestDownload with a Download of the newest file put() into `files` for that FileType (default
+   * true); nothing is sent when there is none.
+   */
+  answerRequestDownload?: boolean;
 }
 
 export interface ReferenceAcs {
@@ -44,6 +51,12 @@ export interface ReferenceAcs {
   readonly devices: ReadonlyMap<string, DeviceRecord>;
   /** Raw CPE envelopes (non-empty POST bodies) when `recordMessages`. */
   readonly messages: string[];
+  /** Files served at `fileUrl(name)` (GET) and uploads received there (PUT). */
+  readonly files: FileStore;
+  /** The URL of a file of `files` (it need not exist yet: a CPE's GET of a missing one gets 404). */
+  fileUrl(name: string): string;
+  /** TransferComplete, AutonomousTransferComplete, (Autonomous)DUStateChangeComplete and RequestDownload received, oldest first (the last 10,000). */
+  readonly received: readonly ReceivedCpeRequest[];
   /** Sends `request` in the device's current or next session; resolves with the CPE's response or Fault. */
   enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage>;
   /**
@@ -60,6 +73,9 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const SOAP_CONTENT_TYPE = 'text/xml; charset="utf-8"';
 
+/** ReferenceAcs.received keeps this many CPE requests (a long in-process run must not grow without bound). */
+const MAX_RECEIVED = 10_000;
+
 export async function startReferenceAcs(opts: ReferenceAcsOptions = {}): Promise<ReferenceAcs> {
   const acs = new ReferenceAcsServer(opts);
   await acs.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
@@ -69,6 +85,8 @@ export async function startReferenceAcs(opts: ReferenceAcsOptions = {}): Promise
 class ReferenceAcsServer implements ReferenceAcs {
   readonly stats = emptyAcsStats();
   readonly messages: string[] = [];
+  readonly files = new FileStore();
+  readonly received: ReceivedCpeRequest[] = [];
   private boundUrl = '';
   private readonly registry = new DeviceRegistry();
   private readonly queue = new RpcQueue();
@@ -88,6 +106,7 @@ class ReferenceAcsServer implements ReferenceAcs {
       queue: this.queue,
       sessions: this.sessions,
       provision: opts.provision || undefined,
+      onCpeRequest: (r) => this.cpeRequest(r),
     });
     this.authenticator = opts.auth ? createAuthenticator(opts.auth) : undefined;
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
@@ -121,6 +140,17 @@ class ReferenceAcsServer implements ReferenceAcs {
     });
   }
 
+  fileUrl(name: string): string {
+    return `${this.boundUrl}${FILES_PATH.slice(1)}${encodeURIComponent(name)}`;
+  }
+
+  private cpeRequest(r: ReceivedCpeRequest): readonly AcsRequest[] {
+    if (this.received.push(r) > MAX_RECEIVED) this.received.shift();
+    if (r.request.method !== 'RequestDownload' || this.opts.answerRequestDownload === false) return [];
+    const answer = requestDownloadAnswer(r.request, this.files, (name) => this.fileUrl(name));
+    return answer === undefined ? [] : [answer];
+  }
+
   enqueue(deviceKey: string, request: AcsRequest): Promise<CpeMessage> {
     if (this.closed) return Promise.reject(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS is closed'));
     return this.queue.add(deviceKey, request);
@@ -152,6 +182,10 @@ class ReferenceAcsServer implements ReferenceAcs {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (req.url?.startsWith(FILES_PATH)) {
+        await this.files.handle(req, res);
+        return;
+      }
       if (req.method !== 'POST') {
         req.resume();
         res.writeHead(405, { Allow: 'POST', 'Content-Length': 0 }).end();

@@ -7,6 +7,10 @@
  */
 import type { RawGenerator } from '../datamodel/generators.js';
 import type { ProfileSpec } from './profile-spec.js';
+import { softwareModulesSpec } from './software-modules-spec.js';
+
+const TR098_SOFTWARE_MODULES = softwareModulesSpec('InternetGatewayDevice');
+const TR181_SOFTWARE_MODULES = softwareModulesSpec('Device');
 
 /** `{ Leaf: value }` under one object -> `{ 'Object.Leaf': value }`. */
 function under<T>(object: string, values: Record<string, T>): Record<string, T> {
@@ -99,6 +103,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.UploadDiagnostics.',
     'InternetGatewayDevice.Capabilities.',
     'InternetGatewayDevice.Firewall.',
+    ...TR098_SOFTWARE_MODULES.include,
   ],
   exclude: [
     'InternetGatewayDevice.DeviceInfo.Location.',
@@ -123,6 +128,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.',
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.',
     'InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.',
+    ...TR098_SOFTWARE_MODULES.exclude,
   ],
   instances: {
     'InternetGatewayDevice.LANDevice.{i}.LANEthernetInterfaceConfig.{i}.': 4,
@@ -132,6 +138,7 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.APWMMParameter.{i}.': 4,
     'InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.': 4,
     'InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.': 2,
+    ...TR098_SOFTWARE_MODULES.instances,
   },
   values: {
     ...under('InternetGatewayDevice.DeviceInfo.', {
@@ -289,6 +296,7 @@ export const TR098_GATEWAY: ProfileSpec = {
       MACAddress: MAC.wan,
       TransportType: 'PPPoE',
     }),
+    ...TR098_SOFTWARE_MODULES.values,
   },
   instanceValues: {
     // WLAN 2 is the 5 GHz network.
@@ -334,6 +342,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.Hosts.',
     'Device.DNS.',
     'Device.Users.',
+    ...TR181_SOFTWARE_MODULES.include,
   ],
   exclude: [
     'Device.DeviceInfo.LogRotate.',
@@ -399,6 +408,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.Users.Group.',
     'Device.Users.SupportedShell.',
     'Device.Users.Role.',
+    ...TR181_SOFTWARE_MODULES.exclude,
   ],
   instances: {
     'Device.Ethernet.Interface.{i}.': 4,
@@ -409,6 +419,7 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.WiFi.AccessPoint.{i}.AC.{i}.': 4,
     'Device.IP.Interface.{i}.': 2,
     'Device.Hosts.Host.{i}.': 2,
+    ...TR181_SOFTWARE_MODULES.instances,
   },
   values: {
     'Device.RootDataModelVersion': '2.19',
@@ -617,6 +628,7 @@ export const TR181_GATEWAY: ProfileSpec = {
       Type: 'DHCPv4',
     }),
     ...under('Device.Users.User.{i}.', { Enable: 'true', Username: 'admin' }),
+    ...TR181_SOFTWARE_MODULES.values,
   },
   instanceValues: {
     // Ethernet.Link.2 (over Interface.2) carries the WAN (IP.Interface.2, PPP): its port faces the Internet.

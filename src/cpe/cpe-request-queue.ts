@@ -1,4 +1,9 @@
-import type { TransferCompleteRequest } from '../cwmp/messages.js';
+import type {
+  AutonomousTransferCompleteRequest,
+  DuStateChangeCompleteRequest,
+  RequestDownloadRequest,
+  TransferCompleteRequest,
+} from '../cwmp/messages.js';
 import type { TransferRequest } from './transfers.js';
 
 /**
@@ -8,11 +13,16 @@ import type { TransferRequest } from './transfers.js';
 export type QueuedTransferComplete = TransferCompleteRequest & { readonly transfer?: TransferRequest };
 
 /** Requests the CPE itself sends to the ACS after the Inform (the Inform is not queued). */
-export type QueuedCpeRequest = QueuedTransferComplete | { method: 'GetRPCMethods' };
+export type QueuedCpeRequest =
+  | QueuedTransferComplete
+  | { method: 'GetRPCMethods' }
+  | AutonomousTransferCompleteRequest
+  | DuStateChangeCompleteRequest
+  | RequestDownloadRequest;
 
-/** The ACS response method that completes each queued request. */
-export function expectedResponse(req: QueuedCpeRequest): 'TransferCompleteResponse' | 'GetRPCMethodsResponse' {
-  return req.method === 'TransferComplete' ? 'TransferCompleteResponse' : 'GetRPCMethodsResponse';
+/** The ACS response method that completes each queued request: the request's name + "Response". */
+export function expectedResponse<M extends QueuedCpeRequest['method']>(req: { method: M }): `${M}Response` {
+  return `${req.method}Response`;
 }
 
 /** What a session does with the waiting requests: offer them, drop the delivered ones. */

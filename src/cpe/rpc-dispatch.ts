@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { AcsRequest, CpeMessage, CpeResponse, CwmpVersion } from '../cwmp/messages.js';
+import type { AcsRequest, ChangeDuStateRequest, CpeMessage, CpeResponse, CwmpVersion, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { NO_QUIRKS, QUIRK, RPC_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
 import { UNKNOWN_TIME, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
@@ -25,10 +25,12 @@ export const IMPLEMENTED_METHODS: readonly string[] = [
   'GetQueuedTransfers',
   'GetAllQueuedTransfers',
   'CancelTransfer',
+  'ScheduleDownload',
+  'ChangeDUState',
 ];
 
 /** The cwmp version whose schema first has each method that older ones lack (A.3.1 / cwmp-1-n.xsd). */
-const INTRODUCED_IN: Readonly<Record<string, CwmpVersion>> = { GetAllQueuedTransfers: 1, CancelTransfer: 2 };
+const INTRODUCED_IN: Readonly<Record<string, CwmpVersion>> = { GetAllQueuedTransfers: 1, CancelTransfer: 2, ScheduleDownload: 2, ChangeDUState: 2 };
 
 function existsIn(method: string, version: CwmpVersion): boolean {
   return (INTRODUCED_IN[method] ?? 0) <= version;
@@ -65,6 +67,10 @@ export interface DeviceActions {
   listTransfers(): QueuedTransferInfo[];
   /** CancelTransfer (A.4.1.10); throws CwmpFault 9003 (no such CommandKey) or 9021 (not cancelable now). */
   cancelTransfer(commandKey: string): void;
+  /** Validates and accepts a ScheduleDownload (A.4.1.8); throws CwmpFault (9003 bad time windows, 9004, 9013). */
+  scheduleDownload(req: ScheduleDownloadRequest): void;
+  /** Validates and accepts a ChangeDUState (A.4.1.10), carried out after the session; throws CwmpFault. */
+  changeDuState(req: ChangeDuStateRequest): void;
 }
 
 /** cwmp-1-x.xsd TransferList / AllTransferList: at most 16 entries. */
@@ -153,6 +159,12 @@ function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest, ver
     case 'CancelTransfer':
       actions.cancelTransfer(req.commandKey);
       return { method: 'CancelTransferResponse' };
+    case 'ScheduleDownload':
+      actions.scheduleDownload(req);
+      return { method: 'ScheduleDownloadResponse' };
+    case 'ChangeDUState':
+      actions.changeDuState(req);
+      return { method: 'ChangeDUStateResponse' };
     case 'Unknown':
       throw new CwmpFault(9000, req.name);
   }

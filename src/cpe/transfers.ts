@@ -1,11 +1,15 @@
 import { CwmpFault, faultString } from '../cwmp/faults.js';
-import type { AcsRequest, CwmpVersion, TransferCompleteRequest } from '../cwmp/messages.js';
+import type { AcsRequest, CwmpVersion, ScheduleDownloadRequest, TransferCompleteRequest } from '../cwmp/messages.js';
 import { downloadFile, FileDownloadError, type FileDownloadFailure } from '../transport/file-download.js';
 import { FileUploadError, uploadFile, type FileUploadFailure } from '../transport/file-upload.js';
+import { downloadSlots, lastWindowEndMs, validateTimeWindows, type DownloadSlot } from './time-windows.js';
 
 export type DownloadRequest = Extract<AcsRequest, { method: 'Download' }>;
 export type UploadRequest = Extract<AcsRequest, { method: 'Upload' }>;
-export type TransferRequest = DownloadRequest | UploadRequest;
+export type { ScheduleDownloadRequest } from '../cwmp/messages.js';
+export type TransferRequest = DownloadRequest | UploadRequest | ScheduleDownloadRequest;
+/** The requests that fetch a file (the others upload one). */
+export type FileFetchRequest = DownloadRequest | ScheduleDownloadRequest;
 
 /** One row of Get(All)QueuedTransfersResponse (A.4.1.4 / A.4.1.7): 1 not yet started, 2 in progress, 3 completed. */
 export interface QueuedTransferInfo {
@@ -19,7 +23,7 @@ export interface QueuedTransferInfo {
 
 /** The row of a transfer in a state; an Upload has no FileSize or TargetFileName (0 and ""). */
 export function queuedTransferInfo(req: TransferRequest, state: 1 | 2 | 3): QueuedTransferInfo {
-  const isDownload = req.method === 'Download';
+  const isDownload = req.method !== 'Upload';
   return {
     commandKey: req.commandKey,
     state,
@@ -38,12 +42,15 @@ export interface TransferLimits {
   requestTimeoutMs: number;
   /** Largest file; counted while streaming, never stored. */
   maxBytes: number;
+  /** Wait between two attempts of a ScheduleDownload within one time window (MaxRetries). */
+  retryWaitMs: number;
 }
 
 export const DEFAULT_TRANSFER_LIMITS: Readonly<TransferLimits> = Object.freeze({
   maxQueued: 16,
   requestTimeoutMs: 30_000,
   maxBytes: 64 * 1024 * 1024,
+  retryWaitMs: 10_000,
 });
 
 /** TR-069 A.3.2.8: the "unknown time" StartTime/CompleteTime of a DownloadResponse with Status 1. */
@@ -60,7 +67,7 @@ const MAX_URL_LENGTH = 256;
  * The synchronous checks of a Download (A.3.2.8) before it is accepted: argument format 9003,
  * non-HTTP(S) URL 9013, a FileSize beyond what the CPE can hold 9004.
  */
-export function validateDownload(req: DownloadRequest, limits: TransferLimits): void {
+export function validateDownload(req: FileFetchRequest, limits: TransferLimits): void {
   if (req.fileType.length > 64 || !FILE_TYPE_RE.test(req.fileType)) throw new CwmpFault(9003, `FileType "${req.fileType}"`);
   if (!Number.isSafeInteger(req.fileSize) || req.fileSize < 0) throw new CwmpFault(9003, 'FileSize must be an unsigned integer');
   validateTransferTarget(req);
@@ -103,7 +110,9 @@ function validateTransferTarget(req: TransferRequest): void {
   if (req.url.length > MAX_URL_LENGTH || req.username.length > 256 || req.password.length > 256) {
     throw new CwmpFault(9003, 'URL, Username or Password longer than 256 characters');
   }
-  if (!Number.isSafeInteger(req.delaySeconds) || req.delaySeconds < 0) throw new CwmpFault(9003, 'DelaySeconds must be an unsigned integer');
+  if ('delaySeconds' in req && (!Number.isSafeInteger(req.delaySeconds) || req.delaySeconds < 0)) {
+    throw new CwmpFault(9003, 'DelaySeconds must be an unsigned integer');
+  }
   let url: URL;
   try {
     url = new URL(req.url);
@@ -116,6 +125,8 @@ function validateTransferTarget(req: TransferRequest): void {
 /** What a finished transfer reports in its TransferComplete. */
 export interface TransferOutcome {
   req: TransferRequest;
+  /** A transfer the CPE made on its own (no ACS request): reported by AutonomousTransferComplete. */
+  autonomous?: true;
   /** 0 and "" on success. */
   faultCode: number;
   faultString: string;
@@ -175,6 +186,19 @@ export function transferCompleteFor(req: TransferCompleteRequest & { transfer?: 
  */
 const FILE_SIZE_MISMATCH = 9018;
 
+/** TransferComplete fault of a ScheduleDownload that could not complete within its time windows. */
+const WINDOWS_MISSED = 9020;
+
+/** When a transfer first starts, ms after it was received: DelaySeconds, or its first usable time window. */
+function firstStartMs(t: Transfer): number {
+  if (t.slots !== undefined) {
+    const first = t.slots[0];
+    // No usable window: it gives up when the last window closes.
+    return first !== undefined ? first.startMs : lastWindowEndMs((t.req as ScheduleDownloadRequest).timeWindowList);
+  }
+  return t.req.method === 'ScheduleDownload' ? 0 : t.req.delaySeconds * 1000;
+}
+
 /** FaultString: the standard text plus the detail, within the schema's 256 characters. */
 function transferFaultString(code: number, detail: string): string {
   return `${faultString(code)}: ${detail}`.slice(0, 256);
@@ -184,6 +208,15 @@ interface Transfer {
   readonly req: TransferRequest;
   /** An Upload's body, made when it starts (undefined for a Download). */
   readonly uploadBody: (() => string) | undefined;
+  /** Not requested by the ACS (not listed by Get(All)QueuedTransfers, not cancelable). */
+  readonly autonomous: boolean;
+  /** A ScheduleDownload's windows, the one in use, attempts made in it, and the last failure. */
+  readonly slots: DownloadSlot[] | undefined;
+  slot: number;
+  attempts: number;
+  lastFault: { code: number; detail: string } | undefined;
+  /** When the first attempt started (the TransferComplete's StartTime). */
+  startTime: string | undefined;
   /** performance.now() when the request arrived; DelaySeconds counts from here. */
   readonly receivedAt: number;
   /** Armed: its DelaySeconds timer runs (set once the session that carried it ended). */
@@ -193,13 +226,33 @@ interface Transfer {
   running: boolean;
 }
 
-export interface TransferQueueOptions {
+/** How a CPE reaches file servers: its bounds, trust settings and source address. */
+export interface FileServerAccess {
   limits: TransferLimits;
   /** The CPE's trust settings for HTTPS file servers. */
   insecure?: boolean;
   ca?: string;
   /** The CPE's source address (its ACS endpoint's localAddress). */
   localAddress?: string;
+}
+
+/** The options of one HTTP request to a file server (downloadFile / uploadFile) on behalf of a CPE. */
+export function fileServerRequest(access: FileServerAccess, target: { url: string; username: string; password: string }, signal: AbortSignal) {
+  return {
+    url: target.url,
+    username: target.username,
+    password: target.password,
+    timeoutMs: access.limits.requestTimeoutMs,
+    signal,
+    ...(access.insecure !== undefined ? { insecure: access.insecure } : {}),
+    ...(access.ca !== undefined ? { ca: access.ca } : {}),
+    ...(access.localAddress !== undefined ? { localAddress: access.localAddress } : {}),
+  };
+}
+
+export interface TransferQueueOptions extends FileServerAccess {
+  /** A user confirms "4 Confirmation Needed" ScheduleDownload windows (a simulated CPE has none by default). */
+  userConfirms?: boolean;
   /** Called once per transfer that finished (success or fault); not after stop(). */
   onDone(outcome: TransferOutcome): void;
 }
@@ -230,6 +283,25 @@ export class TransferQueue {
     this.enqueue(req, undefined);
   }
 
+  /** Validates and accepts a ScheduleDownload (throws CwmpFault; 9003 for bad time windows); it waits for sessionEnded(). */
+  acceptScheduled(req: ScheduleDownloadRequest): void {
+    validateDownload(req, this.opts.limits);
+    validateTimeWindows(req.timeWindowList);
+    this.enqueue(req, undefined, downloadSlots(req.timeWindowList, this.opts.userConfirms === true));
+  }
+
+  /**
+   * A download the CPE starts on its own (a user or local policy asked for it), `delayMs` from now; it reports
+   * through onDone with `autonomous`. Not bounded by maxQueued (the ACS's queue), never listed or cancelable.
+   */
+  startAutonomous(req: DownloadRequest, delayMs: number): void {
+    if (this.abort.signal.aborted) return;
+    const t = this.newTransfer(req, undefined, undefined, true);
+    this.transfers.add(t);
+    t.armed = true;
+    t.timer = setTimeout(() => this.start(t), delayMs);
+  }
+
   /**
    * Accepts an Upload already validated (validateUpload); `body` makes the file when the upload starts, so
    * it carries the device's state of that moment.
@@ -240,7 +312,7 @@ export class TransferQueue {
 
   /** The transfers not yet complete, in arrival order: state 1 (waiting) or 2 (running). */
   list(): QueuedTransferInfo[] {
-    return [...this.transfers].map((t) => queuedTransferInfo(t.req, t.running ? 2 : 1));
+    return [...this.transfers].filter((t) => !t.autonomous).map((t) => queuedTransferInfo(t.req, t.running ? 2 : 1));
   }
 
   /**
@@ -249,7 +321,7 @@ export class TransferQueue {
    * names nothing, and 9021 is reserved for a transfer whose state forbids it).
    */
   cancel(commandKey: string): void {
-    const matching = [...this.transfers].filter((t) => t.req.commandKey === commandKey);
+    const matching = [...this.transfers].filter((t) => !t.autonomous && t.req.commandKey === commandKey);
     if (matching.length === 0) throw new CwmpFault(9003, `no queued transfer has CommandKey "${commandKey}"`);
     if (matching.some((t) => t.running)) throw new CwmpFault(9021, `the transfer with CommandKey "${commandKey}" is in progress`);
     for (const t of matching) {
@@ -274,8 +346,7 @@ export class TransferQueue {
     for (const t of this.transfers) {
       if (t.armed) continue;
       t.armed = true;
-      const wait = Math.max(0, t.receivedAt + t.req.delaySeconds * 1000 - now);
-      t.timer = setTimeout(() => this.start(t), wait);
+      this.wakeAt(t, t.receivedAt + firstStartMs(t), now);
     }
   }
 
@@ -287,12 +358,35 @@ export class TransferQueue {
     this.transfers.clear();
   }
 
-  private enqueue(req: TransferRequest, uploadBody: (() => string) | undefined): void {
+  private enqueue(req: TransferRequest, uploadBody: (() => string) | undefined, slots?: DownloadSlot[]): void {
     if (this.abort.signal.aborted) throw new CwmpFault(9002, 'the CPE is shutting down');
-    if (this.transfers.size >= this.opts.limits.maxQueued) {
-      throw new CwmpFault(9004, `${this.transfers.size} transfers queued (at most ${this.opts.limits.maxQueued})`);
+    const queued = this.list().length;
+    if (queued >= this.opts.limits.maxQueued) {
+      throw new CwmpFault(9004, `${queued} transfers queued (at most ${this.opts.limits.maxQueued})`);
     }
-    this.transfers.add({ req, uploadBody, receivedAt: performance.now(), timer: undefined, armed: false, running: false });
+    this.transfers.add(this.newTransfer(req, uploadBody, slots, false));
+  }
+
+  private newTransfer(req: TransferRequest, uploadBody: (() => string) | undefined, slots: DownloadSlot[] | undefined, autonomous: boolean): Transfer {
+    return {
+      req,
+      uploadBody,
+      autonomous,
+      slots,
+      slot: 0,
+      attempts: 0,
+      lastFault: undefined,
+      startTime: undefined,
+      receivedAt: performance.now(),
+      timer: undefined,
+      armed: false,
+      running: false,
+    };
+  }
+
+  /** (Re)arms the transfer's timer for `at` (performance.now() ms), at once when that has passed. */
+  private wakeAt(t: Transfer, at: number, now: number = performance.now()): void {
+    t.timer = setTimeout(() => this.start(t), Math.max(0, at - now));
   }
 
   private start(t: Transfer): void {
@@ -304,37 +398,38 @@ export class TransferQueue {
 
   /** The HTTP options every transfer of this CPE uses. */
   private httpOptions(req: TransferRequest) {
-    return {
-      url: req.url,
-      username: req.username,
-      password: req.password,
-      timeoutMs: this.opts.limits.requestTimeoutMs,
-      signal: this.abort.signal,
-      ...(this.opts.insecure !== undefined ? { insecure: this.opts.insecure } : {}),
-      ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
-      ...(this.opts.localAddress !== undefined ? { localAddress: this.opts.localAddress } : {}),
-    };
+    return fileServerRequest(this.opts, req, this.abort.signal);
   }
 
   private async transfer(t: Transfer): Promise<void> {
     const { req } = t;
     const startTime = new Date().toISOString();
+    t.startTime ??= startTime;
+    // A ScheduleDownload attempt must finish inside its window: the window's end aborts it.
+    const slot = t.slots?.[t.slot];
+    const windowLeftMs = slot === undefined ? undefined : t.receivedAt + slot.endMs - performance.now();
+    if (t.slots !== undefined && (slot === undefined || windowLeftMs! <= 0)) {
+      this.nextWindow(t, undefined);
+      return;
+    }
+    const signal = windowLeftMs === undefined ? this.abort.signal : AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.ceil(windowLeftMs))]);
     let faultCode = 0;
     let detail = '';
     try {
-      if (req.method === 'Download') {
-        const { bytes } = await downloadFile({ ...this.httpOptions(req), maxBytes: this.opts.limits.maxBytes });
+      if (req.method === 'Upload') {
+        await uploadFile({ ...this.httpOptions(req), signal, body: t.uploadBody?.() ?? '' });
+      } else {
+        const { bytes } = await downloadFile({ ...this.httpOptions(req), signal, maxBytes: this.opts.limits.maxBytes });
         if (req.fileSize !== 0 && bytes !== req.fileSize) {
           faultCode = FILE_SIZE_MISMATCH;
           detail = `received ${bytes} bytes, FileSize is ${req.fileSize}`;
         }
-      } else {
-        await uploadFile({ ...this.httpOptions(req), body: t.uploadBody?.() ?? '' });
       }
     } catch (err) {
+      if (this.abort.signal.aborted) return;
       if (err instanceof FileDownloadError) {
-        if (err.reason === 'aborted') return;
-        faultCode = FAULT_BY_FAILURE[err.reason];
+        // Not the CPE stopping (checked above): the time window closed during the download.
+        faultCode = err.reason === 'aborted' ? WINDOWS_MISSED : FAULT_BY_FAILURE[err.reason];
       } else if (err instanceof FileUploadError) {
         if (err.reason === 'aborted') return;
         faultCode = UPLOAD_FAULT_BY_FAILURE[err.reason];
@@ -342,16 +437,60 @@ export class TransferQueue {
         // Not a transfer failure but a simulator bug: report it as the CPE's internal error, never crash the shard.
         faultCode = 9002;
       }
-      detail = err instanceof Error ? err.message : String(err);
+      detail = faultCode === WINDOWS_MISSED ? 'the time window closed during the download' : err instanceof Error ? err.message : String(err);
     }
     if (this.abort.signal.aborted) return;
+    if (faultCode !== 0 && t.slots !== undefined) {
+      this.retryScheduled(t, { code: faultCode, detail });
+      return;
+    }
+    this.finish(t, faultCode, detail);
+  }
+
+  /** Reports a finished transfer (it leaves the queue). */
+  private finish(t: Transfer, faultCode: number, detail: string): void {
     this.transfers.delete(t);
     this.opts.onDone({
-      req,
+      req: t.req,
+      ...(t.autonomous ? { autonomous: true as const } : {}),
       faultCode,
       faultString: faultCode === 0 ? '' : transferFaultString(faultCode, detail),
-      startTime,
+      startTime: t.startTime ?? new Date().toISOString(),
       completeTime: new Date().toISOString(),
     });
   }
+
+  /** A failed ScheduleDownload attempt: again in the same window while MaxRetries and time allow, else the next window. */
+  private retryScheduled(t: Transfer, fault: { code: number; detail: string }): void {
+    t.running = false;
+    t.lastFault = fault;
+    const slot = t.slots![t.slot]!;
+    const now = performance.now();
+    const retryAt = now + this.opts.limits.retryWaitMs;
+    if (t.attempts < slot.retries && retryAt < t.receivedAt + slot.endMs) {
+      t.attempts++;
+      this.wakeAt(t, retryAt, now);
+      return;
+    }
+    this.nextWindow(t, fault);
+  }
+
+  /**
+   * On to the next usable window; after the last one the transfer fails: with the last attempt's fault, or 9020
+   * when no attempt could run (every window passed, e.g. no user confirmed one).
+   */
+  private nextWindow(t: Transfer, fault: { code: number; detail: string } | undefined): void {
+    t.running = false;
+    t.slot++;
+    t.attempts = 0;
+    const next = t.slots![t.slot];
+    if (next !== undefined) {
+      this.wakeAt(t, t.receivedAt + next.startMs);
+      return;
+    }
+    const last = fault ?? t.lastFault;
+    if (last !== undefined) this.finish(t, last.code, last.detail);
+    else this.finish(t, WINDOWS_MISSED, 'no time window allowed the download (no user confirmed a "4 Confirmation Needed" window)');
+  }
+
 }

@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { CwmpVersion } from '../cwmp/messages.js';
+import type { ChangeDuStateRequest, CwmpVersion, DuOpResult, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
@@ -10,6 +10,8 @@ import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-r
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
 import type { DeviceActions } from './rpc-dispatch.js';
+import { cpeInitiatedEvent, firmwareApplied, type CpeInitiatedRequest } from './cpe-initiated.js';
+import { DuStateQueue } from './du-state.js';
 import { DEFAULT_SESSION_LIMITS, errorKindOf, runCwmpSession, type SessionLimits } from './session.js';
 import {
   DEFAULT_TRANSFER_LIMITS,
@@ -54,6 +56,8 @@ export interface CpeSharedOptions {
   initialValues?: ReadonlyMap<string, string>;
   /** Pace of the value generators (DeviceContext.valueChangeScale; scenario `valueChanges.rateScale`). */
   valueChangeScale?: number;
+  /** A user confirms "4 Confirmation Needed" ScheduleDownload windows (default: nobody does). */
+  confirmDownloads?: boolean;
 }
 
 /**
@@ -70,6 +74,7 @@ export interface CpeEnvironment {
   readonly paths: ManagementPaths;
   readonly initialValues: ReadonlyMap<string, string> | undefined;
   readonly valueChangeScale: number;
+  readonly confirmDownloads: boolean;
   /** As VirtualCpeOptions.requestSession, told which CPE asks (so one function serves a whole fleet). */
   readonly requestSession: ((delayMs: number, cpe: VirtualCpe) => void) | undefined;
 }
@@ -87,6 +92,7 @@ export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (dela
     paths: managementPaths(opts.profile.root),
     initialValues: opts.initialValues,
     valueChangeScale: opts.valueChangeScale ?? 1,
+    confirmDownloads: opts.confirmDownloads ?? false,
     requestSession: opts.requestSession,
   });
 }
@@ -125,6 +131,8 @@ function powerCut(index: number): TransportError {
 
 /** TR-069 §3.7.1.5: a session carrying a TransferComplete has "7 TRANSFER COMPLETE" in its Inform. */
 const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
+/** TR-069 §3.7.1.5: a transfer the ACS did not request finished. */
+const AUTONOMOUS_TRANSFER_COMPLETE_EVENT = '10 AUTONOMOUS TRANSFER COMPLETE';
 /** TR-069 §3.7.1.5 / A.3.2.x ScheduleInform: the session it asked for carries both. */
 const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
@@ -236,6 +244,8 @@ export class VirtualCpe implements DeviceActions {
   private transfers: TransferQueue | undefined;
   /** Transfers that finished while a session ran: applied when it ends (their events belong to the next Inform). */
   private finishedInSession: TransferOutcome[] | undefined;
+  /** Created on the first ChangeDUState: most CPEs never hold one. */
+  private duChanges: DuStateQueue | undefined;
   /** Accepted ScheduleInforms not yet due. */
   private scheduledInforms: ScheduledInform[] | undefined;
   /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
@@ -300,7 +310,7 @@ export class VirtualCpe implements DeviceActions {
   /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
   async stop(): Promise<void> {
     this.flags |= STOPPED;
-    await this.transfers?.stop();
+    await Promise.all([this.transfers?.stop(), this.duChanges?.stop()]);
   }
 
   /** Raises an event; it is pending until an InformResponse confirms an Inform carrying it. */
@@ -341,7 +351,11 @@ export class VirtualCpe implements DeviceActions {
     if (offlineMs > 0) return { ok: false, offline: true, wakeAfterMs: offlineMs };
     this.settlePower();
     this.flags |= RUNNING;
-    if (this.cpeRequests?.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
+    // A report still waiting (its session failed after the Inform) goes with its event again.
+    for (const r of this.cpeRequests?.snapshot() ?? []) {
+      const event = cpeInitiatedEvent(r);
+      if (event !== undefined) this.events.add(event);
+    }
     this.raiseDueScheduledInforms();
     this.model.recordGeneratedChanges(Date.now());
     if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
@@ -439,6 +453,7 @@ export class VirtualCpe implements DeviceActions {
       wake = true;
     }
     this.transfers?.sessionEnded();
+    this.duChanges?.sessionEnded();
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;
@@ -515,7 +530,10 @@ export class VirtualCpe implements DeviceActions {
    * unreported TransferCompletes stay: they describe what happened before the reset.
    */
   private resetToFactory(): void {
+    // The firmware stays what it is: a factory reset restores the configuration, not an older image.
+    const softwareVersion = this.env.profile.firmwareVersion === undefined ? undefined : this.model.get(this.softwareVersionPath());
     this.model.factoryReset();
+    if (softwareVersion !== undefined) this.model.setInternal(this.softwareVersionPath(), softwareVersion);
     this.transfers?.dropWaiting();
     this.scheduledInforms = undefined;
     this.flags &= ~BOOTSTRAPPED;
@@ -574,13 +592,75 @@ export class VirtualCpe implements DeviceActions {
     this.transferQueue().accept(req);
   }
 
-  /** Created on the first transfer: most CPEs never hold one. */
-  private transferQueue(): TransferQueue {
-    return (this.transfers ??= new TransferQueue({
+  /** A ScheduleDownload received in the running session: validated now (9003 for bad time windows), run in its windows. */
+  scheduleDownload(req: ScheduleDownloadRequest): void {
+    this.transferQueue().acceptScheduled(req);
+  }
+
+  /** A ChangeDUState received in the running session: validated now, carried out after the session. */
+  changeDuState(req: ChangeDuStateRequest): void {
+    (this.duChanges ??= new DuStateQueue({
+      model: this.model,
+      root: this.env.profile.root,
+      access: this.fileServerAccess(),
+      onDone: (done, results) => this.duStateChanged(done, results),
+    })).accept(req);
+  }
+
+  /**
+   * A download the CPE makes on its own (a user or local policy started it) `delayMs` from now: reported with
+   * AutonomousTransferComplete and "10 AUTONOMOUS TRANSFER COMPLETE" (cwmp-1-1+: a cwmp-1-0 CPE has no such
+   * message, so it downloads and says nothing); a firmware image is applied like a requested one.
+   */
+  autonomousDownload(req: DownloadRequest, delayMs: number): void {
+    if (this.flags & STOPPED) return;
+    this.transferQueue().startAutonomous(req, delayMs);
+  }
+
+  /**
+   * The CPE asks the ACS for a file (RequestDownload, A.4.2.2): queued with "9 REQUEST DOWNLOAD" for a session
+   * the CPE asks for now.
+   */
+  requestDownload(fileType: string, fileTypeArg: { name: string; value: string }[]): void {
+    if (this.flags & STOPPED) return;
+    this.raiseCpeInitiated({ method: 'RequestDownload', fileType, fileTypeArg });
+  }
+
+  /** Queues a CPE-initiated request with its events and asks for a session (unless one runs: it will carry it). */
+  private raiseCpeInitiated(req: CpeInitiatedRequest, commandKeyEvent?: { code: string; commandKey: string }): void {
+    this.queueCpeRequest(req);
+    this.events.add(cpeInitiatedEvent(req)!);
+    if (commandKeyEvent) this.events.add(commandKeyEvent.code, commandKeyEvent.commandKey);
+    if (!(this.flags & RUNNING)) this.env.requestSession?.(this.offlineForMs(), this);
+  }
+
+  /** A ChangeDUState was carried out: DUStateChangeComplete with "11 DU STATE CHANGE COMPLETE" + "M ChangeDUState". */
+  private duStateChanged(req: ChangeDuStateRequest, results: DuOpResult[]): void {
+    if (this.flags & STOPPED) return;
+    this.raiseCpeInitiated(
+      { method: 'DUStateChangeComplete', results, ...(req.commandKey !== undefined ? { commandKey: req.commandKey } : {}) },
+      { code: 'M ChangeDUState', commandKey: req.commandKey ?? '' },
+    );
+  }
+
+  private fileServerAccess() {
+    return {
       limits: this.env.transferLimits,
       ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
       ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
       ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
+    };
+  }
+
+  private softwareVersionPath(): string {
+    return `${this.env.profile.root}.DeviceInfo.SoftwareVersion`;
+  }
+
+  /** Created on the first transfer: most CPEs never hold one. */
+  private transferQueue(): TransferQueue {
+    return (this.transfers ??= new TransferQueue({
+      ...this.fileServerAccess(),
+      userConfirms: this.env.confirmDownloads,
       onDone: (outcome) => this.transferDone(outcome),
     }));
   }
@@ -595,19 +675,40 @@ export class VirtualCpe implements DeviceActions {
     this.env.requestSession?.(this.offlineForMs(), this);
   }
 
-  /** Queues the TransferComplete with its events; a successful firmware image reboots the CPE (version unchanged for now). */
+  /**
+   * Queues the report with its events (TransferComplete + "7 TRANSFER COMPLETE" + "M <Method>", or for a transfer
+   * of its own AutonomousTransferComplete + "10 AUTONOMOUS TRANSFER COMPLETE"); a successful firmware image takes the
+   * profile's new SoftwareVersion and reboots the CPE (the next Inform also carries "1 BOOT").
+   */
   private applyTransferOutcome(o: TransferOutcome): void {
-    this.queueCpeRequest({
-      method: 'TransferComplete',
-      commandKey: o.req.commandKey,
-      fault: { faultCode: o.faultCode, faultString: o.faultString },
-      startTime: o.startTime,
-      completeTime: o.completeTime,
-      transfer: o.req,
-    });
-    this.events.add(TRANSFER_COMPLETE_EVENT);
-    this.events.add(`M ${o.req.method}`, o.req.commandKey);
-    if (o.faultCode === 0 && o.req.fileType === FIRMWARE_UPGRADE_IMAGE) this.restart([]);
+    const fault = { faultCode: o.faultCode, faultString: o.faultString };
+    if (o.autonomous) {
+      // cwmp-1-0 has no AutonomousTransferComplete: such a CPE keeps the transfer to itself.
+      if (this.env.profile.cwmpVersion >= 1 && o.req.method !== 'Upload') {
+        this.queueCpeRequest({
+          method: 'AutonomousTransferComplete',
+          announceUrl: '',
+          transferUrl: o.req.url,
+          isDownload: true,
+          fileType: o.req.fileType,
+          fileSize: o.req.fileSize,
+          targetFileName: o.req.targetFileName,
+          fault,
+          startTime: o.startTime,
+          completeTime: o.completeTime,
+        });
+        this.events.add(AUTONOMOUS_TRANSFER_COMPLETE_EVENT);
+      }
+    } else {
+      this.queueCpeRequest({ method: 'TransferComplete', commandKey: o.req.commandKey, fault, startTime: o.startTime, completeTime: o.completeTime, transfer: o.req });
+      this.events.add(TRANSFER_COMPLETE_EVENT);
+      this.events.add(`M ${o.req.method}`, o.req.commandKey);
+    }
+    if (o.faultCode === 0 && o.req.fileType === FIRMWARE_UPGRADE_IMAGE && o.req.method !== 'Upload') {
+      const version = firmwareApplied(this.env.profile.firmwareVersion, o.req);
+      if (version !== undefined && this.model.get(this.softwareVersionPath()) !== undefined) this.model.setInternal(this.softwareVersionPath(), version);
+      this.restart([]);
+    }
   }
 
   /** The wait before the next retry for the current retryCount (0 when the last session succeeded). */

@@ -9,6 +9,8 @@ import type {
   AcsBody,
   CpeMessage,
   CwmpVersion,
+  DuOperation,
+  DuOpResult,
   EnvelopeContext,
   EventStruct,
   FaultStruct,
@@ -18,6 +20,7 @@ import type {
   ParameterValue,
   QueuedTransfer,
   SetParameterAttributesStruct,
+  TimeWindow,
 } from './messages.js';
 import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNamespace } from './namespaces.js';
 import { escapeXmlText as esc } from './xml-escape.js';
@@ -185,6 +188,46 @@ function soapFault(fault: FaultStruct, q: QuirkSet): string {
   );
 }
 
+/** An optional element (minOccurs 0): omitted when undefined. */
+const opt = (name: string, text: string | undefined): string => (text === undefined ? '' : el(name, text));
+
+function timeWindowList(list: readonly TimeWindow[], q: QuirkSet): string {
+  let s = arrayOpen('TimeWindowList', 'cwmp:TimeWindowStruct', list.length, q);
+  for (const w of list) {
+    s +=
+      `<TimeWindowStruct>${num('WindowStart', w.windowStart)}${num('WindowEnd', w.windowEnd)}${el('WindowMode', w.windowMode)}` +
+      `${el('UserMessage', w.userMessage)}${num('MaxRetries', w.maxRetries)}</TimeWindowStruct>`;
+  }
+  return s + '</TimeWindowList>';
+}
+
+/** One ChangeDUState operation: `Operations` elements typed by xsi:type (OperationStruct is abstract). */
+function duOperation(o: DuOperation): string {
+  switch (o.op) {
+    case 'Install':
+      return (
+        `<Operations xsi:type="cwmp:InstallOpStruct">${el('URL', o.url)}${opt('UUID', o.uuid)}${opt('Username', o.username)}` +
+        `${opt('Password', o.password)}${opt('ExecutionEnvRef', o.executionEnvRef)}</Operations>`
+      );
+    case 'Update':
+      return (
+        `<Operations xsi:type="cwmp:UpdateOpStruct">${opt('UUID', o.uuid)}${opt('Version', o.version)}${opt('URL', o.url)}` +
+        `${opt('Username', o.username)}${opt('Password', o.password)}</Operations>`
+      );
+    case 'Uninstall':
+      return `<Operations xsi:type="cwmp:UninstallOpStruct">${el('UUID', o.uuid)}${opt('Version', o.version)}${opt('ExecutionEnvRef', o.executionEnvRef)}</Operations>`;
+  }
+}
+
+/** OpResultStruct's elements (AutonOpResultStruct appends OperationPerformed). */
+function duOpResult(r: DuOpResult): string {
+  return (
+    `${el('UUID', r.uuid)}${el('DeploymentUnitRef', r.deploymentUnitRef)}${el('Version', r.version)}${el('CurrentState', r.currentState)}` +
+    `<Resolved>${bool(r.resolved)}</Resolved>${el('ExecutionUnitRefList', r.executionUnitRefList)}${el('StartTime', r.startTime)}` +
+    `${el('CompleteTime', r.completeTime)}<Fault>${num('FaultCode', r.fault.faultCode)}${el('FaultString', r.fault.faultString)}</Fault>`
+  );
+}
+
 const XML_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /** One body element for any message of either direction (the shared methods have one shape). */
@@ -216,6 +259,30 @@ function buildBody(msg: CpeMessage | AcsBody, q: QuirkSet): string {
       );
     case 'GetRPCMethods':
       return '<cwmp:GetRPCMethods/>';
+    case 'AutonomousTransferComplete':
+      return (
+        `<cwmp:AutonomousTransferComplete>${el('AnnounceURL', msg.announceUrl)}${el('TransferURL', msg.transferUrl)}` +
+        `<IsDownload>${bool(msg.isDownload)}</IsDownload>${el('FileType', msg.fileType)}${num('FileSize', msg.fileSize)}` +
+        `${el('TargetFileName', msg.targetFileName)}` +
+        `<FaultStruct>${num('FaultCode', msg.fault.faultCode)}${el('FaultString', msg.fault.faultString)}</FaultStruct>` +
+        `${el('StartTime', msg.startTime)}${el('CompleteTime', msg.completeTime)}</cwmp:AutonomousTransferComplete>`
+      );
+    case 'DUStateChangeComplete':
+      return (
+        `<cwmp:DUStateChangeComplete>${msg.results.map((r) => `<Results>${duOpResult(r)}</Results>`).join('')}` +
+        `${opt('CommandKey', msg.commandKey)}</cwmp:DUStateChangeComplete>`
+      );
+    case 'AutonomousDUStateChangeComplete':
+      return (
+        '<cwmp:AutonomousDUStateChangeComplete>' +
+        msg.results.map((r) => `<Results>${duOpResult(r)}${el('OperationPerformed', r.operationPerformed)}</Results>`).join('') +
+        '</cwmp:AutonomousDUStateChangeComplete>'
+      );
+    case 'RequestDownload': {
+      let args = arrayOpen('FileTypeArg', 'cwmp:ArgStruct', msg.fileTypeArg.length, q);
+      for (const a of msg.fileTypeArg) args += `<ArgStruct>${el('Name', a.name)}${el('Value', a.value)}</ArgStruct>`;
+      return `<cwmp:RequestDownload>${el('FileType', msg.fileType)}${args}</FileTypeArg></cwmp:RequestDownload>`;
+    }
     // ---- CPE responses
     case 'GetRPCMethodsResponse':
       return `<cwmp:GetRPCMethodsResponse>${stringArray('MethodList', msg.methodList, q)}</cwmp:GetRPCMethodsResponse>`;
@@ -251,11 +318,14 @@ function buildBody(msg: CpeMessage | AcsBody, q: QuirkSet): string {
     case 'FactoryResetResponse':
     case 'ScheduleInformResponse':
     case 'CancelTransferResponse':
+    case 'ScheduleDownloadResponse':
+    case 'ChangeDUStateResponse':
     // ---- ACS responses without arguments
     case 'TransferCompleteResponse':
     case 'AutonomousTransferCompleteResponse':
     case 'RequestDownloadResponse':
     case 'DUStateChangeCompleteResponse':
+    case 'AutonomousDUStateChangeCompleteResponse':
     // ---- ACS requests without arguments
     case 'FactoryReset':
     case 'GetQueuedTransfers':
@@ -298,6 +368,14 @@ function buildBody(msg: CpeMessage | AcsBody, q: QuirkSet): string {
         `<cwmp:Upload>${el('CommandKey', msg.commandKey)}${el('FileType', msg.fileType)}${el('URL', msg.url)}` +
         `${el('Username', msg.username)}${el('Password', msg.password)}${num('DelaySeconds', msg.delaySeconds)}</cwmp:Upload>`
       );
+    case 'ScheduleDownload':
+      return (
+        `<cwmp:ScheduleDownload>${el('CommandKey', msg.commandKey)}${el('FileType', msg.fileType)}${el('URL', msg.url)}` +
+        `${el('Username', msg.username)}${el('Password', msg.password)}${num('FileSize', msg.fileSize)}` +
+        `${el('TargetFileName', msg.targetFileName)}${timeWindowList(msg.timeWindowList, q)}</cwmp:ScheduleDownload>`
+      );
+    case 'ChangeDUState':
+      return `<cwmp:ChangeDUState>${msg.operations.map(duOperation).join('')}${opt('CommandKey', msg.commandKey)}</cwmp:ChangeDUState>`;
     case 'Unknown':
       if (!XML_NAME.test(msg.name)) throw new RangeError(`not an XML element name: '${msg.name}'`);
       return `<cwmp:${msg.name}/>`;

@@ -80,19 +80,7 @@ export type AcsRequest =
   | { method: 'Reboot'; commandKey: string }
   | { method: 'FactoryReset' }
   | { method: 'ScheduleInform'; delaySeconds: number; commandKey: string }
-  | {
-      method: 'Download';
-      commandKey: string;
-      fileType: string;
-      url: string;
-      username: string;
-      password: string;
-      fileSize: number;
-      targetFileName: string;
-      delaySeconds: number;
-      successUrl: string;
-      failureUrl: string;
-    }
+  | ({ method: 'Download' } & DownloadTarget & { delaySeconds: number; successUrl: string; failureUrl: string })
   | {
       method: 'Upload';
       commandKey: string;
@@ -105,6 +93,8 @@ export type AcsRequest =
   | { method: 'GetQueuedTransfers' }
   | { method: 'GetAllQueuedTransfers' }
   | { method: 'CancelTransfer'; commandKey: string }
+  | ScheduleDownloadRequest
+  | ChangeDuStateRequest
   /** Any method the codec does not decode: the CPE answers 9000. */
   | { method: 'Unknown'; name: string };
 
@@ -117,6 +107,7 @@ export type AcsResponse =
   | { method: 'GetRPCMethodsResponse'; methodList: string[] }
   | { method: 'RequestDownloadResponse' }
   | { method: 'DUStateChangeCompleteResponse' }
+  | { method: 'AutonomousDUStateChangeCompleteResponse' }
   | { method: 'KickedResponse'; nextUrl: string };
 
 /** A SOAP Fault (either direction). setParameterValuesFaults only for SetParameterValues 9003. */
@@ -156,7 +147,14 @@ export interface TransferCompleteRequest {
   completeTime: string;
 }
 
-export type CpeRequest = InformRequest | TransferCompleteRequest | { method: 'GetRPCMethods' };
+export type CpeRequest =
+  | InformRequest
+  | TransferCompleteRequest
+  | { method: 'GetRPCMethods' }
+  | AutonomousTransferCompleteRequest
+  | DuStateChangeCompleteRequest
+  | AutonomousDuStateChangeCompleteRequest
+  | RequestDownloadRequest;
 
 export interface QueuedTransfer {
   commandKey: string;
@@ -182,7 +180,9 @@ export type CpeResponse =
       method: 'GetAllQueuedTransfersResponse';
       transferList: (QueuedTransfer & { isDownload: boolean; fileType: string; fileSize: number; targetFileName: string })[];
     }
-  | { method: 'CancelTransferResponse' };
+  | { method: 'CancelTransferResponse' }
+  | { method: 'ScheduleDownloadResponse' }
+  | { method: 'ChangeDUStateResponse' };
 
 /** Everything the CPE can put in an HTTP POST body, besides the empty POST. */
 export type CpeMessage = CpeRequest | CpeResponse | { method: 'Fault'; fault: FaultStruct };
@@ -192,4 +192,97 @@ export interface EnvelopeContext {
   cwmpVersion: CwmpVersion;
   /** cwmp:ID; undefined omits the header element. */
   id?: string | undefined;
+}
+
+// ---------------------------------------------------------------- cwmp-1-1+ / 1-2+ transfer and software-module messages
+
+/** TimeWindowStruct (A.4.1.8): seconds after the ScheduleDownload was received. */
+export interface TimeWindow {
+  windowStart: number;
+  windowEnd: number;
+  /** "1 At Any Time", "2 Immediately", "3 When Idle", "4 Confirmation Needed" or a vendor "X <OUI> ...". */
+  windowMode: string;
+  userMessage: string;
+  /** -1: the CPE decides; 0: no retry. */
+  maxRetries: number;
+}
+
+/** The arguments Download (A.3.2.8) and ScheduleDownload (A.4.1.8) share: what to fetch, from where, as what. */
+export interface DownloadTarget {
+  commandKey: string;
+  fileType: string;
+  url: string;
+  username: string;
+  password: string;
+  fileSize: number;
+  targetFileName: string;
+}
+
+/** ScheduleDownload (A.4.1.8, cwmp-1-2+). */
+export interface ScheduleDownloadRequest extends DownloadTarget {
+  method: 'ScheduleDownload';
+  timeWindowList: TimeWindow[];
+}
+
+/** One ChangeDUState operation (InstallOpStruct / UpdateOpStruct / UninstallOpStruct); absent optional elements are undefined. */
+export type DuOperation =
+  | { op: 'Install'; url: string; uuid?: string | undefined; username?: string | undefined; password?: string | undefined; executionEnvRef?: string | undefined }
+  | { op: 'Update'; uuid?: string | undefined; version?: string | undefined; url?: string | undefined; username?: string | undefined; password?: string | undefined }
+  | { op: 'Uninstall'; uuid: string; version?: string | undefined; executionEnvRef?: string | undefined };
+
+/** ChangeDUState (A.4.1.10, cwmp-1-2+). */
+export interface ChangeDuStateRequest {
+  method: 'ChangeDUState';
+  operations: DuOperation[];
+  /** Optional in the schema; undefined when absent. */
+  commandKey?: string | undefined;
+}
+
+export type DeploymentUnitState = 'Installed' | 'Uninstalled' | 'Failed';
+
+/** OpResultStruct (A.3.3.2). */
+export interface DuOpResult {
+  uuid: string;
+  deploymentUnitRef: string;
+  version: string;
+  currentState: DeploymentUnitState;
+  resolved: boolean;
+  executionUnitRefList: string;
+  startTime: string;
+  completeTime: string;
+  fault: { faultCode: number; faultString: string };
+}
+
+/** DUStateChangeComplete (A.3.3.2). */
+export interface DuStateChangeCompleteRequest {
+  method: 'DUStateChangeComplete';
+  results: DuOpResult[];
+  commandKey?: string | undefined;
+}
+
+/** AutonomousDUStateChangeComplete (A.3.3.3 of Amendment 3): each result names the operation performed. */
+export interface AutonomousDuStateChangeCompleteRequest {
+  method: 'AutonomousDUStateChangeComplete';
+  results: (DuOpResult & { operationPerformed: string })[];
+}
+
+/** AutonomousTransferComplete (A.3.3.3, cwmp-1-1+). */
+export interface AutonomousTransferCompleteRequest {
+  method: 'AutonomousTransferComplete';
+  announceUrl: string;
+  transferUrl: string;
+  isDownload: boolean;
+  fileType: string;
+  fileSize: number;
+  targetFileName: string;
+  fault: { faultCode: number; faultString: string };
+  startTime: string;
+  completeTime: string;
+}
+
+/** RequestDownload (A.4.2.2): the CPE asks the ACS for a file. */
+export interface RequestDownloadRequest {
+  method: 'RequestDownload';
+  fileType: string;
+  fileTypeArg: { name: string; value: string }[];
 }

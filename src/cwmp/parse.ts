@@ -10,6 +10,10 @@ import type {
   AcsEnvelope,
   CpeMessage,
   CwmpVersion,
+  DeploymentUnitState,
+  DuOperation,
+  DuOpResult,
+  DownloadTarget,
   EventStruct,
   FaultStruct,
   ParamType,
@@ -19,6 +23,7 @@ import type {
   QueuedTransfer,
   SetParameterAttributesStruct,
   SoapHeader,
+  TimeWindow,
 } from './messages.js';
 import { CWMP_NS_PREFIX } from './namespaces.js';
 import { xmlEntityDecoder } from './xml-entities.js';
@@ -41,6 +46,11 @@ const ARRAY_ITEMS = new Set([
   'QueuedTransferStruct',
   'AllQueuedTransferStruct',
   'SetParameterValuesFault',
+  'TimeWindowStruct',
+  'ArgStruct',
+  // Repeated elements (not SOAP arrays) of ChangeDUState / DUStateChangeComplete.
+  'Operations',
+  'Results',
 ]);
 
 const ATTR = '@';
@@ -260,6 +270,76 @@ function queuedTransfer(node: XmlNode): QueuedTransfer {
   return { commandKey: str(node, 'CommandKey'), state: oneOf(node, 'State', TRANSFER_STATE) };
 }
 
+/** The arguments Download and ScheduleDownload share, in their schema order. */
+function downloadTarget(n: XmlNode): DownloadTarget {
+  return {
+    commandKey: str(n, 'CommandKey'),
+    fileType: str(n, 'FileType'),
+    url: str(n, 'URL'),
+    username: str(n, 'Username'),
+    password: str(n, 'Password'),
+    fileSize: uint(n, 'FileSize'),
+    targetFileName: str(n, 'TargetFileName'),
+  };
+}
+
+/** An optional element's text: undefined when the element is absent (minOccurs 0). */
+function optional(parent: XmlNode, name: string): string | undefined {
+  return isObject(parent) && parent[name] !== undefined ? text(parent[name]) : undefined;
+}
+
+function timeWindow(node: XmlNode): TimeWindow {
+  return {
+    windowStart: uint(node, 'WindowStart'),
+    windowEnd: uint(node, 'WindowEnd'),
+    windowMode: str(node, 'WindowMode'),
+    userMessage: str(node, 'UserMessage'),
+    maxRetries: int(node, 'MaxRetries'),
+  };
+}
+
+/** A ChangeDUState `Operations` element, told apart by its xsi:type (OperationStruct is abstract). */
+function duOperation(node: XmlNode): DuOperation {
+  const xsiType = isObject(node) ? node[`${ATTR}type`] : undefined;
+  const type = typeof xsiType === 'string' ? xsiType.slice(xsiType.indexOf(':') + 1) : '';
+  const o = (name: string) => optional(node, name);
+  switch (type) {
+    case 'InstallOpStruct':
+      return { op: 'Install', url: str(node, 'URL'), uuid: o('UUID'), username: o('Username'), password: o('Password'), executionEnvRef: o('ExecutionEnvRef') };
+    case 'UpdateOpStruct':
+      return { op: 'Update', uuid: o('UUID'), version: o('Version'), url: o('URL'), username: o('Username'), password: o('Password') };
+    case 'UninstallOpStruct':
+      return { op: 'Uninstall', uuid: str(node, 'UUID'), version: o('Version'), executionEnvRef: o('ExecutionEnvRef') };
+    default:
+      throw new ProtocolError(`ChangeDUState Operations: unknown xsi:type '${typeof xsiType === 'string' ? xsiType : '(none)'}'`);
+  }
+}
+
+const DU_STATES: readonly DeploymentUnitState[] = ['Installed', 'Uninstalled', 'Failed'];
+
+function duOpResult(node: XmlNode): DuOpResult {
+  const state = str(node, 'CurrentState');
+  if (!(DU_STATES as readonly string[]).includes(state)) throw new ProtocolError(`CurrentState: expected one of ${DU_STATES.join(', ')}, got '${state}'`);
+  const f = isObject(node) ? node['Fault'] : undefined;
+  return {
+    uuid: str(node, 'UUID'),
+    deploymentUnitRef: str(node, 'DeploymentUnitRef'),
+    version: str(node, 'Version'),
+    currentState: state as DeploymentUnitState,
+    resolved: bool(node, 'Resolved'),
+    executionUnitRefList: str(node, 'ExecutionUnitRefList'),
+    startTime: str(node, 'StartTime'),
+    completeTime: str(node, 'CompleteTime'),
+    fault: { faultCode: uint(f, 'FaultCode'), faultString: str(f, 'FaultString') },
+  };
+}
+
+/** Repeated child elements (`<Results>…</Results><Results>…`), [] when absent. */
+function repeated(parent: XmlNode, name: string): XmlNode[] {
+  const list = isObject(parent) ? parent[name] : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
 /** A SOAP Fault's cwmp:Fault detail; the SOAP faultcode/faultstring carry nothing CWMP needs. */
 function fault(node: XmlNode): FaultStruct {
   const detail = isObject(node) ? node['detail'] : undefined;
@@ -312,13 +392,7 @@ const ACS_DECODERS: Readonly<Record<string, Decoder<AcsBody>>> = {
   ScheduleInform: (n) => ({ method: 'ScheduleInform', delaySeconds: uint(n, 'DelaySeconds'), commandKey: str(n, 'CommandKey') }),
   Download: (n) => ({
     method: 'Download',
-    commandKey: str(n, 'CommandKey'),
-    fileType: str(n, 'FileType'),
-    url: str(n, 'URL'),
-    username: str(n, 'Username'),
-    password: str(n, 'Password'),
-    fileSize: uint(n, 'FileSize'),
-    targetFileName: str(n, 'TargetFileName'),
+    ...downloadTarget(n),
     delaySeconds: uint(n, 'DelaySeconds'),
     successUrl: str(n, 'SuccessURL'),
     failureUrl: str(n, 'FailureURL'),
@@ -335,11 +409,18 @@ const ACS_DECODERS: Readonly<Record<string, Decoder<AcsBody>>> = {
   GetQueuedTransfers: noArgs<'GetQueuedTransfers'>(),
   GetAllQueuedTransfers: noArgs<'GetAllQueuedTransfers'>(),
   CancelTransfer: (n) => ({ method: 'CancelTransfer', commandKey: str(n, 'CommandKey') }),
+  ScheduleDownload: (n) => ({
+    method: 'ScheduleDownload',
+    ...downloadTarget(n),
+    timeWindowList: items(n, 'TimeWindowList', 'TimeWindowStruct').map(timeWindow),
+  }),
+  ChangeDUState: (n) => ({ method: 'ChangeDUState', operations: repeated(n, 'Operations').map(duOperation), commandKey: optional(n, 'CommandKey') }),
   InformResponse: (n) => ({ method: 'InformResponse', maxEnvelopes: uint(n, 'MaxEnvelopes') }),
   TransferCompleteResponse: noArgs<'TransferCompleteResponse'>(),
   AutonomousTransferCompleteResponse: noArgs<'AutonomousTransferCompleteResponse'>(),
   RequestDownloadResponse: noArgs<'RequestDownloadResponse'>(),
   DUStateChangeCompleteResponse: noArgs<'DUStateChangeCompleteResponse'>(),
+  AutonomousDUStateChangeCompleteResponse: noArgs<'AutonomousDUStateChangeCompleteResponse'>(),
   KickedResponse: (n) => ({ method: 'KickedResponse', nextUrl: str(n, 'NextURL') }),
 };
 
@@ -415,4 +496,31 @@ const CPE_DECODERS: Readonly<Record<string, Decoder<CpeMessage>>> = {
     })),
   }),
   CancelTransferResponse: noArgs<'CancelTransferResponse'>(),
+  ScheduleDownloadResponse: noArgs<'ScheduleDownloadResponse'>(),
+  ChangeDUStateResponse: noArgs<'ChangeDUStateResponse'>(),
+  AutonomousTransferComplete: (n) => {
+    const f = isObject(n) ? n['FaultStruct'] : undefined;
+    return {
+      method: 'AutonomousTransferComplete',
+      announceUrl: str(n, 'AnnounceURL'),
+      transferUrl: str(n, 'TransferURL'),
+      isDownload: bool(n, 'IsDownload'),
+      fileType: str(n, 'FileType'),
+      fileSize: uint(n, 'FileSize'),
+      targetFileName: str(n, 'TargetFileName'),
+      fault: { faultCode: uint(f, 'FaultCode'), faultString: str(f, 'FaultString') },
+      startTime: str(n, 'StartTime'),
+      completeTime: str(n, 'CompleteTime'),
+    };
+  },
+  DUStateChangeComplete: (n) => ({ method: 'DUStateChangeComplete', results: repeated(n, 'Results').map(duOpResult), commandKey: optional(n, 'CommandKey') }),
+  AutonomousDUStateChangeComplete: (n) => ({
+    method: 'AutonomousDUStateChangeComplete',
+    results: repeated(n, 'Results').map((r) => ({ ...duOpResult(r), operationPerformed: str(r, 'OperationPerformed') })),
+  }),
+  RequestDownload: (n) => ({
+    method: 'RequestDownload',
+    fileType: str(n, 'FileType'),
+    fileTypeArg: items(n, 'FileTypeArg', 'ArgStruct').map((a) => ({ name: str(a, 'Name'), value: str(a, 'Value') })),
+  }),
 };

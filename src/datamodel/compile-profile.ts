@@ -14,6 +14,7 @@ import {
   type TreeNode,
 } from './compiled-profile.js';
 import { compileGenerator, type Generator } from './generators.js';
+import { firmwareTemplateProblem, type FirmwareVersionRule } from './firmware-rule.js';
 import type { RawObject, RawParameter, RawProfile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate, type TemplateLimits, type ValueTemplate } from './template.js';
 import { LENGTH_TYPES, normalizeValue, NUMERIC_TYPES, zeroValue, type ValueConstraints } from './value-types.js';
@@ -88,6 +89,7 @@ class ProfileCompiler {
       generated: collectParams(this.rootNode, (p) => p.generator !== undefined),
       parameterKeyPath: parameterKey?.kind === 'param' ? parameterKey.genericPath : undefined,
       quirks,
+      firmwareVersion: this.compileFirmwareRule(),
     });
   }
 
@@ -120,6 +122,29 @@ class ProfileCompiler {
     parent.children.splice(parent.children.indexOf(node), 1);
     parent.childByName.delete(node.name);
     this.parameterCount -= countParameters(node);
+  }
+
+  /** `firmware.softwareVersion`: "from-filename", a template, or regex rules (each regex compiled and checked here). */
+  private compileFirmwareRule(): FirmwareVersionRule | undefined {
+    const spec = this.raw.firmware?.softwareVersion;
+    if (spec === undefined) return undefined;
+    const at = ['firmware', 'softwareVersion'];
+    if (typeof spec === 'string') {
+      const template = spec === 'from-filename' ? '{{version}}' : spec;
+      const problem = firmwareTemplateProblem(template);
+      if (problem) throw this.where.error(problem, at);
+      return { kind: 'template', template };
+    }
+    return {
+      kind: 'rules',
+      rules: spec.map((r, i) => {
+        try {
+          return { match: new RegExp(r.match), version: r.version };
+        } catch (err) {
+          throw this.where.error(`not a regular expression: ${(err as Error).message}`, [...at, i, 'match']);
+        }
+      }),
+    };
   }
 
   /** Splits and checks a generic path; returns its segments without the trailing "" of an object path. */

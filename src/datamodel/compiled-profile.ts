@@ -7,6 +7,7 @@
 import type { CwmpVersion, ParamType } from '../cwmp/messages.js';
 import type { Generator } from './generators.js';
 import { NO_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
+import type { FirmwareVersionRule } from './firmware-rule.js';
 import type { CompiledTemplate, ValueTemplate } from './template.js';
 import type { ValueConstraints } from './value-types.js';
 
@@ -84,6 +85,8 @@ export class CompiledProfile {
   readonly generated: readonly ForcedInformEntry[];
   /** The profile's vendor quirks (NO_QUIRKS when it has none). */
   readonly quirks: QuirkSet;
+  /** How a firmware download changes DeviceInfo.SoftwareVersion; undefined: it does not. */
+  readonly firmwareVersion: FirmwareVersionRule | undefined;
 
   constructor(init: {
     name: string;
@@ -97,6 +100,7 @@ export class CompiledProfile {
     parameterKeyPath: string | undefined;
     generated?: readonly ForcedInformEntry[];
     quirks?: QuirkSet;
+    firmwareVersion?: FirmwareVersionRule | undefined;
   }) {
     this.name = init.name;
     this.file = init.file;
@@ -110,6 +114,7 @@ export class CompiledProfile {
     this.parameterKeyPath = init.parameterKeyPath;
     this.generated = init.generated ?? [];
     this.quirks = init.quirks ?? NO_QUIRKS;
+    this.firmwareVersion = init.firmwareVersion;
     Object.freeze(this);
   }
 }

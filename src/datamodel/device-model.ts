@@ -265,14 +265,8 @@ export class DeviceModel {
   addObject(objectName: string, parameterKey: string): { instanceNumber: number; status: 0 | 1 } {
     const at = objectName.endsWith('.') ? this.resolve(objectName) : undefined;
     if (!at || at.form !== 'table') throw new CwmpFault(9005, `not a table object: ${objectName}`);
-    const table = (at.node as ObjectNode).table!;
-    if (!table.writable) throw new CwmpFault(9005, `table does not allow AddObject: ${objectName}`);
-    if (table.maxEntries !== undefined && this.liveInstances(at.node as ObjectNode, at.path, at.underAdded).length >= table.maxEntries) {
-      throw new CwmpFault(9004, `${objectName} already has maxEntries (${table.maxEntries}) instances`);
-    }
-    const state = this.tableState(at.path, at.initialCount);
-    const instanceNumber = state.next++;
-    state.added.push(instanceNumber);
+    if (!(at.node as ObjectNode).table!.writable) throw new CwmpFault(9005, `table does not allow AddObject: ${objectName}`);
+    const instanceNumber = this.addInstance(at, objectName);
     this.setParameterKey(parameterKey);
     return { instanceNumber, status: 0 };
   }
@@ -282,14 +276,46 @@ export class DeviceModel {
     const at = objectName.endsWith('.') ? this.resolve(objectName) : undefined;
     if (!at || at.form !== 'instance') throw new CwmpFault(9005, `not an object instance: ${objectName}`);
     if (!(at.node as ObjectNode).table!.writable) throw new CwmpFault(9005, `table does not allow DeleteObject: ${objectName}`);
+    this.deleteInstance(at, objectName);
+    this.setParameterKey(parameterKey);
+    return 0;
+  }
+
+  /**
+   * An instance the device creates itself (also in a read-only table, e.g. a software DeploymentUnit): its
+   * number. Throws CPESIM_DATAMODEL_PATH when `tablePath` ("X.T.") is no table, CwmpFault 9004 at maxEntries.
+   */
+  addObjectInternal(tablePath: string): number {
+    const at = tablePath.endsWith('.') ? this.resolve(tablePath) : undefined;
+    if (!at || at.form !== 'table') throw new CpesimError('CPESIM_DATAMODEL_PATH', `addObjectInternal: no table ${tablePath}`);
+    return this.addInstance(at, tablePath);
+  }
+
+  /** An instance ("X.T.n.") the device removes itself; throws CPESIM_DATAMODEL_PATH when there is none. */
+  deleteObjectInternal(objectName: string): void {
+    const at = objectName.endsWith('.') ? this.resolve(objectName) : undefined;
+    if (!at || at.form !== 'instance') throw new CpesimError('CPESIM_DATAMODEL_PATH', `deleteObjectInternal: no instance ${objectName}`);
+    this.deleteInstance(at, objectName);
+  }
+
+  private addInstance(at: Location, objectName: string): number {
+    const table = (at.node as ObjectNode).table!;
+    if (table.maxEntries !== undefined && this.liveInstances(at.node as ObjectNode, at.path, at.underAdded).length >= table.maxEntries) {
+      throw new CwmpFault(9004, `${objectName} already has maxEntries (${table.maxEntries}) instances`);
+    }
+    const state = this.tableState(at.path, at.initialCount);
+    const instanceNumber = state.next++;
+    state.added.push(instanceNumber);
+    return instanceNumber;
+  }
+
+  private deleteInstance(at: Location, objectName: string): void {
     const instance = at.instances[at.instances.length - 1]!;
     const tablePath = objectName.slice(0, objectName.length - String(instance).length - 1);
     const state = this.tableState(tablePath, at.initialCount);
     if (instance <= at.initialCount) (state.deleted ??= new Set()).add(instance);
     else state.added.splice(state.added.indexOf(instance), 1);
     this.purge(objectName);
-    this.setParameterKey(parameterKey);
-    return 0;
   }
 
   // ------------------------------------------------------------------ device-internal access

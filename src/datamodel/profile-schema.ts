@@ -41,6 +41,8 @@ export interface RawProfile {
   parameters?: Record<string, RawParameter>;
   /** Vendor quirks: name → true or options; checked and compiled by src/quirks/catalogue.ts. */
   quirks?: Record<string, unknown> | null;
+  /** How a firmware download changes DeviceInfo.SoftwareVersion (see firmware-rule.ts). */
+  firmware?: { softwareVersion: string | { match: string; version: string }[] };
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -76,6 +78,25 @@ export const PROFILE_SCHEMA = {
           instances: count,
           maxEntries: { type: 'integer', minimum: 1 },
           numEntries: { type: 'string' },
+        },
+      },
+    },
+    firmware: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['softwareVersion'],
+      properties: {
+        // A string ("from-filename" or a template) or a list of rules; each keyword applies to its own type.
+        softwareVersion: {
+          type: ['string', 'array'],
+          minLength: 1,
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['match', 'version'],
+            properties: { match: { type: 'string', minLength: 1 }, version: { type: 'string', minLength: 1 } },
+          },
         },
       },
     },

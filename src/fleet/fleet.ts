@@ -7,7 +7,9 @@ import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connr
 import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
 import { sourceAddressIndex } from '../scenario/source-addresses.js';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_VALUE_CHANGE_SETTINGS, groupSchedule, hasOwnRamp, type ScheduleSettings, type Scenario } from '../scenario/scenario.js';
+import { groupCpeBehaviour } from '../scenario/cpe-behaviour.js';
 import { ClosableObserver } from './closable-observer.js';
+import { actionDelayMs, cpeActionsOf, performCpeAction, type CpeAction } from './cpe-actions.js';
 import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
 import { seededRandom } from './random.js';
@@ -58,7 +60,12 @@ interface Wakeup {
 }
 
 /** Fleet-wide instants in the same timer heap, so a pause moves them with the CPEs' wake-ups. */
-type Marker = { marker: 'end' } | { marker: 'bootStorm'; group: number };
+type Marker =
+  | { marker: 'end' }
+  | { marker: 'bootStorm'; group: number }
+  /** A CPE-initiated action's instant (it picks its CPEs), then each picked CPE's own moment. */
+  | { marker: 'cpeActions'; action: number }
+  | { marker: 'cpeAction'; action: number; slot: number };
 
 /**
  * Runs the CPEs of one shard on this thread's event loop (open model): every CPE's next session is due at its
@@ -91,6 +98,7 @@ export class Fleet implements ConnectionRequestTarget {
   private readonly crCount: Uint16Array;
   private readonly crPolicy: ConnectionRequestPolicy;
   private readonly random: () => number;
+  private readonly cpeActions: CpeAction[];
   /**
    * Per fleet group: its profile's part of the metrics, and the gate its CPEs report through (closed after the
    * grace period so late session ends are not counted). Bound at construction: no per-sample lookup by name.
@@ -117,6 +125,7 @@ export class Fleet implements ConnectionRequestTarget {
       'marker' in item ? this.marker(item) : 'valueChange' in item ? this.valueChanges.fire(item) : this.due(item, dueAt),
     );
     this.schedules = scenario.fleet.map((group) => groupSchedule(scenario.schedule, group));
+    this.cpeActions = cpeActionsOf(scenario);
     this.phasePaths = [];
     const endpoints = sourceEndpoints(options.acs, scenario.acs.sourceAddresses);
     // Ramp cohorts: groups without a ramp of their own power on together along the scenario's ramp (by global
@@ -150,8 +159,11 @@ export class Fleet implements ConnectionRequestTarget {
           const initialValues = new Map<string, string>();
           if (schedule.periodicIntervalS !== undefined) initialValues.set(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
           if (schedule.periodicInformTime !== undefined) initialValues.set(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
+          const behaviour = groupCpeBehaviour(scenario.cpe, group.cpe);
           // One environment per group, one requestSession function for all: no per-CPE closures.
           environment = cpeEnvironment({
+            ...(behaviour.rebootDurationMs !== undefined ? { rebootDurationMs: behaviour.rebootDurationMs } : {}),
+            ...(behaviour.confirmDownloads !== undefined ? { confirmDownloads: behaviour.confirmDownloads } : {}),
             profile,
             observer: this.observers[g]!,
             random: this.random,
@@ -220,6 +232,9 @@ export class Fleet implements ConnectionRequestTarget {
       if (s.bootStorm && s.bootStorm.atMs < this.options.scenario.durationMs) {
         this.queue.schedule(t0 + s.bootStorm.atMs, { marker: 'bootStorm', group });
       }
+    });
+    this.cpeActions.forEach((a, action) => {
+      if (a.settings.atMs < this.options.scenario.durationMs) this.queue.schedule(t0 + a.settings.atMs, { marker: 'cpeActions', action });
     });
     this.queue.schedule(this.endAt, { marker: 'end' });
   }
@@ -396,6 +411,10 @@ export class Fleet implements ConnectionRequestTarget {
       return;
     }
     if (this.stopping) return;
+    if (item.marker === 'cpeActions' || item.marker === 'cpeAction') {
+      this.cpeActionDue(item);
+      return;
+    }
     // The power goes off for every CPE of the group; each comes back at its own random instant in the window.
     const { windowMs } = this.schedules[item.group]!.bootStorm!;
     const now = performance.now();
@@ -407,6 +426,20 @@ export class Fleet implements ConnectionRequestTarget {
       this.cpes[slot]!.powerCycle(offlineMs);
       // A fresh boot: due when the power is back, whatever retry wait or periodic wake-up was pending.
       if (!wasRunning) this.schedule(slot, now + offlineMs, false);
+    }
+  }
+
+  /** A CPE-initiated action: at its instant each CPE is picked with the action's fraction and given its moment in the window. */
+  private cpeActionDue(item: Extract<Marker, { marker: 'cpeActions' | 'cpeAction' }>): void {
+    const action = this.cpeActions[item.action]!;
+    if (item.marker === 'cpeAction') {
+      performCpeAction(this.cpes[item.slot]!, action);
+      return;
+    }
+    const now = performance.now();
+    for (let slot = 0; slot < this.cpes.length; slot++) {
+      const delayMs = actionDelayMs(action.settings, this.random);
+      if (delayMs !== undefined) this.queue.schedule(now + delayMs, { marker: 'cpeAction', action: item.action, slot });
     }
   }
 

@@ -5,6 +5,17 @@ import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_VALUE_CHANGE_SETTINGS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
+import {
+  autonomousTransfersSchema,
+  cpeBehaviourSchema,
+  requestDownloadsSchema,
+  resolveAutonomousTransfers,
+  resolveCpeBehaviour,
+  resolveRequestDownloads,
+  type AutonomousTransferDocument,
+  type CpeBehaviourDocument,
+  type RequestDownloadDocument,
+} from './cpe-behaviour.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
@@ -25,9 +36,12 @@ interface ScenarioDocument {
     sourceAddresses?: string[];
   };
   referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
-  fleet?: { profile: string; count: number; schedule?: ScheduleDocument }[];
+  fleet?: { profile: string; count: number; schedule?: ScheduleDocument; cpe?: CpeBehaviourDocument }[];
   schedule?: ScheduleDocument;
   thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number })[];
+  cpe?: CpeBehaviourDocument;
+  autonomousTransfers?: AutonomousTransferDocument[];
+  requestDownloads?: RequestDownloadDocument[];
 }
 
 interface ScheduleDocument {
@@ -113,10 +127,13 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         type: 'object',
         additionalProperties: false,
         required: ['profile', 'count'],
-        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 }, schedule: scheduleSchema },
+        properties: { profile: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 1 }, schedule: scheduleSchema, cpe: cpeBehaviourSchema },
       },
     },
     schedule: scheduleSchema,
+    cpe: cpeBehaviourSchema,
+    autonomousTransfers: autonomousTransfersSchema,
+    requestDownloads: requestDownloadsSchema,
     thresholds: {
       type: 'array',
       items: {
@@ -250,6 +267,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
         count: g.count,
       };
       if (g.schedule !== undefined) group.schedule = schedule(g.schedule, ['fleet', i, 'schedule']);
+      if (g.cpe !== undefined) group.cpe = resolveCpeBehaviour(g.cpe, fail, ['fleet', i, 'cpe']);
       return group;
     }),
     schedule: {
@@ -267,6 +285,9 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       notifyDelayMs: duration(doc.valueChanges.notifyDelay, DEFAULT_VALUE_CHANGE_SETTINGS.notifyDelayMs, ['valueChanges', 'notifyDelay']),
     },
     thresholds,
+    cpe: resolveCpeBehaviour(doc.cpe, fail, ['cpe']),
+    autonomousTransfers: resolveAutonomousTransfers(doc.autonomousTransfers, fail),
+    requestDownloads: resolveRequestDownloads(doc.requestDownloads, fail),
   };
 }
 

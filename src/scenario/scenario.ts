@@ -1,3 +1,4 @@
+import type { AutonomousTransferSettings, CpeBehaviour, RequestDownloadSettings } from './cpe-behaviour.js';
 import type { Threshold } from './threshold.js';
 
 /** A validated scenario: what to run, against which ACS, for how long. Plain data (it crosses thread boundaries). */
@@ -68,6 +69,8 @@ export interface FleetGroup {
   count: number;
   /** What this group sets differently from the scenario's schedule (see groupSchedule). */
   schedule?: Partial<ScheduleSettings> | undefined;
+  /** This group's CPE behaviour fields (over the scenario's `cpe`). */
+  cpe?: CpeBehaviour | undefined;
 }
 
 /** How long in-flight sessions may finish after scheduling stops, unless the scenario or --grace says otherwise. */
@@ -90,6 +93,12 @@ export interface Scenario {
   valueChanges?: ValueChangeSettings | undefined;
   /** Pass/fail criteria, checked at the end (and during the run when abortOnFail); none: the run passes when it ran. */
   thresholds?: Threshold[] | undefined;
+  /** CPE behaviour of every group (reboot duration, ...); a group's `cpe` overrides fields. */
+  cpe?: CpeBehaviour | undefined;
+  /** Downloads fractions of the fleet make on their own (AutonomousTransferComplete). */
+  autonomousTransfers?: AutonomousTransferSettings[] | undefined;
+  /** RequestDownloads fractions of the fleet send. */
+  requestDownloads?: RequestDownloadSettings[] | undefined;
 }
 
 /** Whether the group has a ramp of its own (then its CPEs ramp among themselves, not with the rest of the fleet). */

@@ -103,7 +103,10 @@ describe('reference ACS: session basics', () => {
     assert.deepEqual(tc.body, { method: 'TransferCompleteResponse' });
     assert.equal(tc.header.id, 'tc-1');
     const rpc = await c.exchange(c.build({ method: 'GetRPCMethods' }, 'grm-1'));
-    assert.deepEqual(rpc.body, { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'GetRPCMethods', 'TransferComplete'] });
+    assert.deepEqual(rpc.body, {
+      method: 'GetRPCMethodsResponse',
+      methodList: ['Inform', 'GetRPCMethods', 'TransferComplete', 'AutonomousTransferComplete', 'DUStateChangeComplete', 'AutonomousDUStateChangeComplete', 'RequestDownload'],
+    });
     const kicked = c
       .build({ method: 'GetRPCMethods' }, 'k-1')
       .replace('<cwmp:GetRPCMethods></cwmp:GetRPCMethods>', '<cwmp:Kicked><Command>x</Command></cwmp:Kicked>')

@@ -20,6 +20,8 @@ const NO_ACTIONS: DeviceActions = {
   upload: () => assert.fail('upload called'),
   listTransfers: () => assert.fail('listTransfers called'),
   cancelTransfer: () => assert.fail('cancelTransfer called'),
+  scheduleDownload: () => assert.fail('scheduleDownload called'),
+  changeDuState: () => assert.fail('changeDuState called'),
 };
 
 /** Dispatch as a cwmp-1-2 session would (the newest schema with every method). */
@@ -60,16 +62,22 @@ describe('dispatchAcsRequest', () => {
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'Unknown', name: 'X_Thing' })), 9000);
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'CancelTransfer', commandKey: 'k' }, 1)), 9000);
     assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'GetAllQueuedTransfers' }, 0)), 9000);
+    assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'ChangeDUState', operations: [], commandKey: 'k' }, 1)), 9000);
+    const sd = { method: 'ScheduleDownload' as const, commandKey: 'k', fileType: '1 Firmware Upgrade Image', url: 'http://x/fw', username: '', password: '', fileSize: 0, targetFileName: '', timeWindowList: [] };
+    assert.equal(faultOf(dispatchAcsRequest(model(), NO_ACTIONS, sd, 1)), 9000);
   });
 
   it('GetRPCMethods lists every method TR-069 requires of a CPE, and the optional ones cpesim has, per version', () => {
     const required = ['GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'GetParameterNames', 'SetParameterAttributes',
       'GetParameterAttributes', 'AddObject', 'DeleteObject', 'Reboot', 'Download'];
-    const optional = ['ScheduleInform', 'FactoryReset', 'Upload', 'GetQueuedTransfers', 'GetAllQueuedTransfers', 'CancelTransfer'];
+    const optional = ['ScheduleInform', 'FactoryReset', 'Upload', 'GetQueuedTransfers', 'GetAllQueuedTransfers', 'CancelTransfer', 'ScheduleDownload', 'ChangeDUState'];
     assert.deepEqual([...IMPLEMENTED_METHODS].sort(), [...required, ...optional].sort());
     assert.deepEqual(dispatchAcsRequest(model(), NO_ACTIONS, { method: 'GetRPCMethods' }, 4), { method: 'GetRPCMethodsResponse', methodList: IMPLEMENTED_METHODS });
     assert.deepEqual(rpcMethodsFor(1).filter((m) => !IMPLEMENTED_METHODS.includes(m)), []);
     assert.ok(!rpcMethodsFor(1).includes('CancelTransfer') && rpcMethodsFor(1).includes('GetAllQueuedTransfers'));
+    // ScheduleDownload and ChangeDUState arrived with cwmp-1-2.
+    assert.ok(!rpcMethodsFor(1).includes('ScheduleDownload') && !rpcMethodsFor(1).includes('ChangeDUState'));
+    assert.ok(rpcMethodsFor(2).includes('ScheduleDownload') && rpcMethodsFor(2).includes('ChangeDUState'));
     assert.ok(!rpcMethodsFor(0).includes('GetAllQueuedTransfers') && rpcMethodsFor(0).includes('GetQueuedTransfers'));
   });
 

@@ -95,8 +95,8 @@ describe('parseAcsMessage: prefixes and namespaces', () => {
   it('decodes an unknown method as Unknown (the CPE answers 9000)', () => {
     const xml = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2">
 <soap:Header><cwmp:ID soap:mustUnderstand="1">9</cwmp:ID></soap:Header>
-<soap:Body><cwmp:ScheduleDownload><CommandKey>x</CommandKey></cwmp:ScheduleDownload></soap:Body></soap:Envelope>`;
-    assert.deepEqual(parseAcsMessage(xml), { header: { id: '9' }, cwmpVersion: 2, body: { method: 'Unknown', name: 'ScheduleDownload' } });
+<soap:Body><cwmp:SetVouchers><CommandKey>x</CommandKey></cwmp:SetVouchers></soap:Body></soap:Envelope>`;
+    assert.deepEqual(parseAcsMessage(xml), { header: { id: '9' }, cwmpVersion: 2, body: { method: 'Unknown', name: 'SetVouchers' } });
   });
 
   it('decodes an ACS SOAP Fault', () => {

@@ -79,6 +79,8 @@ describe('sample coverage', () => {
       'SetParameterAttributesResponse', 'AddObjectResponse', 'DeleteObjectResponse', 'RebootResponse',
       'FactoryResetResponse', 'ScheduleInformResponse', 'DownloadResponse', 'UploadResponse',
       'GetQueuedTransfersResponse', 'GetAllQueuedTransfersResponse', 'CancelTransferResponse', 'Fault',
+      'ScheduleDownloadResponse', 'ChangeDUStateResponse', 'AutonomousTransferComplete', 'DUStateChangeComplete',
+      'AutonomousDUStateChangeComplete', 'RequestDownload',
     ];
     const acsKinds = [
       'GetRPCMethods', 'GetParameterNames', 'GetParameterValues', 'SetParameterValues', 'GetParameterAttributes',
@@ -86,6 +88,7 @@ describe('sample coverage', () => {
       'Upload', 'GetQueuedTransfers', 'GetAllQueuedTransfers', 'CancelTransfer', 'InformResponse',
       'TransferCompleteResponse', 'AutonomousTransferCompleteResponse', 'GetRPCMethodsResponse',
       'RequestDownloadResponse', 'DUStateChangeCompleteResponse', 'KickedResponse', 'Fault',
+      'ScheduleDownload', 'ChangeDUState', 'AutonomousDUStateChangeCompleteResponse',
     ];
     assert.deepEqual([...cpe].sort(), [...cpeKinds].sort());
     assert.deepEqual([...acs].sort(), [...acsKinds].sort());

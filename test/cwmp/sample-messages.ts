@@ -3,7 +3,7 @@
  * version whose schema defines it. Values exercise escaping (& < > CR), spaces kept at both ends,
  * one-item and empty arrays, and every xsi:type.
  */
-import type { AcsBody, CpeMessage, CwmpVersion } from '../../src/cwmp/messages.js';
+import type { AcsBody, CpeMessage, CwmpVersion, DuOpResult } from '../../src/cwmp/messages.js';
 
 export interface Sample<T> {
   msg: T;
@@ -13,6 +13,22 @@ export interface Sample<T> {
 
 const T0 = '2025-01-01T00:00:00Z';
 const T1 = '2025-01-01T00:00:07Z';
+
+/** A DUStateChangeComplete result of an installed unit, field by field overridable. */
+function duResult(over: Partial<DuOpResult> = {}): DuOpResult {
+  return {
+    uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001',
+    deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.1',
+    version: '1.2.0',
+    currentState: 'Installed',
+    resolved: true,
+    executionUnitRefList: 'Device.SoftwareModules.ExecutionUnit.1',
+    startTime: T0,
+    completeTime: T1,
+    fault: { faultCode: 0, faultString: '' },
+    ...over,
+  };
+}
 
 export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
   {
@@ -115,6 +131,66 @@ export const CPE_SAMPLES: readonly Sample<CpeMessage>[] = [
     },
   },
   { since: 2, msg: { method: 'CancelTransferResponse' } },
+  { since: 2, msg: { method: 'ScheduleDownloadResponse' } },
+  { since: 2, msg: { method: 'ChangeDUStateResponse' } },
+  {
+    since: 1,
+    msg: {
+      method: 'AutonomousTransferComplete',
+      announceUrl: '',
+      transferUrl: 'http://127.0.0.1:8080/fw-4.3.0.bin?a=1&b=2',
+      isDownload: true,
+      fileType: '1 Firmware Upgrade Image',
+      fileSize: 4096,
+      targetFileName: 'fw-4.3.0.bin',
+      fault: { faultCode: 0, faultString: '' },
+      startTime: T0,
+      completeTime: T1,
+    },
+  },
+  {
+    since: 2,
+    msg: {
+      method: 'DUStateChangeComplete',
+      results: [
+        duResult(),
+        duResult({
+          uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000002',
+          deploymentUnitRef: '',
+          version: '',
+          currentState: 'Failed',
+          resolved: false,
+          executionUnitRefList: '',
+          fault: { faultCode: 9015, faultString: 'Download failure: unable to contact file server' },
+        }),
+      ],
+      commandKey: 'du-1',
+    },
+  },
+  {
+    since: 2,
+    msg: {
+      method: 'DUStateChangeComplete',
+      results: [
+        duResult({ currentState: 'Uninstalled', executionUnitRefList: '' }),
+      ],
+      commandKey: undefined,
+    },
+  },
+  {
+    since: 2,
+    msg: {
+      method: 'AutonomousDUStateChangeComplete',
+      results: [
+        {
+          ...duResult({ uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000003', deploymentUnitRef: 'Device.SoftwareModules.DeploymentUnit.2', version: '2.0' }),
+          operationPerformed: 'Install',
+        },
+      ],
+    },
+  },
+  { since: 0, msg: { method: 'RequestDownload', fileType: '1 Firmware Upgrade Image', fileTypeArg: [{ name: 'Version', value: '4.3.0 & <later>' }] } },
+  { since: 0, msg: { method: 'RequestDownload', fileType: '3 Vendor Configuration File', fileTypeArg: [] } },
   { since: 0, msg: { method: 'Fault', fault: { faultCode: 9005, faultString: 'Invalid parameter name' } } },
   {
     since: 0,
@@ -205,12 +281,59 @@ export const ACS_SAMPLES: readonly Sample<AcsBody>[] = [
   { since: 0, msg: { method: 'GetQueuedTransfers' } },
   { since: 1, msg: { method: 'GetAllQueuedTransfers' } },
   { since: 2, msg: { method: 'CancelTransfer', commandKey: 'dl-1' } },
+  {
+    since: 2,
+    msg: {
+      method: 'ScheduleDownload',
+      commandKey: 'sd-1',
+      fileType: '1 Firmware Upgrade Image',
+      url: 'http://127.0.0.1:8080/fw.bin?x=1&y=2',
+      username: '',
+      password: '',
+      fileSize: 0,
+      targetFileName: '',
+      timeWindowList: [
+        { windowStart: 0, windowEnd: 60, windowMode: '1 At Any Time', userMessage: '', maxRetries: -1 },
+        { windowStart: 120, windowEnd: 300, windowMode: '4 Confirmation Needed', userMessage: 'Upgrade & <reboot>?', maxRetries: 2 },
+      ],
+    },
+  },
+  {
+    since: 2,
+    msg: {
+      method: 'ChangeDUState',
+      operations: [
+        { op: 'Install', url: 'http://127.0.0.1:8080/du/app-1.0.ipk', uuid: undefined, username: undefined, password: undefined, executionEnvRef: undefined },
+        {
+          op: 'Install',
+          url: 'http://127.0.0.1:8080/du/app-2.0.ipk?a=1&b=2',
+          uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001',
+          username: 'u',
+          password: 'p<w>',
+          executionEnvRef: 'Device.SoftwareModules.ExecEnv.1',
+        },
+        { op: 'Update', uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001', version: '1.0', url: 'http://127.0.0.1:8080/du/app-2.1.ipk', username: undefined, password: undefined },
+        { op: 'Update', uuid: undefined, version: undefined, url: undefined, username: undefined, password: undefined },
+        { op: 'Uninstall', uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001', version: undefined, executionEnvRef: undefined },
+      ],
+      commandKey: 'du-1',
+    },
+  },
+  {
+    since: 2,
+    msg: {
+      method: 'ChangeDUState',
+      operations: [{ op: 'Uninstall', uuid: '6f1c0e2a-8d3b-4c5e-9a7f-000000000001', version: '1.0', executionEnvRef: 'Device.SoftwareModules.ExecEnv.1' }],
+      commandKey: undefined,
+    },
+  },
   { since: 0, msg: { method: 'InformResponse', maxEnvelopes: 1 } },
   { since: 0, msg: { method: 'TransferCompleteResponse' } },
   { since: 1, msg: { method: 'AutonomousTransferCompleteResponse' } },
   { since: 0, msg: { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'GetRPCMethods', 'TransferComplete'] } },
   { since: 0, msg: { method: 'RequestDownloadResponse' } },
   { since: 2, msg: { method: 'DUStateChangeCompleteResponse' } },
+  { since: 2, msg: { method: 'AutonomousDUStateChangeCompleteResponse' } },
   { since: 0, msg: { method: 'KickedResponse', nextUrl: 'http://127.0.0.1/next?a=1&b=2' } },
   { since: 0, msg: { method: 'Fault', fault: { faultCode: 8005, faultString: 'Retry request' } } },
 ];

@@ -93,3 +93,45 @@ test('connection-request settings load from the scenario and bad ones name their
   assert.equal(late.line, 2);
   assert.match(late.message, /at most 30s/);
 });
+
+test('cpe, autonomousTransfers and requestDownloads: values converted, group cpe fields kept apart', async () => {
+  const file = await scenarioFile(
+    [
+      'fleet:',
+      '  - profile: tr181',
+      '    count: 2',
+      '    cpe: { rebootDuration: 5s }',
+      'cpe: { rebootDuration: 30s, confirmDownloads: true }',
+      'autonomousTransfers:',
+      '  - { at: 10s, fraction: 0.25, window: 2s, fileType: "1 Firmware Upgrade Image", url: "http://files/fw-2.0.bin" }',
+      'requestDownloads:',
+      '  - { at: 1m, fileType: "3 Vendor Configuration File", args: { Profile: home } }',
+    ].join('\n'),
+  );
+  const s = await loadScenarioFile(file);
+  assert.deepEqual(s.cpe, { rebootDurationMs: 30_000, confirmDownloads: true });
+  assert.deepEqual(s.fleet[0]?.cpe, { rebootDurationMs: 5000 });
+  assert.deepEqual(s.autonomousTransfers, [
+    { atMs: 10_000, fraction: 0.25, windowMs: 2000, fileType: '1 Firmware Upgrade Image', url: 'http://files/fw-2.0.bin', fileSize: 0, targetFileName: '' },
+  ]);
+  assert.deepEqual(s.requestDownloads, [{ atMs: 60_000, fraction: 1, windowMs: 0, fileType: '3 Vendor Configuration File', fileTypeArg: [{ name: 'Profile', value: 'home' }] }]);
+});
+
+test('cpe and CPE-initiated actions: bad values are reported with their line and field', async () => {
+  const base = 'fleet:\n  - profile: tr098\n    count: 1\n';
+  const cases: [string, number, string, RegExp][] = [
+    [`${base}cpe: { rebootDuration: soon }`, 4, 'cpe.rebootDuration', /not a duration/],
+    [`${base}cpe: { rebootDuration: 2d }`, 4, 'cpe.rebootDuration', /duration|24h/],
+    [`${base}    cpe: { reboot: 1s }`, 4, 'fleet[0].cpe.reboot', /unknown field/],
+    [`${base}autonomousTransfers:\n  - { at: 1s, fileType: firmware, url: "http://x/fw.bin" }`, 5, 'autonomousTransfers[0].fileType', /pattern|must match/],
+    [`${base}autonomousTransfers:\n  - { at: 1s, fraction: 0, fileType: "1 Firmware Upgrade Image", url: "http://x/fw.bin" }`, 5, 'autonomousTransfers[0].fraction', /.+/],
+    [`${base}autonomousTransfers:\n  - { at: 1s, fileType: "1 Firmware Upgrade Image", url: "ftp://x/fw.bin" }`, 5, 'autonomousTransfers[0].url', /.+/],
+    [`${base}requestDownloads:\n  - { at: later, fileType: "1 Firmware Upgrade Image" }`, 5, 'requestDownloads[0].at', /not a duration/],
+  ];
+  for (const [text, line, field, message] of cases) {
+    const err = await configError(text);
+    assert.equal(err.line, line, `${field}: ${err.message}`);
+    assert.equal(err.field, field, err.message);
+    assert.match(err.message, message);
+  }
+});

@@ -1,0 +1,49 @@
+import type { VirtualCpe } from '../cpe/virtual-cpe.js';
+import type { AutonomousTransferSettings, CpeActionTiming, RequestDownloadSettings } from '../scenario/cpe-behaviour.js';
+import type { Scenario } from '../scenario/scenario.js';
+
+/** A scenario's CPE-initiated actions, in one list: the fleet arms each at its `atMs`. */
+export type CpeAction =
+  | { kind: 'autonomousTransfer'; settings: AutonomousTransferSettings }
+  | { kind: 'requestDownload'; settings: RequestDownloadSettings };
+
+export function cpeActionsOf(scenario: Scenario): CpeAction[] {
+  return [
+    ...(scenario.autonomousTransfers ?? []).map((settings): CpeAction => ({ kind: 'autonomousTransfer', settings })),
+    ...(scenario.requestDownloads ?? []).map((settings): CpeAction => ({ kind: 'requestDownload', settings })),
+  ];
+}
+
+/** When the action happens for one CPE (ms from the action's instant), or undefined when it is not among the chosen fraction. */
+export function actionDelayMs(timing: CpeActionTiming, random: () => number): number | undefined {
+  if (random() >= timing.fraction) return undefined;
+  return timing.windowMs * random();
+}
+
+let autonomousKeys = 0;
+
+/** Carries out the action on one CPE, now. */
+export function performCpeAction(cpe: VirtualCpe, action: CpeAction): void {
+  if (action.kind === 'requestDownload') {
+    cpe.requestDownload(action.settings.fileType, action.settings.fileTypeArg);
+    return;
+  }
+  const s = action.settings;
+  // A local download has no ACS CommandKey; the key only tells the CPE's own transfers apart.
+  cpe.autonomousDownload(
+    {
+      method: 'Download',
+      commandKey: `autonomous-${++autonomousKeys}`,
+      fileType: s.fileType,
+      url: s.url,
+      username: '',
+      password: '',
+      fileSize: s.fileSize,
+      targetFileName: s.targetFileName,
+      delaySeconds: 0,
+      successUrl: '',
+      failureUrl: '',
+    },
+    0,
+  );
+}

@@ -1,0 +1,358 @@
+/**
+ * The transfer and software-module features end to end: one real VirtualCpe (the shipped TR-181 profile, cwmp-1-2,
+ * plus a firmware rule) over loopback HTTP against the real reference ACS, which issues the RPCs, serves the files
+ * from its own file store and receives the CPE's reports. Every envelope the CPE sent is validated against the
+ * BBF cwmp-1-2 schema. Covers the Table 7 events these features produce: 1 BOOT, 7 TRANSFER COMPLETE with
+ * M Download / M ScheduleDownload, 9 REQUEST DOWNLOAD, 10 AUTONOMOUS TRANSFER COMPLETE, 11 DU STATE CHANGE
+ * COMPLETE with M ChangeDUState.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { deviceKey } from '../../src/acs/device-registry.js';
+import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
+import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
+import type {
+  AcsRequest,
+  AutonomousTransferCompleteRequest,
+  CpeMessage,
+  DuStateChangeCompleteRequest,
+  FaultStruct,
+  InformRequest,
+  ScheduleDownloadRequest,
+  TimeWindow,
+  TransferCompleteRequest,
+} from '../../src/cwmp/messages.js';
+import { parseCpeMessage } from '../../src/cwmp/parse.js';
+import { compileProfileText } from '../../src/datamodel/profile-loader.js';
+import { PROFILES_DIR } from '../../src/paths.js';
+import { closedPort, waitFor } from '../cpe/file-server.js';
+import { RecordingObserver } from '../cpe/scripted-acs.js';
+import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
+
+const LIMIT = { timeout: 60_000 };
+const REBOOT_MS = 200;
+const SW = 'Device.DeviceInfo.SoftwareVersion';
+const SM = 'Device.SoftwareModules.';
+const FIRMWARE = '1 Firmware Upgrade Image';
+const FW_BYTES = Buffer.alloc(20_000, 0x42);
+
+let profileText = '';
+
+async function tr181WithFirmwareRule() {
+  profileText ||= await readFile(join(PROFILES_DIR, 'tr181.yaml'), 'utf8');
+  return compileProfileText(`${profileText}\nfirmware:\n  softwareVersion: from-filename\n`, 'tr181-firmware.yaml');
+}
+
+/** One CPE and the reference ACS; `session()` runs one CWMP session with the RPCs queued for it. */
+class Rig {
+  readonly sessionRequests: number[] = [];
+  readonly observer = new RecordingObserver();
+  cpe!: VirtualCpe;
+  key = '';
+  private constructor(readonly acs: ReferenceAcs) {}
+
+  static async start(opts: { confirmDownloads?: boolean; retryWaitMs?: number } = {}): Promise<Rig> {
+    const acs = await startReferenceAcs({ recordMessages: true, provision: false });
+    const rig = new Rig(acs);
+    rig.cpe = new VirtualCpe({
+      index: 11,
+      profile: await tr181WithFirmwareRule(),
+      acs: { url: acs.url, requestTimeoutMs: 10_000 },
+      observer: rig.observer,
+      connectionRequestUrl: 'http://127.0.0.1:7547/cr11',
+      rebootDurationMs: REBOOT_MS,
+      transferLimits: { requestTimeoutMs: 3000, retryWaitMs: opts.retryWaitMs ?? 100 },
+      confirmDownloads: opts.confirmDownloads ?? false,
+      requestSession: (delayMs) => rig.sessionRequests.push(delayMs),
+    });
+    rig.key = deviceKey(rig.cpe.model.deviceId());
+    return rig;
+  }
+
+  /** Queues `requests`, runs one session (waiting for a reboot to end first) and returns the CPE's answers. */
+  async session(requests: readonly AcsRequest[] = []): Promise<CpeMessage[]> {
+    const pending = requests.map((r) => this.acs.enqueue(this.key, r));
+    while (this.cpe.offlineForMs() > 0) await new Promise((r) => setTimeout(r, this.cpe.offlineForMs() + 5));
+    const result = await this.cpe.runSession(performance.now());
+    assert.ok(result.ok, `session failed: ${JSON.stringify(result)} ${JSON.stringify(this.observer.failures)}`);
+    return Promise.all(pending);
+  }
+
+  /** Waits until the CPE asked for `count` sessions of its own in all (work finished between sessions). */
+  async waitForSessionRequests(count: number): Promise<void> {
+    await waitFor(`${count} session request(s)`, () => this.sessionRequests.length >= count, 20_000);
+  }
+
+  informs(): InformRequest[] {
+    return this.sent().filter((b): b is InformRequest => b.method === 'Inform');
+  }
+
+  lastEvents(): string[] {
+    return this.informs().at(-1)!.events.map((e) => (e.commandKey ? `${e.code}/${e.commandKey}` : e.code)).sort();
+  }
+
+  sent(): CpeMessage[] {
+    return this.acs.messages.map((xml) => parseCpeMessage(xml).body);
+  }
+
+  async values(names: string[]): Promise<Map<string, string>> {
+    const [answer] = await this.session([{ method: 'GetParameterValues', parameterNames: names }]);
+    assert.equal(answer?.method, 'GetParameterValuesResponse', JSON.stringify(answer));
+    return new Map((answer as Extract<CpeMessage, { method: 'GetParameterValuesResponse' }>).parameterList.map((p) => [p.name, p.value]));
+  }
+
+  /** Every envelope the CPE sent validates against cwmp-1-2.xsd. */
+  assertSchemaValid(): void {
+    const xmls = this.acs.messages;
+    validateCwmpEnvelopes(xmls, 2).forEach((r, i) => assert.ok(r.ok, `envelope ${i} invalid:\n${r.output}\n${xmls[i]}`));
+  }
+
+  async close(): Promise<void> {
+    await this.cpe.stop();
+    await this.acs.close();
+  }
+}
+
+const faultCode = (answer: CpeMessage | undefined): number => {
+  assert.equal(answer?.method, 'Fault', JSON.stringify(answer));
+  return (answer as { fault: FaultStruct }).fault.faultCode;
+};
+
+function scheduleDownload(commandKey: string, url: string, windows: Partial<TimeWindow>[], over: Partial<ScheduleDownloadRequest> = {}): ScheduleDownloadRequest {
+  return {
+    method: 'ScheduleDownload',
+    commandKey,
+    fileType: FIRMWARE,
+    url,
+    username: '',
+    password: '',
+    fileSize: 0,
+    targetFileName: '',
+    timeWindowList: windows.map((w) => ({ windowStart: 0, windowEnd: 30, windowMode: '1 At Any Time', userMessage: '', maxRetries: 0, ...w })),
+    ...over,
+  };
+}
+
+describe('transfers and software modules against the reference ACS', () => {
+  const rigs: Rig[] = [];
+  const rig = async (opts?: Parameters<typeof Rig.start>[0]) => {
+    const r = await Rig.start(opts);
+    rigs.push(r);
+    await r.session(); // bootstrap
+    return r;
+  };
+  let refused = '';
+  before(async () => {
+    refused = `http://127.0.0.1:${await closedPort()}/app-1.0.ipk`;
+  });
+  after(async () => {
+    await Promise.all(rigs.map((r) => r.close()));
+  });
+
+  it('firmware Download: the profile rule sets SoftwareVersion, the forced Inform after the reboot carries it, a reboot keeps it', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('hg3000-4.3.0.bin', FW_BYTES);
+    assert.equal((await r.values([SW])).get(SW), '4.2.1');
+    const [answer] = await r.session([
+      { method: 'Download', commandKey: 'fw-1', fileType: FIRMWARE, url: r.acs.fileUrl('hg3000-4.3.0.bin'), username: '', password: '', fileSize: FW_BYTES.length, targetFileName: '', delaySeconds: 0, successUrl: '', failureUrl: '' },
+    ]);
+    assert.equal(answer?.method, 'DownloadResponse');
+    await r.waitForSessionRequests(1);
+    assert.ok(r.cpe.offlineForMs() > 0, 'the firmware reboot takes the CPE offline');
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '7 TRANSFER COMPLETE', 'M Download/fw-1']);
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.3.0');
+    const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
+    assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]), [['fw-1', 0]]);
+    // A plain reboot (and a factory reset) keep the new firmware.
+    await r.session([{ method: 'Reboot', commandKey: 'rb' }]);
+    await r.session();
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.3.0');
+    await r.session([{ method: 'FactoryReset' }]);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['0 BOOTSTRAP', '1 BOOT']);
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.3.0');
+    r.assertSchemaValid();
+  });
+
+  it('ScheduleDownload: bad time windows are 9003, a good one downloads in its window: TransferComplete + M ScheduleDownload', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('hg3000-4.4.0.bin', FW_BYTES);
+    const url = r.acs.fileUrl('hg3000-4.4.0.bin');
+    const bad = [
+      scheduleDownload('none', url, []),
+      scheduleDownload('end-before-start', url, [{ windowStart: 30, windowEnd: 10 }]),
+      scheduleDownload('empty-window', url, [{ windowStart: 10, windowEnd: 10 }]),
+      scheduleDownload('overlap', url, [{ windowStart: 0, windowEnd: 60 }, { windowStart: 30, windowEnd: 90 }]),
+      scheduleDownload('vendor-mode', url, [{ windowMode: 'X 00D09E Nightly' }]),
+      scheduleDownload('retries', url, [{ maxRetries: -2 }]),
+      scheduleDownload('three-windows', url, [{ windowEnd: 10 }, { windowStart: 10, windowEnd: 20 }, { windowStart: 20, windowEnd: 30 }]),
+      scheduleDownload('ftp', 'ftp://127.0.0.1/fw.bin', [{}]),
+    ];
+    const answers = await r.session(bad);
+    assert.deepEqual(answers.map(faultCode), [9003, 9003, 9003, 9003, 9003, 9003, 9003, 9013]);
+    assert.deepEqual(await r.session([{ method: 'GetAllQueuedTransfers' }]), [{ method: 'GetAllQueuedTransfersResponse', transferList: [] }]);
+
+    const [ok] = await r.session([scheduleDownload('sd-1', url, [{ windowStart: 0, windowEnd: 30, windowMode: '2 Immediately' }], { fileSize: FW_BYTES.length })]);
+    assert.deepEqual(ok, { method: 'ScheduleDownloadResponse' });
+    await r.waitForSessionRequests(1);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '7 TRANSFER COMPLETE', 'M ScheduleDownload/sd-1']);
+    const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
+    assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]), [['sd-1', 0]]);
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.4.0');
+    r.assertSchemaValid();
+  });
+
+  it('ScheduleDownload failures: retries within the window then the fault; a window needing confirmation nobody gives ends in 9020; CancelTransfer', LIMIT, async () => {
+    const r = await rig();
+    const missing = r.acs.fileUrl('missing.bin');
+    const answers = await r.session([
+      scheduleDownload('missing', missing, [{ windowStart: 0, windowEnd: 20, maxRetries: 2 }]),
+      scheduleDownload('unconfirmed', r.acs.fileUrl('x.bin'), [{ windowStart: 0, windowEnd: 1, windowMode: '4 Confirmation Needed', userMessage: 'Upgrade now?' }]),
+      scheduleDownload('later', missing, [{ windowStart: 3600, windowEnd: 7200 }]),
+      { method: 'GetQueuedTransfers' },
+      { method: 'CancelTransfer', commandKey: 'later' },
+    ]);
+    assert.deepEqual(answers.slice(0, 3).map((a) => a.method), ['ScheduleDownloadResponse', 'ScheduleDownloadResponse', 'ScheduleDownloadResponse']);
+    assert.deepEqual(answers[3], {
+      method: 'GetQueuedTransfersResponse',
+      transferList: [{ commandKey: 'missing', state: 1 }, { commandKey: 'unconfirmed', state: 1 }, { commandKey: 'later', state: 1 }],
+    });
+    assert.deepEqual(answers[4], { method: 'CancelTransferResponse' });
+    await waitFor('both reports', () => r.cpe.listTransfers().filter((t) => t.state === 3).length === 2, 20_000);
+    await r.session();
+    const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
+    assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]).sort(), [['missing', 9016], ['unconfirmed', 9020]]);
+    assert.deepEqual(r.lastEvents(), ['7 TRANSFER COMPLETE', 'M ScheduleDownload/missing', 'M ScheduleDownload/unconfirmed']);
+    r.assertSchemaValid();
+  });
+
+  it('ScheduleDownload "4 Confirmation Needed" downloads when the fleet says the user confirms', LIMIT, async () => {
+    const r = await rig({ confirmDownloads: true });
+    r.acs.files.put('cfg.bin', 'x=1\n');
+    await r.session([scheduleDownload('confirmed', r.acs.fileUrl('cfg.bin'), [{ windowMode: '4 Confirmation Needed' }], { fileType: '3 Vendor Configuration File' })]);
+    await r.waitForSessionRequests(1);
+    await r.session();
+    const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
+    assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]), [['confirmed', 0]]);
+  });
+
+  it('ChangeDUState: install, update, uninstall change the SoftwareModules tree; DUStateChangeComplete with per-operation faults', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('app-1.0.ipk', 'pkg 1.0');
+    r.acs.files.put('app-1.1.ipk', 'pkg 1.1');
+    const uuid = '6f1c0e2a-8d3b-4c5e-9a7f-00000000abcd';
+    const [answer] = await r.session([
+      {
+        method: 'ChangeDUState',
+        commandKey: 'du-1',
+        operations: [
+          { op: 'Install', url: r.acs.fileUrl('app-1.0.ipk'), uuid, username: undefined, password: undefined, executionEnvRef: undefined },
+          { op: 'Install', url: refused, uuid: undefined, username: undefined, password: undefined, executionEnvRef: undefined },
+          { op: 'Install', url: r.acs.fileUrl('gone-2.0.ipk'), uuid: undefined, username: undefined, password: undefined, executionEnvRef: undefined },
+          { op: 'Install', url: 'ftp://127.0.0.1/app.ipk', uuid: undefined, username: undefined, password: undefined, executionEnvRef: undefined },
+          { op: 'Install', url: r.acs.fileUrl('app-1.0.ipk'), uuid: 'not-a-uuid', username: undefined, password: undefined, executionEnvRef: undefined },
+          { op: 'Install', url: r.acs.fileUrl('app-1.0.ipk'), uuid: undefined, username: undefined, password: undefined, executionEnvRef: 'Device.SoftwareModules.ExecEnv.9' },
+          { op: 'Uninstall', uuid: '6f1c0e2a-8d3b-4c5e-9a7f-0000000000ff', version: undefined, executionEnvRef: undefined },
+        ],
+      },
+    ]);
+    assert.deepEqual(answer, { method: 'ChangeDUStateResponse' });
+    await r.waitForSessionRequests(1);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['11 DU STATE CHANGE COMPLETE', 'M ChangeDUState/du-1']);
+    let done = r.sent().filter((b): b is DuStateChangeCompleteRequest => b.method === 'DUStateChangeComplete');
+    assert.equal(done.length, 1);
+    assert.equal(done[0]!.commandKey, 'du-1');
+    assert.deepEqual(done[0]!.results.map((x) => [x.fault.faultCode, x.currentState]), [
+      [0, 'Installed'], [9015, 'Failed'], [9016, 'Failed'], [9013, 'Failed'], [9022, 'Failed'], [9023, 'Failed'], [9028, 'Uninstalled'],
+    ]);
+    const installed = done[0]!.results[0]!;
+    assert.equal(installed.uuid, uuid);
+    assert.equal(installed.version, '1.0');
+    assert.equal(installed.deploymentUnitRef, `${SM}DeploymentUnit.1`);
+    assert.equal(installed.executionUnitRefList, `${SM}ExecutionUnit.1`);
+    const tree = await r.values([SM]);
+    assert.equal(tree.get(`${SM}DeploymentUnitNumberOfEntries`), '1');
+    assert.equal(tree.get(`${SM}DeploymentUnit.1.UUID`), uuid);
+    assert.equal(tree.get(`${SM}DeploymentUnit.1.Status`), 'Installed');
+    assert.equal(tree.get(`${SM}DeploymentUnit.1.Name`), 'app');
+    assert.equal(tree.get(`${SM}ExecutionUnit.1.Version`), '1.0');
+    assert.equal(tree.get(`${SM}DeploymentUnit.1.ExecutionEnvRef`), `${SM}ExecEnv.1`);
+
+    // Update to 1.1, again to 1.1 (9032), back to 1.0 (9030); then uninstall.
+    await r.session([
+      {
+        method: 'ChangeDUState',
+        commandKey: 'du-2',
+        operations: [
+          { op: 'Update', uuid, version: undefined, url: r.acs.fileUrl('app-1.1.ipk'), username: undefined, password: undefined },
+          { op: 'Update', uuid, version: undefined, url: r.acs.fileUrl('app-1.1.ipk'), username: undefined, password: undefined },
+          { op: 'Update', uuid, version: undefined, url: r.acs.fileUrl('app-1.0.ipk'), username: undefined, password: undefined },
+        ],
+      },
+    ]);
+    await r.waitForSessionRequests(2);
+    assert.equal((await r.values([`${SM}DeploymentUnit.1.Version`])).get(`${SM}DeploymentUnit.1.Version`), '1.1');
+    await r.session([{ method: 'ChangeDUState', commandKey: undefined, operations: [{ op: 'Uninstall', uuid, version: undefined, executionEnvRef: undefined }] }]);
+    await r.waitForSessionRequests(3);
+    const after = await r.values([SM]);
+    assert.equal(after.get(`${SM}DeploymentUnitNumberOfEntries`), '0');
+    assert.equal(after.get(`${SM}ExecutionUnitNumberOfEntries`), '0');
+    assert.ok(![...after.keys()].some((k) => k.startsWith(`${SM}DeploymentUnit.1.`)));
+    done = r.sent().filter((b): b is DuStateChangeCompleteRequest => b.method === 'DUStateChangeComplete');
+    assert.deepEqual(done[1]!.results.map((x) => x.fault.faultCode), [0, 9032, 9030]);
+    assert.deepEqual(done[2]!.results.map((x) => [x.currentState, x.version, x.executionUnitRefList]), [['Uninstalled', '1.1', `${SM}ExecutionUnit.1`]]);
+    assert.equal(done[2]!.commandKey, undefined);
+    r.assertSchemaValid();
+  });
+
+  it('ChangeDUState without operations is 9003', LIMIT, async () => {
+    const r = await rig();
+    const [empty] = await r.session([{ method: 'ChangeDUState', commandKey: 'x', operations: [] }]);
+    assert.equal(faultCode(empty), 9003);
+  });
+
+  it('autonomous firmware download: AutonomousTransferComplete with 10 AUTONOMOUS TRANSFER COMPLETE, the new version, 1 BOOT', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('hg3000-5.0.1.bin', FW_BYTES);
+    r.cpe.autonomousDownload(
+      { method: 'Download', commandKey: 'local', fileType: FIRMWARE, url: r.acs.fileUrl('hg3000-5.0.1.bin'), username: '', password: '', fileSize: 0, targetFileName: '', delaySeconds: 0, successUrl: '', failureUrl: '' },
+      0,
+    );
+    await r.waitForSessionRequests(1);
+    // Not the ACS's transfer: not listed.
+    assert.deepEqual(r.cpe.listTransfers(), []);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '10 AUTONOMOUS TRANSFER COMPLETE']);
+    const atc = r.sent().filter((b): b is AutonomousTransferCompleteRequest => b.method === 'AutonomousTransferComplete');
+    assert.equal(atc.length, 1);
+    assert.equal(atc[0]!.transferUrl, r.acs.fileUrl('hg3000-5.0.1.bin'));
+    assert.equal(atc[0]!.isDownload, true);
+    assert.equal(atc[0]!.fault.faultCode, 0);
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '5.0.1');
+    assert.equal(r.acs.received.filter((x) => x.request.method === 'AutonomousTransferComplete').length, 1);
+    r.assertSchemaValid();
+  });
+
+  it('RequestDownload: 9 REQUEST DOWNLOAD, the ACS answers and sends a Download of the file it serves for that type', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('hg3000-6.0.0.bin', FW_BYTES, FIRMWARE);
+    r.cpe.requestDownload(FIRMWARE, [{ name: 'Version', value: '6.0.0' }]);
+    await r.waitForSessionRequests(1);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['9 REQUEST DOWNLOAD']);
+    const rd = r.acs.received.filter((x) => x.request.method === 'RequestDownload');
+    assert.deepEqual(rd.map((x) => x.request), [{ method: 'RequestDownload', fileType: FIRMWARE, fileTypeArg: [{ name: 'Version', value: '6.0.0' }] }]);
+    // The ACS's Download went in the same session; its report follows.
+    await r.waitForSessionRequests(2);
+    await r.session();
+    const events = r.lastEvents();
+    assert.ok(events.includes('7 TRANSFER COMPLETE') && events.some((e) => e.startsWith('M Download/request-download-')), events.join());
+    assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '6.0.0');
+    r.assertSchemaValid();
+  });
+});
