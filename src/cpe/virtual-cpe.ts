@@ -533,7 +533,8 @@ export class VirtualCpe implements DeviceActions {
     // The firmware stays what it is: a factory reset restores the configuration, not an older image.
     const softwareVersion = this.env.profile.firmwareVersion === undefined ? undefined : this.model.get(this.softwareVersionPath());
     this.model.factoryReset();
-    if (softwareVersion !== undefined) this.model.setInternal(this.softwareVersionPath(), softwareVersion);
+    // Not a value change: a factory-fresh device has nothing to notify (its Inform carries 0 BOOTSTRAP).
+    if (softwareVersion !== undefined) this.model.setInternal(this.softwareVersionPath(), softwareVersion, false);
     this.transfers?.dropWaiting();
     this.scheduledInforms = undefined;
     this.flags &= ~BOOTSTRAPPED;

@@ -326,14 +326,14 @@ export class DeviceModel {
     return at?.form === 'param' ? this.valueOf(at.node as ParamNode, path, at.instances, at.underAdded) : undefined;
   }
 
-  /** A change made by the device itself: recorded for the next Inform when the notification is 1 or 2. */
-  setInternal(path: string, value: string): void {
+  /** A change made by the device itself: recorded for the next Inform when the notification is 1 or 2 (unless `notify` is false). */
+  setInternal(path: string, value: string, notify: boolean = true): void {
     const at = this.resolve(path);
     if (at?.form !== 'param') throw new CpesimError('CPESIM_DATAMODEL_PATH', `setInternal: no parameter ${path}`);
     const node = at.node as ParamNode;
     if (this.valueOf(node, path, at.instances, at.underAdded) === value) return;
     (this.values ??= new Map()).set(path, value);
-    if (this.notificationOf(node, path) > 0) this.noteChange(path);
+    if (notify && this.notificationOf(node, path) > 0) this.noteChange(path);
   }
 
   /**

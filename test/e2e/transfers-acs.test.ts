@@ -162,7 +162,8 @@ describe('transfers and software modules against the reference ACS', () => {
     await r.waitForSessionRequests(1);
     assert.ok(r.cpe.offlineForMs() > 0, 'the firmware reboot takes the CPE offline');
     await r.session();
-    assert.deepEqual(r.lastEvents(), ['1 BOOT', '7 TRANSFER COMPLETE', 'M Download/fw-1']);
+    // SoftwareVersion has forced active notification (TR-098/TR-181 activeNotify forceEnabled): the upgrade is a value change.
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '4 VALUE CHANGE', '7 TRANSFER COMPLETE', 'M Download/fw-1']);
     assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.3.0');
     const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
     assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]), [['fw-1', 0]]);
@@ -199,7 +200,7 @@ describe('transfers and software modules against the reference ACS', () => {
     assert.deepEqual(ok, { method: 'ScheduleDownloadResponse' });
     await r.waitForSessionRequests(1);
     await r.session();
-    assert.deepEqual(r.lastEvents(), ['1 BOOT', '7 TRANSFER COMPLETE', 'M ScheduleDownload/sd-1']);
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '4 VALUE CHANGE', '7 TRANSFER COMPLETE', 'M ScheduleDownload/sd-1']);
     const tc = r.sent().filter((b): b is TransferCompleteRequest => b.method === 'TransferComplete');
     assert.deepEqual(tc.map((t) => [t.commandKey, t.fault.faultCode]), [['sd-1', 0]]);
     assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.4.0');
@@ -327,7 +328,7 @@ describe('transfers and software modules against the reference ACS', () => {
     // Not the ACS's transfer: not listed.
     assert.deepEqual(r.cpe.listTransfers(), []);
     await r.session();
-    assert.deepEqual(r.lastEvents(), ['1 BOOT', '10 AUTONOMOUS TRANSFER COMPLETE']);
+    assert.deepEqual(r.lastEvents(), ['1 BOOT', '10 AUTONOMOUS TRANSFER COMPLETE', '4 VALUE CHANGE']);
     const atc = r.sent().filter((b): b is AutonomousTransferCompleteRequest => b.method === 'AutonomousTransferComplete');
     assert.equal(atc.length, 1);
     assert.equal(atc[0]!.transferUrl, r.acs.fileUrl('hg3000-5.0.1.bin'));
