@@ -367,7 +367,10 @@ export class Fleet implements ConnectionRequestTarget {
     this.schedule(slot, at, false);
   }
 
-  /** Power-on wake-ups due within the lookahead go to the heap (unless something replaced them meanwhile). */
+  /**
+   * Power-on wake-ups due within the lookahead go to the heap. One replaced meanwhile (a connection request, a boot
+   * storm) is left out: due() would drop it as stale anyway.
+   */
   private feedRamp(): void {
     if (this.stopping) return;
     // Offsets count from the start; a pause moved every pending instant later by the paused time.
