@@ -351,7 +351,13 @@ class CwmpSession {
     if (++this.acsMessages > this.p.limits.maxMessages) {
       throw new ProtocolError(`ACS sent more than ${this.p.limits.maxMessages} messages in one session`);
     }
-    const env = parseAcsMessage(reply);
+    let env: AcsEnvelope;
+    try {
+      env = parseAcsMessage(reply);
+    } catch (err) {
+      // The codec does not know who sent the text: the session names the peer and the message it answered.
+      throw err instanceof ProtocolError ? new ProtocolError(`ACS answer to ${to}: ${err.message}`, { cause: err }) : err;
+    }
     this.hold = env.header.holdRequests === true;
     return env;
   }

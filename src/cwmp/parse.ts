@@ -56,11 +56,16 @@ const ARRAY_ITEMS = new Set([
 const ATTR = '@';
 const TEXT = '#text';
 
-/** One parser for the process: option objects are not rebuilt per message. */
-const parser = new XMLParser({
+/**
+ * The decoders read one attribute: the xsi:type of a ParameterValueStruct's Value. Attributes are a large share
+ * of a parse (each of the Envelope's xmlns declarations is matched, split and mapped), so a message without a
+ * ParameterValueStruct goes to `untyped`, which skips them (the validation pass still checks them).
+ */
+const TYPED_ELEMENT = 'ParameterValueStruct';
+
+/** Parsers for the process: option objects are not rebuilt per message. */
+const PARSER_OPTIONS = {
   removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
   parseTagValue: false,
   parseAttributeValue: false,
   // Values are significant to the last space; whitespace between elements lands in '#text' and is ignored.
@@ -70,7 +75,9 @@ const parser = new XMLParser({
   entityDecoder: xmlEntityDecoder,
   jPath: false, // callbacks get the live matcher instead of a path string built for every tag
   isArray: (name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute && ARRAY_ITEMS.has(name),
-});
+};
+const typed = new XMLParser({ ...PARSER_OPTIONS, ignoreAttributes: false, attributeNamePrefix: ATTR });
+const untyped = new XMLParser({ ...PARSER_OPTIONS, ignoreAttributes: true });
 
 /** A parsed element: text, or an object of children/attributes. Absent elements are undefined. */
 type XmlNode = string | XmlObject | XmlNode[] | undefined;
@@ -126,7 +133,7 @@ function parseEnvelope(xml: string): { header: SoapHeader; cwmpVersion: CwmpVers
   if (xml.trim() === '') throw new ProtocolError('empty message: expected a SOAP Envelope');
   let tree: XmlObject;
   try {
-    tree = parser.parse(xml, true) as XmlObject;
+    tree = (xml.includes(TYPED_ELEMENT) ? typed : untyped).parse(xml, true) as XmlObject;
   } catch (err) {
     throw new ProtocolError(`malformed XML: ${(err as Error).message}`, { cause: err });
   }

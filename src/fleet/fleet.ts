@@ -13,6 +13,7 @@ import { actionDelayMs, cpeActionsOf, performCpeAction, type CpeAction } from '.
 import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
 import { seededRandom } from './random.js';
+import { PowerOnRamp, RAMP_FEED_BATCH, RAMP_LOOKAHEAD_MS } from './power-on-ramp.js';
 import { TimerQueue } from './timer-queue.js';
 import { ValueChangeTimers, type ValueChangeCheck } from './value-change-timers.js';
 
@@ -63,9 +64,13 @@ interface Wakeup {
 type Marker =
   | { marker: 'end' }
   | { marker: 'bootStorm'; group: number }
+  | { marker: 'ramp' }
   /** A CPE-initiated action's instant (it picks its CPEs), then each picked CPE's own moment. */
   | { marker: 'cpeActions'; action: number }
   | { marker: 'cpeAction'; action: number; slot: number };
+const RAMP_MARKER: Marker = { marker: 'ramp' };
+/** The generation of every CPE's power-on wake-up: set for all at start, fed to the heap by the ramp when due. */
+const POWER_ON_GENERATION = 1;
 
 /**
  * Runs the CPEs of one shard on this thread's event loop (open model): every CPE's next session is due at its
@@ -81,6 +86,7 @@ export class Fleet implements ConnectionRequestTarget {
   /** Per local CPE (slot): its group, its power-on offset from start, the grid instant of its last periodic wake-up. */
   private readonly groupOf: Uint32Array;
   private readonly powerOnOffset: Float64Array;
+  private readonly ramp: PowerOnRamp;
   private readonly periodicNominal: Float64Array;
   /** Per slot: a periodic inform instant set aside while an earlier ScheduleInform session goes first (NaN: none). */
   private readonly heldPeriodic: Float64Array;
@@ -186,6 +192,7 @@ export class Fleet implements ConnectionRequestTarget {
     const n = this.cpes.length;
     this.groupOf = Uint32Array.from(groupOf);
     this.powerOnOffset = Float64Array.from(offsets);
+    this.ramp = new PowerOnRamp(this.powerOnOffset);
     this.periodicNominal = new Float64Array(n).fill(Number.NaN);
     this.heldPeriodic = new Float64Array(n).fill(Number.NaN);
     this.generation = new Uint32Array(n);
@@ -227,7 +234,12 @@ export class Fleet implements ConnectionRequestTarget {
   start(t0: number): void {
     this.startAt = t0;
     this.endAt = t0 + this.options.scenario.durationMs;
-    for (let slot = 0; slot < this.cpes.length; slot++) this.schedule(slot, t0 + this.powerOnOffset[slot]!, false);
+    // Every CPE's power-on is its live wake-up from now on; the ramp hands each to the heap shortly before it.
+    for (let slot = 0; slot < this.cpes.length; slot++) {
+      this.generation[slot] = POWER_ON_GENERATION;
+      this.dueAt[slot] = t0 + this.powerOnOffset[slot]!;
+    }
+    this.feedRamp();
     this.schedules.forEach((s, group) => {
       if (s.bootStorm && s.bootStorm.atMs < this.options.scenario.durationMs) {
         this.queue.schedule(t0 + s.bootStorm.atMs, { marker: 'bootStorm', group });
@@ -405,9 +417,26 @@ export class Fleet implements ConnectionRequestTarget {
     this.schedule(slot, at, false);
   }
 
+  /**
+   * Power-on wake-ups due within the lookahead go to the heap. One replaced meanwhile (a connection request, a boot
+   * storm) is left out: due() would drop it as stale anyway.
+   */
+  private feedRamp(): void {
+    if (this.stopping) return;
+    // Offsets count from the start; a pause moved every pending instant later by the paused time.
+    const next = this.ramp.feed(this.startAt! + this.pausedMs, performance.now() + RAMP_LOOKAHEAD_MS, RAMP_FEED_BATCH, (slot) => {
+      if (this.generation[slot] === POWER_ON_GENERATION) this.queue.schedule(this.dueAt[slot]!, { slot, periodic: false, generation: POWER_ON_GENERATION });
+    });
+    if (next !== undefined) this.queue.schedule(next - RAMP_LOOKAHEAD_MS, RAMP_MARKER);
+  }
+
   private marker(item: Marker): void {
     if (item.marker === 'end') {
       this.endReached();
+      return;
+    }
+    if (item.marker === 'ramp') {
+      this.feedRamp();
       return;
     }
     if (this.stopping) return;

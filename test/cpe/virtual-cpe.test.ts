@@ -252,6 +252,7 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
       assert.deepEqual(r, { ok: false, errorKind: 'protocol' });
     }
     assert.deepEqual(observer.failures.map((f) => f.kind), ['protocol', 'protocol', 'protocol']);
+    assert.match(observer.failures[0]!.detail, /^ACS answer to the Inform: malformed XML: /);
     assert.equal(cpe.retryCount, 3);
     assert.equal(cpe.inSession, false);
   });

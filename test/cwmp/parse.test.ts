@@ -174,6 +174,16 @@ describe('parsers: what is not CWMP', () => {
     assertProtocolError(() => parseAcsMessage('not xml at all'), /malformed XML/);
   });
 
+  it('malformed attributes, also where the decoders read none (those messages are parsed without attributes)', () => {
+    const withId = (id: string): string =>
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Header>${id}</s:Header>` +
+      '<s:Body><cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse></s:Body></s:Envelope>';
+    assert.deepEqual(parseAcsMessage(withId('<cwmp:ID s:mustUnderstand="1">7</cwmp:ID>')).header, { id: '7' });
+    assertProtocolError(() => parseAcsMessage(withId('<cwmp:ID s:mustUnderstand=1>7</cwmp:ID>')), /malformed XML/);
+    assertProtocolError(() => parseAcsMessage(withId('<cwmp:ID s:mustUnderstand="1" s:mustUnderstand="0">7</cwmp:ID>')), /malformed XML/);
+    assertProtocolError(() => parseAcsMessage(envelope('<cwmp:Reboot><CommandKey x="1>k</CommandKey></cwmp:Reboot>')), /malformed XML/);
+  });
+
   it('an HTML error page', () => {
     assertProtocolError(
       () => parseAcsMessage('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>'),

@@ -116,6 +116,25 @@ describe('Fleet schedules', () => {
     assert.ok(bootAt.get(5)! < 150, `CPE 5 (own ramp 0) booted at ${bootAt.get(5)} ms`);
   });
 
+  it('a connection request before a CPE is due on the ramp starts its first session then, and it does not power on again', { timeout: 15_000 }, async () => {
+    const proxy = await recordingProxy((await referenceAcs()).url);
+    closers.push(() => proxy.close());
+    // CPE 1 is due on the ramp at 600 ms; the request comes at once.
+    const scenario = testScenario(proxy.url, { fleet: [{ profile: 'tr098', count: 2 }], schedule: { rampMs: 1200 } });
+    const { fleet } = await fleetFor(scenario, proxy.url);
+    closers.push(() => fleet.stop(0));
+    const t0 = Date.now();
+    fleet.start(performance.now());
+    assert.equal(fleet.connectionRequest(1, performance.now()), 'accepted');
+    await until("CPE 1's inform", () => proxy.informs().some((h) => informCpeIndex(h.body) === 1), 8000);
+    const first = proxy.informs().find((h) => informCpeIndex(h.body) === 1)!;
+    assert.ok(first.at - t0 < 500, `CPE 1 informed at ${first.at - t0} ms, not at once`);
+    assert.ok(informEvents(first.body).includes('6 CONNECTION REQUEST'));
+    // Its power-on wake-up was replaced by the request's: no second boot session when the ramp reaches it.
+    await new Promise((resolve) => setTimeout(resolve, 1500 - (Date.now() - t0)));
+    assert.equal(proxy.informs().filter((h) => informCpeIndex(h.body) === 1).length, 1);
+  });
+
   it('a boot storm power-cycles every CPE: each comes back within the window with 1 BOOT (no M Reboot)', { timeout: 15_000 }, async () => {
     const proxy = await recordingProxy((await referenceAcs()).url);
     closers.push(() => proxy.close());
