@@ -57,11 +57,12 @@ const ATTR = '@';
 const TEXT = '#text';
 
 /**
- * The decoders read one attribute: the xsi:type of a ParameterValueStruct's Value. Attributes are a large share
- * of a parse (each of the Envelope's xmlns declarations is matched, split and mapped), so a message without a
- * ParameterValueStruct goes to `untyped`, which skips them (the validation pass still checks them).
+ * The decoders read one attribute: xsi:type, of a ParameterValueStruct's Value and of a ChangeDUState operation
+ * (its *OpStruct). Attributes are a large share of a parse (each of the Envelope's xmlns declarations is matched,
+ * split and mapped), so a message without either goes to `untyped`, which skips them (validation still checks them).
  */
 const TYPED_ELEMENT = 'ParameterValueStruct';
+const TYPED_OPERATION = 'OpStruct';
 
 /** Parsers for the process: option objects are not rebuilt per message. */
 const PARSER_OPTIONS = {
@@ -87,7 +88,6 @@ interface XmlObject {
 
 // ---------------------------------------------------------------- entry points
 
-/** Parses the body of an ACS HTTP response (what a CPE receives). Throws ProtocolError. */
 /**
  * Whether the Envelope start tag itself declares a cwmp namespace. For the namespacesOnEnvelopeOnly quirk: the
  * parser above resolves declarations anywhere, a device with a string-matching reader does not.
@@ -99,6 +99,7 @@ export function envelopeDeclaresCwmp(xml: string): boolean {
   return xml.slice(start, end < 0 ? xml.length : end).includes(CWMP_NS_PREFIX);
 }
 
+/** Parses the body of an ACS HTTP response (what a CPE receives). Throws ProtocolError. */
 export function parseAcsMessage(xml: string): AcsEnvelope {
   const { header, cwmpVersion, method, node } = parseEnvelope(xml);
   const decode = ACS_DECODERS[method];
@@ -133,7 +134,7 @@ function parseEnvelope(xml: string): { header: SoapHeader; cwmpVersion: CwmpVers
   if (xml.trim() === '') throw new ProtocolError('empty message: expected a SOAP Envelope');
   let tree: XmlObject;
   try {
-    tree = (xml.includes(TYPED_ELEMENT) ? typed : untyped).parse(xml, true) as XmlObject;
+    tree = (xml.includes(TYPED_ELEMENT) || xml.includes(TYPED_OPERATION) ? typed : untyped).parse(xml, true) as XmlObject;
   } catch (err) {
     throw new ProtocolError(`malformed XML: ${(err as Error).message}`, { cause: err });
   }
