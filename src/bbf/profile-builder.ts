@@ -156,8 +156,9 @@ class ProfileBuilder {
         if (n !== 1) this.problems.push(`instances: ${o.name} is not a table`);
         continue;
       }
-      if (n < 1 || n < o.minEntries || (o.maxEntries !== undefined && n > o.maxEntries)) {
-        this.problems.push(`instances: ${n} for ${o.name} outside ${Math.max(1, o.minEntries)}..${o.maxEntries ?? 'unbounded'}`);
+      // 0 is allowed where the model allows an empty table (a table the device fills itself, e.g. RouteHops).
+      if (!Number.isInteger(n) || n < 0 || n < o.minEntries || (o.maxEntries !== undefined && n > o.maxEntries)) {
+        this.problems.push(`instances: ${n} for ${o.name} outside ${o.minEntries}..${o.maxEntries ?? 'unbounded'}`);
       }
       counts.set(o.name, n);
     }
