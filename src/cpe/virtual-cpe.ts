@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { CwmpVersion } from '../cwmp/messages.js';
+import type { CwmpVersion, ParameterValue } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
@@ -7,6 +7,7 @@ import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.j
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
+import { checkDiagnosticsRequest, Diagnostics, DIAGNOSTICS_COMPLETE_EVENT, touchesDiagnostics, type DiagnosticsHost } from './diagnostics.js';
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
 import type { DeviceActions } from './rpc-dispatch.js';
@@ -204,7 +205,7 @@ function returnAbortController(controller: AbortController): void {
  * CpeEnvironment, rarely used parts (request queue, transfers, scheduled informs) are created on first use, and
  * no per-CPE timer exists (the power-on after a reboot or power cut is noticed when the CPE is next looked at).
  */
-export class VirtualCpe implements DeviceActions {
+export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   readonly index: number;
   readonly model: DeviceModel;
   private readonly env: CpeEnvironment;
@@ -232,6 +233,8 @@ export class VirtualCpe implements DeviceActions {
   private scheduledInforms: ScheduledInform[] | undefined;
   /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
   private connectionRequestAt = Number.NaN;
+  /** Created by the first diagnostics request, dropped when idle: most CPEs never hold one. */
+  private diagnostics: Diagnostics | undefined;
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -291,6 +294,7 @@ export class VirtualCpe implements DeviceActions {
   /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
   async stop(): Promise<void> {
     this.flags |= STOPPED;
+    this.diagnostics?.stop();
     await this.transfers?.stop();
   }
 
@@ -334,6 +338,7 @@ export class VirtualCpe implements DeviceActions {
     this.flags |= RUNNING;
     if (this.cpeRequests?.has('TransferComplete')) this.events.add(TRANSFER_COMPLETE_EVENT);
     this.raiseDueScheduledInforms();
+    this.settleDiagnostics();
     observer.sessionStarted();
     const startedAt = performance.now();
     const abort = takeAbortController();
@@ -427,6 +432,8 @@ export class VirtualCpe implements DeviceActions {
       wake = true;
     }
     this.transfers?.sessionEnded();
+    // Tests requested in the session start now (not when the run is ending).
+    if (!(this.flags & STOPPED)) this.diagnostics?.sessionEnded();
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;
@@ -451,6 +458,7 @@ export class VirtualCpe implements DeviceActions {
   private restart(commandKeys: readonly string[], offlineMs: number = this.env.rebootDurationMs): void {
     this.offlineUntil = performance.now() + offlineMs;
     this.model.restartedAt(Date.now() + offlineMs);
+    this.diagnostics?.interrupt();
     this.events.add('1 BOOT');
     for (const key of commandKeys) this.events.add('M Reboot', key);
     this.enter('offline');
@@ -474,13 +482,62 @@ export class VirtualCpe implements DeviceActions {
     this.scheduledInforms = later.length > 0 ? later : undefined;
   }
 
-  /** Ms until the earliest pending ScheduleInform is due (0 when overdue); undefined when none is pending. */
+  /**
+   * Ms until the earliest pending ScheduleInform or diagnostic result is due (0 when overdue); undefined when
+   * none is pending. Both are sessions of their own that do not replace the periodic informs.
+   */
   private nextScheduledInformMs(): number | undefined {
+    const diagnosticMs = this.diagnostics?.nextDueMs();
     const list = this.scheduledInforms;
-    if (list === undefined) return undefined;
+    if (list === undefined) return diagnosticMs;
     let at = Infinity;
     for (const s of list) at = Math.min(at, s.at);
-    return Math.max(0, at - performance.now());
+    return Math.min(Math.max(0, at - performance.now()), diagnosticMs ?? Infinity);
+  }
+
+  /** Diagnostics whose results are due write them now; this session's Inform then carries "8 DIAGNOSTICS COMPLETE". */
+  private settleDiagnostics(): void {
+    const diagnostics = this.diagnostics;
+    if (diagnostics === undefined) return;
+    if (diagnostics.settle() > 0) this.events.add(DIAGNOSTICS_COMPLETE_EVENT);
+    if (diagnostics.idle) this.diagnostics = undefined;
+  }
+
+  // DiagnosticsHost: what the CPE's diagnostics need from it.
+
+  /** The CPE's HTTP settings for the Download/Upload diagnostics (its file-transfer bounds and trust). */
+  get http(): DiagnosticsHost['http'] {
+    const { transferLimits } = this.env;
+    return {
+      timeoutMs: transferLimits.requestTimeoutMs,
+      maxBytes: transferLimits.maxBytes,
+      ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
+      ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
+      ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
+    };
+  }
+
+  /** A diagnostic's results are due: a session then (during a session, afterSession reports it instead). */
+  diagnosticReady(): void {
+    if (this.flags & (STOPPED | RUNNING)) return;
+    const dueMs = this.diagnostics?.nextDueMs();
+    if (dueMs !== undefined) this.env.requestSession?.(Math.max(dueMs, this.offlineForMs()), this);
+  }
+
+  diagnosticFailed(message: string): void {
+    this.env.observer.error('internal', `CPE ${this.index}: ${message}`);
+  }
+
+  /** SetParameterValues checks of the diagnostics objects (DiagnosticsState values, the inputs of a request). */
+  checkParameterValues(list: readonly ParameterValue[]): void {
+    checkDiagnosticsRequest(this.model, this.env.profile.root, list);
+  }
+
+  /** An applied SetParameterValues that requested, canceled or changed a diagnostic. */
+  parameterValuesSet(list: readonly ParameterValue[]): void {
+    const { root } = this.env.profile;
+    if (!touchesDiagnostics(root, list)) return;
+    (this.diagnostics ??= new Diagnostics(this, root)).acsSet(list);
   }
 
   // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
@@ -504,6 +561,8 @@ export class VirtualCpe implements DeviceActions {
    */
   private resetToFactory(): void {
     this.model.factoryReset();
+    this.diagnostics?.stop();
+    this.diagnostics = undefined;
     this.transfers?.dropWaiting();
     this.scheduledInforms = undefined;
     this.flags &= ~BOOTSTRAPPED;

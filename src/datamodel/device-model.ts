@@ -291,6 +291,22 @@ export class DeviceModel {
     if (this.notificationOf(node, path) > 0) (this.pendingChanges ??= new Set()).add(path);
   }
 
+  /**
+   * A table the device fills itself (a traceroute's RouteHops): its instances become 1..count, whatever it held
+   * before (values of the old instances are dropped). Only for tables the profile starts empty, so the numbers
+   * never meet profile-created instances. Throws CPESIM_DATAMODEL_PATH for anything else.
+   */
+  replaceInstancesInternal(tablePath: string, count: number): void {
+    const at = tablePath.endsWith('.') ? this.resolve(tablePath) : undefined;
+    if (at?.form !== 'table' || at.initialCount !== 0 || !Number.isSafeInteger(count) || count < 0) {
+      throw new CpesimError('CPESIM_DATAMODEL_PATH', `replaceInstancesInternal: ${tablePath} is not an initially empty table (or count ${count} is invalid)`);
+    }
+    this.purge(tablePath);
+    if (count === 0) return;
+    this.tableState(tablePath, 0).added.push(...Array.from({ length: count }, (_, k) => k + 1));
+    this.tables!.get(tablePath)!.next = count + 1;
+  }
+
   /** The highest notification level among pending value changes (2: an active notification is due). */
   pendingValueChange(): 0 | 1 | 2 {
     let level: 0 | 1 | 2 = 0;
