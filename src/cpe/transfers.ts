@@ -238,6 +238,11 @@ export class TransferQueue {
     this.enqueue(req, body);
   }
 
+  /** The requests of the transfers not yet complete, in arrival order (a state file re-queues them). */
+  requests(): TransferRequest[] {
+    return [...this.transfers].map((t) => t.req);
+  }
+
   /** The transfers not yet complete, in arrival order: state 1 (waiting) or 2 (running). */
   list(): QueuedTransferInfo[] {
     return [...this.transfers].map((t) => queuedTransferInfo(t.req, t.running ? 2 : 1));

@@ -2,11 +2,13 @@ import { CwmpFault } from '../cwmp/faults.js';
 import type { CwmpVersion, ParameterValue } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
+import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
 import { CpesimError } from '../errors.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
+import type { CpeSnapshot } from './cpe-snapshot.js';
 import { checkDiagnosticsRequest, Diagnostics, DIAGNOSTICS_COMPLETE_EVENT, touchesDiagnostics, type DiagnosticsHost } from './diagnostics.js';
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
@@ -655,6 +657,59 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.events.add(TRANSFER_COMPLETE_EVENT);
     this.events.add(`M ${o.req.method}`, o.req.commandKey);
     if (o.faultCode === 0 && o.req.fileType === FIRMWARE_UPGRADE_IMAGE) this.restart([]);
+  }
+
+  /**
+   * What a state file keeps of this CPE (see CpeSnapshot). Taken when the run is over: a "6 CONNECTION
+   * REQUEST" is not kept (the request was for that run), and running transfers are kept as not yet started.
+   */
+  snapshotState(): CpeSnapshot {
+    const events = this.events.snapshot().filter((e) => e.code !== CONNECTION_REQUEST_EVENT);
+    const cpeRequests = this.cpeRequests?.snapshot() ?? [];
+    const transfers = this.transfers?.requests() ?? [];
+    const now = performance.now();
+    const epoch = Date.now();
+    return {
+      bootstrapped: this.bootstrapped,
+      model: this.model.snapshotState(),
+      ...(events.length > 0 ? { events } : {}),
+      ...(cpeRequests.length > 0 ? { cpeRequests } : {}),
+      ...(transfers.length > 0 ? { transfers } : {}),
+      ...(this.scheduledInforms ? { scheduledInforms: this.scheduledInforms.map((x) => ({ commandKey: x.commandKey, atEpochMs: epoch + x.at - now })) } : {}),
+    };
+  }
+
+  /**
+   * Makes a new CPE (before its first session) the device a snapshot describes, powered on again: its overlay is
+   * back, it informs "1 BOOT" with the events it had not delivered ("0 BOOTSTRAP" only if it never reached the
+   * ACS), and its queued requests, transfers and ScheduleInforms are pending again. A diagnostic that was
+   * requested or running is gone (DiagnosticsState None, as after a reboot). Throws CPESIM_STATE_MISMATCH
+   * (the model's check) before changing anything when the snapshot does not fit the profile.
+   */
+  restoreState(s: CpeSnapshot): void {
+    this.model.restoreState(s.model);
+    this.events.take();
+    this.events.confirm();
+    for (const e of s.events ?? []) this.events.add(e.code, e.commandKey);
+    if (!s.bootstrapped) this.events.add('0 BOOTSTRAP');
+    this.events.add('1 BOOT');
+    if (s.bootstrapped) this.flags |= BOOTSTRAPPED;
+    for (const req of s.cpeRequests ?? []) this.queueCpeRequest(req);
+    for (const req of s.transfers ?? []) {
+      try {
+        if (req.method === 'Download') this.download(req);
+        // Validated when the ACS sent it; the newest version's FileTypes include every older one's.
+        else this.upload(req, 4);
+      } catch (err) {
+        this.env.observer.error('internal', `CPE ${this.index}: saved ${req.method} "${req.commandKey}" not restored: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const now = performance.now();
+    const epoch = Date.now();
+    for (const x of s.scheduledInforms ?? []) (this.scheduledInforms ??= []).push({ at: now + x.atEpochMs - epoch, commandKey: x.commandKey });
+    for (const o of diagnosticObjects(this.env.profile.root)) {
+      if (this.model.get(o.path + DIAGNOSTICS_STATE) === REQUESTED) this.model.setInternal(o.path + DIAGNOSTICS_STATE, NONE_STATE);
+    }
   }
 
   /** The wait before the next retry for the current retryCount (0 when the last session succeeded). */
