@@ -125,7 +125,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       workers: args.workers,
       machineShard,
       startAtEpochMs,
-      stateFile: args.state === undefined ? undefined : resolve(args.state),
+      stateFile: args.state === undefined ? scenario.stateFile : resolve(args.state),
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {
         outputs.onProgress(s);

@@ -32,6 +32,9 @@ export interface StateHeader {
   cpes: number;
 }
 
+/** The index a CPE line starts with (JSON.stringify of a StateLine writes it first). */
+const LEADING_INDEX = /^\{"index":(\d+),/;
+
 /** One CPE's line. */
 export interface StateLine {
   index: number;
@@ -107,6 +110,12 @@ export async function readStateFile(
   try {
     for await (const text of lines) {
       lineNo++;
+      // A shard skips the other shards' CPEs without parsing them (the coordinator checked every line already).
+      const skip = header !== undefined ? LEADING_INDEX.exec(text) : null;
+      if (skip !== null && !wanted(Number(skip[1]))) {
+        cpes++;
+        continue;
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

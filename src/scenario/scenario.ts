@@ -75,6 +75,8 @@ export interface Scenario {
   seed: number;
   /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
   gracePeriodMs?: number | undefined;
+  /** State file (scenario `state`, resolved; `--state` overrides): CPEs restored from it and saved to it. */
+  stateFile?: string | undefined;
   connectionRequests?: ConnectionRequestSettings | undefined;
   /** Pass/fail criteria, checked at the end (and during the run when abortOnFail); none: the run passes when it ran. */
   thresholds?: Threshold[] | undefined;
