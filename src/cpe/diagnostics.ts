@@ -150,7 +150,9 @@ export class Diagnostics {
       const mine = list.filter((p) => p.name.startsWith(o.path) && p.name.indexOf('.', o.path.length) < 0);
       if (mine.length === 0) continue;
       const state = mine.find((p) => p.name === o.path + DIAGNOSTICS_STATE)?.value;
+      // Whatever this SPV did, an earlier request or a running test of this object is over.
       this.terminate(o);
+      this.requested.delete(o);
       if (state === REQUESTED) this.requested.add(o);
       else if (state === undefined) model.setInternal(o.path + DIAGNOSTICS_STATE, NONE_STATE);
     }

@@ -22,6 +22,7 @@ import {
   validateUpload,
   type DownloadRequest,
   type QueuedTransferInfo,
+  type TransferRequest,
   type TransferLimits,
   type TransferOutcome,
   type UploadContent,
@@ -182,6 +183,9 @@ function positiveInt(value: string | undefined, fallback: number): number {
 
 const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
+/** Transfers not yet complete when a CPE was stopped (for its snapshot): a side table, as few CPEs have any. */
+const transfersAtStop = new WeakMap<VirtualCpe, TransferRequest[]>();
+
 /**
  * AbortControllers of sessions that ended without being aborted, for the next session of any CPE on this thread:
  * creating one (its AbortSignal) costs more CPU than a plain session's XML work, and holding one per CPE would
@@ -297,6 +301,9 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   async stop(): Promise<void> {
     this.flags |= STOPPED;
     this.diagnostics?.stop();
+    // Stopping forgets the transfers; a state file still wants the ones not yet complete.
+    const unfinished = this.transfers?.requests() ?? [];
+    if (unfinished.length > 0) transfersAtStop.set(this, unfinished);
     await this.transfers?.stop();
   }
 
@@ -666,7 +673,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   snapshotState(): CpeSnapshot {
     const events = this.events.snapshot().filter((e) => e.code !== CONNECTION_REQUEST_EVENT);
     const cpeRequests = this.cpeRequests?.snapshot() ?? [];
-    const transfers = this.transfers?.requests() ?? [];
+    const transfers = transfersAtStop.get(this) ?? this.transfers?.requests() ?? [];
     const now = performance.now();
     const epoch = Date.now();
     return {

@@ -167,6 +167,19 @@ describe('diagnostics on a VirtualCpe (reference ACS, real HTTP)', () => {
     assert.equal(c.wakes.length, 1, 'no further session asked for');
   });
 
+  it('a request followed in the same session by an input change never runs', LIMIT, async () => {
+    const c = await bootedCpe('tr098');
+    const host = 'InternetGatewayDevice.TraceRouteDiagnostics.Host';
+    await c.session(
+      diagnosticsRequest('InternetGatewayDevice', 'traceroute', { Host: 'localhost', Timeout: 1000 }),
+      { method: 'SetParameterValues', parameterList: [{ name: host, value: '127.0.0.2', type: 'string' }], parameterKey: '' },
+    );
+    await sleep(300);
+    assert.deepEqual(c.wakes, [], 'no test ran, no session asked for');
+    const [read] = await c.session({ method: 'GetParameterValues', parameterNames: ['InternetGatewayDevice.TraceRouteDiagnostics.DiagnosticsState'] });
+    assert.equal((read as Extract<CpeMessage, { method: 'GetParameterValuesResponse' }>).parameterList[0]!.value, 'None');
+  });
+
   it('DiagnosticsState accepts only Requested (and Canceled in TR-181); a request with an empty Host is refused', LIMIT, async () => {
     const c = await bootedCpe('tr098');
     const state = 'InternetGatewayDevice.IPPingDiagnostics.DiagnosticsState';

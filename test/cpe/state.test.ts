@@ -126,6 +126,22 @@ describe('VirtualCpe snapshotState / restoreState (reference ACS)', () => {
     assert.ok(tc?.includes('<CommandKey>dl-key</CommandKey>') && tc.includes('<FaultCode>9010</FaultCode>'), tc);
   });
 
+  it('a Download accepted but not yet done when the run stopped is queued again', LIMIT, async () => {
+    const first = await newCpe(104);
+    const [answer] = await session(first.cpe, first.key, {
+      method: 'Download', commandKey: 'later', fileType: '1 Firmware Upgrade Image', url: 'http://127.0.0.1:9/fw.bin',
+      username: '', password: '', fileSize: 0, targetFileName: '', delaySeconds: 3600, successUrl: '', failureUrl: '',
+    });
+    assert.equal(answer?.method, 'DownloadResponse');
+    await first.cpe.stop();
+    const saved = JSON.parse(JSON.stringify(first.cpe.snapshotState()));
+    assert.deepEqual(saved.transfers.map((t: { commandKey: string }) => t.commandKey), ['later']);
+    const again = await newCpe(104);
+    again.cpe.restoreState(saved);
+    assert.deepEqual(again.cpe.listTransfers().map((t) => [t.commandKey, t.state]), [['later', 1]]);
+    await again.cpe.stop();
+  });
+
   it('a CPE that never reached the ACS keeps 0 BOOTSTRAP', async () => {
     const first = await newCpe(103);
     const again = await newCpe(103);
