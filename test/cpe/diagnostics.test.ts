@@ -201,6 +201,7 @@ describe('diagnostics on a VirtualCpe (reference ACS, real HTTP)', () => {
     assert.ok(xmls.some((x) => x.includes('8 DIAGNOSTICS COMPLETE')));
     for (const version of [0, 2] as const) {
       const mine = xmls.filter((x) => x.includes(`cwmp-1-${version}`));
+      assert.ok(mine.some((x) => x.includes('8 DIAGNOSTICS COMPLETE')), `cwmp-1-${version} informs with the event`);
       validateCwmpEnvelopes(mine, version).forEach((r, i) => assert.ok(r.ok, `envelope ${i} invalid:\n${r.output}\n${mine[i]}`));
     }
   });
