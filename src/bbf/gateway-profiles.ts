@@ -127,7 +127,6 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.DHCPClient.',
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANIPConnection.{i}.PortMapping.',
     'InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.{i}.WANPPPConnection.{i}.PortMapping.',
-    'InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.',
     ...TR098_SOFTWARE_MODULES.exclude,
   ],
   instances: {
@@ -139,8 +138,13 @@ export const TR098_GATEWAY: ProfileSpec = {
     'InternetGatewayDevice.LANDevice.{i}.WLANConfiguration.{i}.STAWMMParameter.{i}.': 4,
     'InternetGatewayDevice.LANDevice.{i}.Hosts.Host.{i}.': 2,
     ...TR098_SOFTWARE_MODULES.instances,
+    // Filled by the device when a traceroute completes (src/cpe/diagnostics.ts).
+    'InternetGatewayDevice.TraceRouteDiagnostics.RouteHops.{i}.': 0,
   },
   values: {
+    // HTTP is the only transport of the transfer diagnostics cpesim runs (src/cpe/diagnostics.ts).
+    'InternetGatewayDevice.Capabilities.PerformanceDiagnostic.DownloadTransports': 'HTTP',
+    'InternetGatewayDevice.Capabilities.PerformanceDiagnostic.UploadTransports': 'HTTP',
     ...under('InternetGatewayDevice.DeviceInfo.', {
       ...DEVICE_INFO,
       ModelName: 'HG2000',
@@ -384,7 +388,6 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.IP.Diagnostics.UploadDiagnostics.PerConnectionResult.',
     'Device.IP.Diagnostics.UploadDiagnostics.IncrementalResult.',
     'Device.IP.Diagnostics.UDPEchoDiagnostics.',
-    'Device.IP.Diagnostics.TraceRoute.RouteHops.',
     'Device.IP.Diagnostics.IPLayerCapacityMetrics.',
     'Device.IP.Diagnostics.ServerSelectionDiagnostics.',
     'Device.Routing.Router.{i}.IPv6Forwarding.',
@@ -420,9 +423,26 @@ export const TR181_GATEWAY: ProfileSpec = {
     'Device.IP.Interface.{i}.': 2,
     'Device.Hosts.Host.{i}.': 2,
     ...TR181_SOFTWARE_MODULES.instances,
+    // Filled by the device when a traceroute completes (src/cpe/diagnostics.ts).
+    'Device.IP.Diagnostics.TraceRoute.RouteHops.{i}.': 0,
   },
   values: {
     'Device.RootDataModelVersion': '2.19',
+    // The diagnostics cpesim simulates (src/cpe/diagnostics.ts); HTTP is the transfer diagnostics' only transport.
+    ...under('Device.IP.Diagnostics.', {
+      IPv4PingSupported: 'true',
+      IPv6PingSupported: 'true',
+      IPv4TraceRouteSupported: 'true',
+      IPv6TraceRouteSupported: 'true',
+      IPv4DownloadDiagnosticsSupported: 'true',
+      IPv6DownloadDiagnosticsSupported: 'true',
+      IPv4UploadDiagnosticsSupported: 'true',
+      IPv6UploadDiagnosticsSupported: 'true',
+      'DownloadDiagnostics.DownloadTransports': 'HTTP',
+      'UploadDiagnostics.UploadTransports': 'HTTP',
+      // The list needs one item; the table starts empty, so this default is never read before a traceroute.
+      'TraceRoute.RouteHops.{i}.RTTimes': '0',
+    }),
     // Colours are 3-byte RGB hexBinary values in TR-181.
     ...under('Device.UserInterface.', { TextColor: '000000', BackgroundColor: 'FFFFFF', ButtonColor: '0060A0', ButtonTextColor: 'FFFFFF' }),
     ...under('Device.DeviceInfo.', {

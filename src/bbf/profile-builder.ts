@@ -156,8 +156,8 @@ class ProfileBuilder {
         if (n !== 1) this.problems.push(`instances: ${o.name} is not a table`);
         continue;
       }
-      // 0 only where the spec asks for it: tables the device fills itself (SoftwareModules deployment units).
-      if (n < 0 || n < o.minEntries || (o.maxEntries !== undefined && n > o.maxEntries)) {
+      // 0 is allowed where the model allows an empty table (a table the device fills itself, e.g. RouteHops).
+      if (!Number.isInteger(n) || n < 0 || n < o.minEntries || (o.maxEntries !== undefined && n > o.maxEntries)) {
         this.problems.push(`instances: ${n} for ${o.name} outside ${o.minEntries}..${o.maxEntries ?? 'unbounded'}`);
       }
       counts.set(o.name, n);

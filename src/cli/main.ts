@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics on this port (0: any free port) during the run' })
           .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics endpoint binds to' })
           .option('shard', { type: 'string', describe: 'run only machine shard I/N of the fleet (0-based, e.g. 0/2); merge the results with `cpesim merge`' })
-          .option('start-at', { type: 'string', describe: 'ISO time with a zone at which the fleet powers on (aligns the shards\' ramps)' }),
+          .option('start-at', { type: 'string', describe: 'ISO time with a zone at which the fleet powers on (aligns the shards\' ramps)' })
+          .option('state', { type: 'string', describe: 'state FILE: restore the CPEs from it when it exists, save them to it at the end' }),
       async (a) => {
         exit = await runCommand({
           thresholds: a.threshold,
@@ -66,6 +67,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           out: a.out,
           shard: a.shard,
           startAt: a['start-at'],
+          state: a.state,
         });
       },
     )

@@ -35,6 +35,8 @@ export interface RunCommandArgs extends Omit<RunFlags, 'ca'> {
   shard?: string | undefined;
   /** ISO instant at which the fleet powers on (so machine shards start together). */
   startAt?: string | undefined;
+  /** State file: the CPEs are restored from it when it exists and saved to it at the end (`--state`). */
+  state?: string | undefined;
 }
 
 
@@ -123,6 +125,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       workers: args.workers,
       machineShard,
       startAtEpochMs,
+      stateFile: args.state === undefined ? scenario.stateFile : resolve(args.state),
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {
         outputs.onProgress(s);
@@ -146,6 +149,10 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     process.stdout.write(formatSummaryTable(results, file, { color: colorEnabled(process.stdout) }) + '\n');
     if (run.aborted > 0) {
       process.stderr.write(`cpesim: ${run.aborted} session(s) still running after the grace period were aborted (counted as failed: timeout)\n`);
+    }
+    if (run.state) {
+      const { file, restored, saved, problem } = run.state;
+      process.stderr.write(`cpesim: state ${file}: ${restored} CPE(s) restored, ${saved === undefined ? `not saved (${problem})` : `${saved} saved`}\n`);
     }
     for (const failure of run.shardFailures) {
       process.stderr.write(`cpesim: shard ${failure.shard} failed: ${failure.message} (the results include its last streamed metrics)\n`);

@@ -71,6 +71,11 @@ export class EventQueue {
     return this.inFlight;
   }
 
+  /** Every undelivered event (in flight first), as plain structs: what a state file keeps. */
+  snapshot(): EventStruct[] {
+    return (this.inFlight ?? []).concat(this.pending).map((e) => ({ code: e.code, commandKey: e.commandKey }));
+  }
+
   /** The InformResponse arrived: the events taken are delivered. */
   confirm(): void {
     this.inFlight = undefined;

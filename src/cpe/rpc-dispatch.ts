@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { AcsRequest, ChangeDuStateRequest, CpeMessage, CpeResponse, CwmpVersion, ScheduleDownloadRequest } from '../cwmp/messages.js';
+import type { AcsRequest, ChangeDuStateRequest, CpeMessage, CpeResponse, CwmpVersion, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { NO_QUIRKS, QUIRK, RPC_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
 import { UNKNOWN_TIME, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
@@ -71,6 +71,10 @@ export interface DeviceActions {
   scheduleDownload(req: ScheduleDownloadRequest): void;
   /** Validates and accepts a ChangeDUState (A.4.1.10), carried out after the session; throws CwmpFault. */
   changeDuState(req: ChangeDuStateRequest): void;
+  /** Device checks of a SetParameterValues beyond the model's (diagnostics requests); throws CwmpFault 9003. */
+  checkParameterValues?(list: readonly ParameterValue[]): void;
+  /** A SetParameterValues was applied: the device reacts (a diagnostic requested or canceled). */
+  parameterValuesSet?(list: readonly ParameterValue[]): void;
 }
 
 /** cwmp-1-x.xsd TransferList / AllTransferList: at most 16 entries. */
@@ -117,8 +121,12 @@ function answer(model: DeviceModel, actions: DeviceActions, req: AcsRequest, ver
       return { method: 'GetParameterNamesResponse', parameterList: model.getParameterNames(req.parameterPath, req.nextLevel) };
     case 'GetParameterValues':
       return { method: 'GetParameterValuesResponse', parameterList: model.getParameterValues(req.parameterNames) };
-    case 'SetParameterValues':
-      return { method: 'SetParameterValuesResponse', status: model.setParameterValues(req.parameterList, req.parameterKey) };
+    case 'SetParameterValues': {
+      actions.checkParameterValues?.(req.parameterList);
+      const status = model.setParameterValues(req.parameterList, req.parameterKey);
+      actions.parameterValuesSet?.(req.parameterList);
+      return { method: 'SetParameterValuesResponse', status };
+    }
     case 'GetParameterAttributes':
       return { method: 'GetParameterAttributesResponse', parameterList: model.getParameterAttributes(req.parameterNames) };
     case 'SetParameterAttributes':

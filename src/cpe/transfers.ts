@@ -310,6 +310,12 @@ export class TransferQueue {
     this.enqueue(req, body);
   }
 
+  /** The requests of the transfers not yet complete, in arrival order (a state file re-queues them). */
+  requests(): TransferRequest[] {
+    // Autonomous transfers are the device's own business: a restored device does not resume them.
+    return [...this.transfers].filter((t) => !t.autonomous).map((t) => t.req);
+  }
+
   /** The transfers not yet complete, in arrival order: state 1 (waiting) or 2 (running). */
   list(): QueuedTransferInfo[] {
     return [...this.transfers].filter((t) => !t.autonomous).map((t) => queuedTransferInfo(t.req, t.running ? 2 : 1));

@@ -1,12 +1,15 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { ChangeDuStateRequest, CwmpVersion, DuOpResult, ScheduleDownloadRequest } from '../cwmp/messages.js';
+import type { ChangeDuStateRequest, CwmpVersion, DuOpResult, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
+import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
 import { CpesimError } from '../errors.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
+import type { CpeSnapshot } from './cpe-snapshot.js';
+import { checkDiagnosticsRequest, Diagnostics, DIAGNOSTICS_COMPLETE_EVENT, touchesDiagnostics, type DiagnosticsHost } from './diagnostics.js';
 import { EventQueue } from './event-queue.js';
 import { DEFAULT_RETRY_MIN_WAIT_S, DEFAULT_RETRY_MULTIPLIER, retryWaitMs } from './retry-policy.js';
 import type { DeviceActions } from './rpc-dispatch.js';
@@ -21,6 +24,7 @@ import {
   validateUpload,
   type DownloadRequest,
   type QueuedTransferInfo,
+  type TransferRequest,
   type TransferLimits,
   type TransferOutcome,
   type UploadContent,
@@ -195,6 +199,9 @@ function positiveInt(value: string | undefined, fallback: number): number {
 
 const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
+/** Transfers not yet complete when a CPE was stopped (for its snapshot): a side table, as few CPEs have any. */
+const transfersAtStop = new WeakMap<VirtualCpe, TransferRequest[]>();
+
 /**
  * AbortControllers of sessions that ended without being aborted, for the next session of any CPE on this thread:
  * creating one (its AbortSignal) costs more CPU than a plain session's XML work, and holding one per CPE would
@@ -220,7 +227,7 @@ function returnAbortController(controller: AbortController): void {
  * CpeEnvironment, rarely used parts (request queue, transfers, scheduled informs) are created on first use, and
  * no per-CPE timer exists (the power-on after a reboot or power cut is noticed when the CPE is next looked at).
  */
-export class VirtualCpe implements DeviceActions {
+export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   readonly index: number;
   readonly model: DeviceModel;
   private readonly env: CpeEnvironment;
@@ -250,6 +257,8 @@ export class VirtualCpe implements DeviceActions {
   private scheduledInforms: ScheduledInform[] | undefined;
   /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
   private connectionRequestAt = Number.NaN;
+  /** Created by the first diagnostics request, dropped when idle: most CPEs never hold one. */
+  private diagnostics: Diagnostics | undefined;
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -310,6 +319,10 @@ export class VirtualCpe implements DeviceActions {
   /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
   async stop(): Promise<void> {
     this.flags |= STOPPED;
+    this.diagnostics?.stop();
+    // Stopping forgets the transfers; a state file still wants the ones not yet complete.
+    const unfinished = this.transfers?.requests() ?? [];
+    if (unfinished.length > 0) transfersAtStop.set(this, unfinished);
     await Promise.all([this.transfers?.stop(), this.duChanges?.stop()]);
   }
 
@@ -357,6 +370,8 @@ export class VirtualCpe implements DeviceActions {
       if (event !== undefined) this.events.add(event);
     }
     this.raiseDueScheduledInforms();
+    // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
+    this.settleDiagnostics();
     this.model.recordGeneratedChanges(Date.now());
     if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
     observer.sessionStarted();
@@ -454,6 +469,8 @@ export class VirtualCpe implements DeviceActions {
     }
     this.transfers?.sessionEnded();
     this.duChanges?.sessionEnded();
+    // Tests requested in the session start now (not when the run is ending).
+    if (!(this.flags & STOPPED)) this.diagnostics?.sessionEnded();
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;
@@ -478,6 +495,7 @@ export class VirtualCpe implements DeviceActions {
   private restart(commandKeys: readonly string[], offlineMs: number = this.env.rebootDurationMs): void {
     this.offlineUntil = performance.now() + offlineMs;
     this.model.restartedAt(Date.now() + offlineMs);
+    this.diagnostics?.interrupt();
     this.events.add('1 BOOT');
     for (const key of commandKeys) this.events.add('M Reboot', key);
     this.enter('offline');
@@ -501,13 +519,62 @@ export class VirtualCpe implements DeviceActions {
     this.scheduledInforms = later.length > 0 ? later : undefined;
   }
 
-  /** Ms until the earliest pending ScheduleInform is due (0 when overdue); undefined when none is pending. */
+  /**
+   * Ms until the earliest pending ScheduleInform or diagnostic result is due (0 when overdue); undefined when
+   * none is pending. Both are sessions of their own that do not replace the periodic informs.
+   */
   private nextScheduledInformMs(): number | undefined {
+    const diagnosticMs = this.diagnostics?.nextDueMs();
     const list = this.scheduledInforms;
-    if (list === undefined) return undefined;
+    if (list === undefined) return diagnosticMs;
     let at = Infinity;
     for (const s of list) at = Math.min(at, s.at);
-    return Math.max(0, at - performance.now());
+    return Math.min(Math.max(0, at - performance.now()), diagnosticMs ?? Infinity);
+  }
+
+  /** Diagnostics whose results are due write them now; this session's Inform then carries "8 DIAGNOSTICS COMPLETE". */
+  private settleDiagnostics(): void {
+    const diagnostics = this.diagnostics;
+    if (diagnostics === undefined) return;
+    if (diagnostics.settle() > 0) this.events.add(DIAGNOSTICS_COMPLETE_EVENT);
+    if (diagnostics.idle) this.diagnostics = undefined;
+  }
+
+  // DiagnosticsHost: what the CPE's diagnostics need from it.
+
+  /** The CPE's HTTP settings for the Download/Upload diagnostics (its file-transfer bounds and trust). */
+  get http(): DiagnosticsHost['http'] {
+    const { transferLimits } = this.env;
+    return {
+      timeoutMs: transferLimits.requestTimeoutMs,
+      maxBytes: transferLimits.maxBytes,
+      ...(this.acs.insecure !== undefined ? { insecure: this.acs.insecure } : {}),
+      ...(this.acs.ca !== undefined ? { ca: this.acs.ca } : {}),
+      ...(this.acs.localAddress !== undefined ? { localAddress: this.acs.localAddress } : {}),
+    };
+  }
+
+  /** A diagnostic's results are due: a session then (during a session, afterSession reports it instead). */
+  diagnosticReady(): void {
+    if (this.flags & (STOPPED | RUNNING)) return;
+    const dueMs = this.diagnostics?.nextDueMs();
+    if (dueMs !== undefined) this.env.requestSession?.(Math.max(dueMs, this.offlineForMs()), this);
+  }
+
+  diagnosticFailed(message: string): void {
+    this.env.observer.error('internal', `CPE ${this.index}: ${message}`);
+  }
+
+  /** SetParameterValues checks of the diagnostics objects (DiagnosticsState values, the inputs of a request). */
+  checkParameterValues(list: readonly ParameterValue[]): void {
+    checkDiagnosticsRequest(this.model, this.env.profile.root, list);
+  }
+
+  /** An applied SetParameterValues that requested, canceled or changed a diagnostic. */
+  parameterValuesSet(list: readonly ParameterValue[]): void {
+    const { root } = this.env.profile;
+    if (!touchesDiagnostics(root, list)) return;
+    (this.diagnostics ??= new Diagnostics(this, root)).acsSet(list);
   }
 
   // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
@@ -535,6 +602,8 @@ export class VirtualCpe implements DeviceActions {
     this.model.factoryReset();
     // Not a value change: a factory-fresh device has nothing to notify (its Inform carries 0 BOOTSTRAP).
     if (softwareVersion !== undefined) this.model.setInternal(this.softwareVersionPath(), softwareVersion, false);
+    this.diagnostics?.stop();
+    this.diagnostics = undefined;
     this.transfers?.dropWaiting();
     this.scheduledInforms = undefined;
     this.flags &= ~BOOTSTRAPPED;
@@ -709,6 +778,61 @@ export class VirtualCpe implements DeviceActions {
       const version = firmwareApplied(this.env.profile.firmwareVersion, o.req);
       if (version !== undefined && this.model.get(this.softwareVersionPath()) !== undefined) this.model.setInternal(this.softwareVersionPath(), version);
       this.restart([]);
+    }
+  }
+
+  /**
+   * What a state file keeps of this CPE (see CpeSnapshot). Taken when the run is over: a "6 CONNECTION
+   * REQUEST" is not kept (the request was for that run), and running transfers are kept as not yet started.
+   */
+  snapshotState(): CpeSnapshot {
+    const events = this.events.snapshot().filter((e) => e.code !== CONNECTION_REQUEST_EVENT);
+    const cpeRequests = this.cpeRequests?.snapshot() ?? [];
+    const transfers = transfersAtStop.get(this) ?? this.transfers?.requests() ?? [];
+    const now = performance.now();
+    const epoch = Date.now();
+    return {
+      bootstrapped: this.bootstrapped,
+      model: this.model.snapshotState(),
+      ...(events.length > 0 ? { events } : {}),
+      ...(cpeRequests.length > 0 ? { cpeRequests } : {}),
+      ...(transfers.length > 0 ? { transfers } : {}),
+      ...(this.scheduledInforms ? { scheduledInforms: this.scheduledInforms.map((x) => ({ commandKey: x.commandKey, atEpochMs: epoch + x.at - now })) } : {}),
+    };
+  }
+
+  /**
+   * Makes a new CPE (before its first session) the device a snapshot describes, powered on again: its overlay is
+   * back, it informs "1 BOOT" with the events it had not delivered ("0 BOOTSTRAP" only if it never reached the
+   * ACS), and its queued requests, transfers and ScheduleInforms are pending again. A diagnostic that was
+   * requested or running is gone (DiagnosticsState None, as after a reboot). Throws CPESIM_STATE_MISMATCH
+   * (the model's check) before changing anything when the snapshot does not fit the profile.
+   */
+  restoreState(s: CpeSnapshot): void {
+    this.model.restoreState(s.model);
+    this.events.take();
+    this.events.confirm();
+    for (const e of s.events ?? []) this.events.add(e.code, e.commandKey);
+    if (!s.bootstrapped) this.events.add('0 BOOTSTRAP');
+    this.events.add('1 BOOT');
+    if (s.bootstrapped) this.flags |= BOOTSTRAPPED;
+    for (const req of s.cpeRequests ?? []) this.queueCpeRequest(req);
+    for (const req of s.transfers ?? []) {
+      try {
+        if (req.method === 'Download') this.download(req);
+        // Its time windows count again from the restore (they were relative to the request).
+        else if (req.method === 'ScheduleDownload') this.scheduleDownload(req);
+        // Validated when the ACS sent it; the newest version's FileTypes include every older one's.
+        else this.upload(req, 4);
+      } catch (err) {
+        this.env.observer.error('internal', `CPE ${this.index}: saved ${req.method} "${req.commandKey}" not restored: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const now = performance.now();
+    const epoch = Date.now();
+    for (const x of s.scheduledInforms ?? []) (this.scheduledInforms ??= []).push({ at: now + x.atEpochMs - epoch, commandKey: x.commandKey });
+    for (const o of diagnosticObjects(this.env.profile.root)) {
+      if (this.model.get(o.path + DIAGNOSTICS_STATE) === REQUESTED) this.model.setInternal(o.path + DIAGNOSTICS_STATE, NONE_STATE);
     }
   }
 

@@ -35,6 +35,18 @@ export interface DeviceContext {
   valueChangeScale?: number;
 }
 
+/**
+ * A device's overlay as plain JSON (DeviceModel.snapshotState): changed values by path, attributes as
+ * [notification, accessList], changed tables (instances added, profile instances deleted, the next AddObject
+ * number), and the paths with a pending value change. Every key is optional.
+ */
+export interface ModelSnapshot {
+  values?: Record<string, string>;
+  attributes?: Record<string, [0 | 1 | 2, string[]]>;
+  tables?: Record<string, { added: number[]; deleted?: number[]; next: number }>;
+  pending?: string[];
+}
+
 /** Instance changes of one concrete table ("X.T." under one parent instance). */
 interface TableState {
   /** Instances created by AddObject, ascending (numbers only grow). */
@@ -379,6 +391,22 @@ export class DeviceModel {
     for (const path of paths) if (this.resolve(path)?.form === 'param') this.noteChange(path);
   }
 
+  /**
+   * A table the device fills itself (a traceroute's RouteHops): its instances become 1..count, whatever it held
+   * before (values of the old instances are dropped). Only for tables the profile starts empty, so the numbers
+   * never meet profile-created instances. Throws CPESIM_DATAMODEL_PATH for anything else.
+   */
+  replaceInstancesInternal(tablePath: string, count: number): void {
+    const at = tablePath.endsWith('.') ? this.resolve(tablePath) : undefined;
+    if (at?.form !== 'table' || at.initialCount !== 0 || !Number.isSafeInteger(count) || count < 0) {
+      throw new CpesimError('CPESIM_DATAMODEL_PATH', `replaceInstancesInternal: ${tablePath} is not an initially empty table (or count ${count} is invalid)`);
+    }
+    this.purge(tablePath);
+    if (count === 0) return;
+    this.tableState(tablePath, 0).added.push(...Array.from({ length: count }, (_, k) => k + 1));
+    this.tables!.get(tablePath)!.next = count + 1;
+  }
+
   /** The highest notification level among pending value changes (2: an active notification is due). */
   pendingValueChange(): 0 | 1 | 2 {
     let level: 0 | 1 | 2 = 0;
@@ -428,6 +456,67 @@ export class DeviceModel {
     this.pendingChanges = undefined;
     this.informed = undefined;
     this.changesCheckedAtMs = Number.NaN;
+  }
+
+  /**
+   * The overlay as a plain JSON-able object (a state file keeps it between runs); keys are omitted when empty, so
+   * an untouched device is `{}`. Hidden values (passwords the ACS set) are included as they are.
+   */
+  snapshotState(): ModelSnapshot {
+    const out: ModelSnapshot = {};
+    if (this.values?.size) out.values = Object.fromEntries(this.values);
+    if (this.attributes?.size) out.attributes = Object.fromEntries([...this.attributes].map(([p, a]) => [p, [a.notification, a.accessList.slice()]]));
+    if (this.tables?.size) {
+      out.tables = Object.fromEntries([...this.tables].map(([p, t]) => [p, { added: t.added.slice(), next: t.next, ...(t.deleted?.size ? { deleted: [...t.deleted] } : {}) }]));
+    }
+    if (this.pendingChanges?.size) out.pending = [...this.pendingChanges];
+    return out;
+  }
+
+  /**
+   * Replaces the overlay with a snapshotState() result (of this profile). Every path is checked against the
+   * profile: a table or parameter it lacks, or a malformed entry, throws CPESIM_STATE_MISMATCH and leaves the
+   * device untouched.
+   */
+  restoreState(state: ModelSnapshot): void {
+    const mismatch = (what: string) => new CpesimError('CPESIM_STATE_MISMATCH', what);
+    if (typeof state !== 'object' || state === null) throw mismatch('model state is not an object');
+    const saved = { values: this.values, attributes: this.attributes, tables: this.tables, pendingChanges: this.pendingChanges };
+    try {
+      this.factoryReset();
+      // Outer tables first: an inner table lies in an instance the outer one's state makes live.
+      for (const [path, t] of Object.entries(state.tables ?? {}).sort((a, b) => a[0].length - b[0].length)) {
+        const at = this.resolve(path);
+        if (at?.form !== 'table') throw mismatch(`${path}: no such table`);
+        const numbers = (list: unknown) => Array.isArray(list) && list.every((n) => Number.isSafeInteger(n) && n > 0);
+        if (!numbers(t.added) || (t.deleted !== undefined && !numbers(t.deleted)) || !Number.isSafeInteger(t.next)) throw mismatch(`${path}: malformed table state`);
+        const deleted = t.deleted?.length ? new Set(t.deleted) : undefined;
+        (this.tables ??= new Map()).set(path, { added: t.added.slice(), deleted, next: t.next });
+      }
+      const param = (path: string) => {
+        const at = this.resolve(path);
+        if (at?.form !== 'param') throw mismatch(`${path}: no such parameter`);
+        return at.node as ParamNode;
+      };
+      for (const [path, value] of Object.entries(state.values ?? {})) {
+        // Only the type: device-made values (setInternal) were never held to the parameter's constraints.
+        param(path);
+        if (typeof value !== 'string') throw mismatch(`${path}: value ${JSON.stringify(value)} is not a string`);
+        (this.values ??= new Map()).set(path, value);
+      }
+      for (const [path, a] of Object.entries(state.attributes ?? {})) {
+        param(path);
+        if (!Array.isArray(a) || ![0, 1, 2].includes(a[0]) || !Array.isArray(a[1]) || !a[1].every((s) => typeof s === 'string')) throw mismatch(`${path}: malformed attributes`);
+        (this.attributes ??= new Map()).set(path, { notification: a[0], accessList: a[1].slice() });
+      }
+      for (const path of state.pending ?? []) {
+        param(path);
+        (this.pendingChanges ??= new Set()).add(path);
+      }
+    } catch (err) {
+      Object.assign(this, saved);
+      throw err;
+    }
   }
 
   /** Number of overlay entries (values, attributes, changed tables, pending changes): 0 for an untouched device. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
+import type { CpeSnapshot } from '../cpe/cpe-snapshot.js';
 import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
 import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
@@ -30,6 +31,8 @@ export interface FleetOptions {
   connectionRequestUrl: (index: number) => string;
   /** How connection requests are answered (default DEFAULT_CONNECTION_REQUEST_POLICY). */
   connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
+  /** Saved CPE states by global index (a state file): those CPEs come back as the same devices. */
+  restored?: ReadonlyMap<number, CpeSnapshot> | undefined;
 }
 
 /** How a fleet's run went, from its own clock (what summary.json's durationS and drainS are made of). */
@@ -184,6 +187,8 @@ export class Fleet implements ConnectionRequestTarget {
           connectionRequestUrl: options.connectionRequestUrl(index),
           environment: environment!,
         });
+        const saved = options.restored?.get(index);
+        if (saved !== undefined) cpe.restoreState(saved);
         this.cpes.push(cpe);
         groupOf.push(g);
         offsets.push(powerOnOffsetMs(schedule, rank, cohortSize.get(cohort)!));
@@ -319,6 +324,15 @@ export class Fleet implements ConnectionRequestTarget {
     for (const observer of this.observers) observer.close();
     this.endReached();
     return { activeMs, pausedMs: this.pausedMs, drainMs: performance.now() - stoppedAt, aborted };
+  }
+
+  /** Every CPE's state with its identity (for a state file): call once the fleet is drained. */
+  *snapshotStates(): Generator<{ index: number; profile: string; serial: string; state: CpeSnapshot }> {
+    for (let slot = 0; slot < this.cpes.length; slot++) {
+      const cpe = this.cpes[slot]!;
+      const profile = this.options.scenario.fleet[this.groupOf[slot]!]!.profile;
+      yield { index: cpe.index, profile, serial: cpe.model.deviceId().serialNumber, state: cpe.snapshotState() };
+    }
   }
 
   /** The local slot of global CPE `index`; undefined when another shard (or nobody) has it. */

@@ -19,6 +19,8 @@ export interface ShardTask {
   shard: ShardSelector;
   acs: AcsEndpoint;
   progressIntervalMs: number;
+  /** `--state FILE`: restore the shard's CPEs from it (when it exists) and write their state to a part file at the end. */
+  stateFile?: string | undefined;
   /** Coordinator ↔ shard channel (transferred). */
   port: MessagePort;
 }
@@ -58,4 +60,6 @@ export interface ShardResult {
   pausedMs: number;
   drainMs: number;
   aborted: number;
+  /** With a state file: the part file holding this shard's CPE states, and how many it holds. */
+  statePart?: { path: string; cpes: number };
 }

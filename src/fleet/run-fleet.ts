@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -8,6 +9,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { CoordinatorToShard, ShardProgress, ShardResult, ShardSelector, ShardTask, ShardToCoordinator } from './protocol.js';
 import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
+import { assembleStateFile, checkStateFile, stateFileExists } from './state-file.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
 export interface ProgressSample {
@@ -47,6 +49,21 @@ export interface RunFleetOptions {
   machineShard?: ShardSelector | undefined;
   /** Power on at this wall-clock instant (epoch ms, `--start-at`) so machine shards ramp together; never earlier than ready. */
   startAtEpochMs?: number | undefined;
+  /**
+   * `--state FILE`: when it exists the CPEs are restored from it (checked first: a bad file is a ConfigError and
+   * nothing runs); at the end every CPE's state replaces it.
+   */
+  stateFile?: string | undefined;
+}
+
+/** What became of the state file. */
+export interface StateFileOutcome {
+  file: string;
+  /** CPEs the file held at the start (0: there was none). */
+  restored: number;
+  /** CPEs written at the end; undefined when it was not written (then `problem` says why and the old file stays). */
+  saved: number | undefined;
+  problem?: string;
 }
 
 export interface ShardFailure {
@@ -69,6 +86,8 @@ export interface FleetRunResult {
   snapshots: MetricsSnapshot[];
   shardFailures: ShardFailure[];
   interrupted: boolean;
+  /** Present with RunFleetOptions.stateFile. */
+  state?: StateFileOutcome;
 }
 
 /** Head start given with the start message so every shard receives it before the instant it names. */
@@ -77,7 +96,9 @@ const START_LEAD_MS = 50;
 /** Runs the scenario's fleet on worker threads, one shard each, and gathers their metrics. */
 export async function runFleet(scenario: Scenario, options: RunFleetOptions): Promise<FleetRunResult> {
   // Compile the profiles here first: a broken profile is a config error before any thread starts.
-  await loadScenarioProfiles(scenario);
+  const profiles = await loadScenarioProfiles(scenario);
+  const stateFile = options.stateFile;
+  const restored = stateFile !== undefined && (await stateFileExists(stateFile)) ? await checkStateFile(stateFile, scenario, profiles) : 0;
   const machine = options.machineShard ?? { index: 0, count: 1 };
   const total = machineShardSize(scenario.fleet.reduce((n, g) => n + g.count, 0), machine);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), total));
@@ -116,6 +137,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       shard: composeShards(machine, { index, count: workers }),
       acs: options.acs,
       progressIntervalMs,
+      stateFile,
       port: port2,
     };
     return pool.run(task, { transferList: [port2] });
@@ -185,6 +207,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   });
   for (const port of ports) port.close();
   await pool.destroy();
+  const state = stateFile === undefined ? undefined : await saveState(stateFile, restored, results, shardFailures.length);
   // The last sample carries the final results (more than the last streamed progress), so intervals add up to the total.
   options.onProgress?.(sample(snapshots));
   const longest = (key: 'activeMs' | 'drainMs' | 'pausedMs') => Math.max(0, ...results.map((r) => r[key]));
@@ -198,7 +221,31 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     snapshots,
     shardFailures,
     interrupted,
+    ...(state ? { state } : {}),
   };
+}
+
+/**
+ * Joins the shards' parts into the state file. Only a complete fleet is saved: with a shard missing, the old file
+ * (which still has that shard's CPEs) stays, and the parts are removed. A write error is reported, never thrown:
+ * the run's measurements are written regardless.
+ */
+async function saveState(file: string, restored: number, results: readonly ShardResult[], failedShards: number): Promise<StateFileOutcome> {
+  const parts = results.flatMap((r) => (r.statePart ? [r.statePart] : []));
+  const removeParts = () => Promise.all(parts.map((p) => rm(p.path, { force: true })));
+  if (failedShards > 0) {
+    await removeParts();
+    return { file, restored, saved: undefined, problem: `${failedShards} shard(s) failed: the state file was left as it was` };
+  }
+  try {
+    const cpes = parts.reduce((n, p) => n + p.cpes, 0);
+    await assembleStateFile(file, parts.map((p) => p.path), cpes);
+    return { file, restored, saved: cpes };
+  } catch (err) {
+    await removeParts();
+    await rm(`${file}.tmp`, { force: true });
+    return { file, restored, saved: undefined, problem: `cannot write the state file: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /**

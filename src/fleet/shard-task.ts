@@ -3,6 +3,7 @@ import { loadScenarioProfiles } from './scenario-profiles.js';
 import { Fleet } from './fleet.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { ConnectionRequestListener } from '../connreq/listener.js';
+import { loadShardStates, stateFileExists, writeStatePart } from './state-file.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -14,6 +15,10 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const send = (message: ShardToCoordinator) => port.postMessage(message);
   const profiles = await loadScenarioProfiles(scenario, shard);
   const metrics = new MetricsRegistry();
+  // Checked by the coordinator before the shards started (checkStateFile); here only this shard's CPEs are read.
+  const restored = task.stateFile !== undefined && (await stateFileExists(task.stateFile))
+    ? await loadShardStates(task.stateFile, scenario, profiles, shard)
+    : undefined;
   // This shard's connection-request endpoint: bound before the CPEs exist, since their ConnectionRequestURL names it.
   const cr = scenario.connectionRequests;
   const listener = await ConnectionRequestListener.open({
@@ -31,6 +36,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       metrics,
       connectionRequestUrl: (index) => listener.urlOf(index),
       ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
+      restored,
     });
     listener.attach(fleet);
     const progress = (): ShardProgress => ({
@@ -68,10 +74,17 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     });
     const report = await fleet.drain();
     clearInterval(ticker);
+    // After the drain (and its grace period): nothing changes the CPEs any more.
+    let statePart: ShardResult['statePart'];
+    if (task.stateFile !== undefined) {
+      const path = `${task.stateFile}.part${shard.index}`;
+      await writeStatePart(path, fleet.snapshotStates());
+      statePart = { path, cpes: fleet.size };
+    }
     const last = progress();
     send(last);
     port.close();
-    return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report };
+    return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report, ...(statePart ? { statePart } : {}) };
   } finally {
     // An open server would keep the worker thread alive.
     await listener.close();

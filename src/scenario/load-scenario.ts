@@ -24,6 +24,8 @@ interface ScenarioDocument {
   duration?: string | number;
   seed?: number;
   gracePeriod?: string | number;
+  /** State file (`--state`), relative to the scenario file. */
+  state?: string;
   connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number };
   valueChanges?: { rateScale?: number; notifyDelay?: string | number };
   acs?: {
@@ -85,6 +87,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
     duration: durationSchema,
     seed: { type: 'integer' },
     gracePeriod: durationSchema,
+    state: { type: 'string', minLength: 1 },
     connectionRequests: {
       type: 'object',
       additionalProperties: false,
@@ -279,6 +282,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       bootStorm: top.bootStorm,
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
+    ...(doc.state !== undefined ? { stateFile: isAbsolute(doc.state) ? doc.state : resolve(baseDir, doc.state) } : {}),
     connectionRequests: connectionRequestSettings(doc.connectionRequests),
     valueChanges: doc.valueChanges === undefined ? undefined : {
       rateScale: doc.valueChanges.rateScale ?? DEFAULT_VALUE_CHANGE_SETTINGS.rateScale,

@@ -88,6 +88,8 @@ export interface Scenario {
   seed: number;
   /** After scheduling stops, running sessions get this long to finish (default DEFAULT_GRACE_PERIOD_MS). */
   gracePeriodMs?: number | undefined;
+  /** State file (scenario `state`, resolved; `--state` overrides): CPEs restored from it and saved to it. */
+  stateFile?: string | undefined;
   connectionRequests?: ConnectionRequestSettings | undefined;
   /** Value generators and notifications (DEFAULT_VALUE_CHANGE_SETTINGS when absent). */
   valueChanges?: ValueChangeSettings | undefined;

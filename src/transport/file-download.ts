@@ -4,6 +4,7 @@ import { HttpAuthenticator } from './http-auth.js';
 import { MAX_REDIRECTS } from './acs-http-session.js';
 import { checkLocalAddress } from './local-address.js';
 import { classifyRequestError } from './transport-error.js';
+import { preciseEpochMs, timedConnector, type TransferTimings } from './transfer-timings.js';
 
 /**
  * Why a file download failed, in HTTP terms (the CPE maps these to TR-069 TransferComplete fault codes).
@@ -43,6 +44,8 @@ export interface FileDownloadOptions {
   /** Source IP address to bind to (the CPE's, as for its ACS connections). */
   localAddress?: string;
   signal?: AbortSignal;
+  /** Filled in with the transfer's instants and connection when given (diagnostics measure with it). */
+  timings?: TransferTimings;
 }
 
 export interface FileDownloadResult {
@@ -75,6 +78,7 @@ export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownl
       const path = url.pathname + url.search;
       const authorization = auth?.authorization('GET', path);
       let res: Awaited<ReturnType<Client['request']>>;
+      if (opts.timings) opts.timings.requestAt = preciseEpochMs();
       try {
         res = await client.request({
           path,
@@ -115,20 +119,21 @@ export async function downloadFile(opts: FileDownloadOptions): Promise<FileDownl
 }
 
 /** The connection options a file transfer (download or upload) shares. */
-export type FileServerOptions = Pick<FileDownloadOptions, 'timeoutMs' | 'insecure' | 'ca' | 'localAddress'>;
+export type FileServerOptions = Pick<FileDownloadOptions, 'timeoutMs' | 'insecure' | 'ca' | 'localAddress' | 'timings'>;
 
 /** A file server connection of its own (one device, no pooling with other CPEs), bounded by timeoutMs. */
 export function fileServerClient(url: URL, opts: FileServerOptions): Client {
+  const connect = {
+    timeout: opts.timeoutMs,
+    rejectUnauthorized: !opts.insecure,
+    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+  };
   return new Client(url.origin, {
     pipelining: 1,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
-    connect: {
-      timeout: opts.timeoutMs,
-      rejectUnauthorized: !opts.insecure,
-      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-    },
+    connect: opts.timings ? timedConnector(connect, opts.timings) : connect,
   });
 }
 
@@ -151,8 +156,10 @@ function redirectTarget(location: string | string[] | undefined, from: URL, stat
 /** Reads the body to its end, counting bytes; stops (and fails) at the cap. */
 async function countBody(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, opts: FileDownloadOptions): Promise<number> {
   let bytes = 0;
+  const timings = opts.timings;
   try {
     for await (const chunk of body) {
+      if (timings && bytes === 0) timings.firstByteAt = preciseEpochMs();
       bytes += chunk.length;
       if (bytes > opts.maxBytes) {
         body.destroy();
@@ -163,6 +170,7 @@ async function countBody(body: AsyncIterable<Buffer> & { destroy(err?: Error): u
     if (err instanceof FileDownloadError) throw err;
     throw requestFailure(err, opts.signal, true);
   }
+  if (timings) timings.endAt = preciseEpochMs();
   return bytes;
 }
 

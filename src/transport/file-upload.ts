@@ -3,6 +3,7 @@ import { fileServerClient, type FileServerOptions } from './file-download.js';
 import { HttpAuthenticator } from './http-auth.js';
 import { checkLocalAddress } from './local-address.js';
 import { classifyRequestError } from './transport-error.js';
+import { preciseEpochMs } from './transfer-timings.js';
 
 /**
  * Why a file upload failed (the CPE maps these to TransferComplete fault codes):
@@ -54,6 +55,7 @@ export async function uploadFile(opts: FileUploadOptions): Promise<void> {
     for (;;) {
       const authorization = auth?.authorization('PUT', path);
       let res: Awaited<ReturnType<typeof client.request>>;
+      if (opts.timings) opts.timings.requestAt = preciseEpochMs();
       try {
         res = await client.request({
           path,
@@ -65,6 +67,7 @@ export async function uploadFile(opts: FileUploadOptions): Promise<void> {
           },
           signal: opts.signal ?? null,
         });
+        if (opts.timings) opts.timings.endAt = preciseEpochMs();
         await res.body.dump({ limit: 64 * 1024 });
       } catch (err) {
         throw requestFailure(err, opts.signal);

@@ -6,6 +6,8 @@ export interface FileServer {
   origin: string;
   /** Request paths in arrival order, with the Authorization header each carried. */
   requests: { path: string; authorization: string | undefined }[];
+  /** Body lengths of the PUTs to /sink, in arrival order. */
+  uploaded: number[];
   close(): Promise<void>;
 }
 
@@ -21,9 +23,11 @@ export const BASIC_PASSWORD = 'fw-secret';
  * - /broken.bin      announces FILE_BYTES, sends half, then drops the connection
  * - /hang.bin        never answers (until the server closes)
  * - /redirect.bin    302 to /file.bin
+ * - /sink            takes a PUT (201), its body's length recorded in `uploaded`
  */
 export async function startFileServer(): Promise<FileServer> {
   const requests: FileServer['requests'] = [];
+  const uploaded: number[] = [];
   const sockets = new Set<Socket>();
   const chunk = Buffer.alloc(10_000, 0x5a);
   const sendFile = (res: ServerResponse, bytes: number, announce = bytes) => {
@@ -57,6 +61,15 @@ export async function startFileServer(): Promise<FileServer> {
         return;
       case '/hang.bin':
         return;
+      case '/sink': {
+        let length = 0;
+        req.on('data', (c: Buffer) => (length += c.length));
+        req.on('end', () => {
+          uploaded.push(length);
+          res.writeHead(201, { 'content-length': '0' }).end();
+        });
+        return;
+      }
       case '/redirect.bin':
         res.writeHead(302, { location: '/file.bin', 'content-length': '0' }).end();
         return;
@@ -73,6 +86,7 @@ export async function startFileServer(): Promise<FileServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    uploaded,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,0 +1,45 @@
+/**
+ * What a state file keeps of one CPE between runs (VirtualCpe.snapshotState / restoreState): plain JSON, every
+ * key but `bootstrapped` and `model` optional, so features can add their own keys without a new file version
+ * (a reader ignores keys it does not know).
+ */
+import type { EventStruct } from '../cwmp/messages.js';
+import type { ModelSnapshot } from '../datamodel/device-model.js';
+import { CpesimError } from '../errors.js';
+import type { QueuedCpeRequest } from './cpe-request-queue.js';
+import type { TransferRequest } from './transfers.js';
+
+export interface CpeSnapshot {
+  /** A session with the ACS succeeded once: the next Inform carries no "0 BOOTSTRAP". */
+  bootstrapped: boolean;
+  /** The data model's overlay: values, attributes, instances and instance counters, pending value changes. */
+  model: ModelSnapshot;
+  /** Events not yet delivered (with their CommandKeys), oldest first. */
+  events?: EventStruct[];
+  /** CPE → ACS requests not yet acknowledged (TransferCompletes with their results). */
+  cpeRequests?: QueuedCpeRequest[];
+  /** Accepted Downloads/Uploads not yet complete: queued again, they start after the first session. */
+  transfers?: TransferRequest[];
+  /** Accepted ScheduleInforms not yet due, at wall-clock instants (epoch ms). */
+  scheduledInforms?: { commandKey: string; atEpochMs: number }[];
+}
+
+/** Checks the shape of a parsed snapshot; throws CPESIM_STATE_MISMATCH naming the first bad key. */
+export function checkCpeSnapshot(raw: unknown): CpeSnapshot {
+  const bad = (what: string) => new CpesimError('CPESIM_STATE_MISMATCH', what);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('the CPE state is not an object');
+  const s = raw as Record<string, unknown>;
+  if (typeof s.bootstrapped !== 'boolean') throw bad('"bootstrapped" is not a boolean');
+  if (typeof s.model !== 'object' || s.model === null || Array.isArray(s.model)) throw bad('"model" is not an object');
+  const list = (key: string, item: (x: Record<string, unknown>) => boolean) => {
+    const v = s[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'object' && x !== null && item(x as Record<string, unknown>)))) {
+      throw bad(`"${key}" is malformed`);
+    }
+  };
+  list('events', (e) => typeof e.code === 'string' && typeof e.commandKey === 'string');
+  list('cpeRequests', (r) => r.method === 'TransferComplete' || r.method === 'GetRPCMethods');
+  list('transfers', (t) => (t.method === 'Download' || t.method === 'Upload') && typeof t.url === 'string' && typeof t.commandKey === 'string');
+  list('scheduledInforms', (x) => typeof x.commandKey === 'string' && Number.isFinite(x.atEpochMs));
+  return raw as CpeSnapshot;
+}
