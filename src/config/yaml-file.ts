@@ -75,23 +75,32 @@ export class YamlFile {
   }
 
   private schemaError(error: ErrorObject): ConfigError {
-    const path: (string | number)[] = error.instancePath
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const params = error.params as Record<string, unknown>;
-    switch (error.keyword) {
-      case 'additionalProperties':
-        return this.error(`unknown field "${String(params['additionalProperty'])}"`, [...path, String(params['additionalProperty'])]);
-      case 'required':
-        // The missing key is not in the file: the line is its parent's (lineOf stops at the deepest key found).
-        return this.error(`missing required field "${String(params['missingProperty'])}"`, [...path, String(params['missingProperty'])]);
-      case 'enum':
-        return this.error(`must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path);
-      default:
-        return this.error(error.message ?? 'invalid value', path);
-    }
+    const { message, path } = describeSchemaError(error);
+    return this.error(message, path);
+  }
+}
+
+/**
+ * An ajv error as a message and the key path it is about (shared by YamlFile and documents merged from several
+ * files, which locate the path in whichever file wrote it).
+ */
+export function describeSchemaError(error: ErrorObject): { message: string; path: FieldPath } {
+  const path: (string | number)[] = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { message: `unknown field "${String(params['additionalProperty'])}"`, path: [...path, String(params['additionalProperty'])] };
+    case 'required':
+      // The missing key is not in the file: the line is its parent's (lineOf stops at the deepest key found).
+      return { message: `missing required field "${String(params['missingProperty'])}"`, path: [...path, String(params['missingProperty'])] };
+    case 'enum':
+      return { message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path };
+    default:
+      return { message: error.message ?? 'invalid value', path };
   }
 }
 

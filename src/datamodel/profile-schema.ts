@@ -36,6 +36,10 @@ export interface RawProfile {
   deviceId: { manufacturer: string; oui: string; productClass: string; serialNumber: string };
   objects?: Record<string, RawObject | null>;
   parameters?: Record<string, RawParameter>;
+  /** The base profile this one layers over (profile-layers.ts merges them before compiling). */
+  extends?: string;
+  /** Base paths this layer leaves out: parameters, or objects (ending in ".") with everything below. */
+  remove?: string[];
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -48,6 +52,8 @@ export const PROFILE_SCHEMA = {
   properties: {
     profile: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
     description: { type: 'string' },
+    extends: { type: 'string', minLength: 1 },
+    remove: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
     root: { enum: ['InternetGatewayDevice', 'Device'] },
     cwmpVersion: { enum: [0, 1, 2, 3, 4] },
     deviceId: {
