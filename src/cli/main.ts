@@ -6,6 +6,7 @@ import { acsCommand } from './acs-command.js';
 import { compareCommand } from './compare-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { mergeCommand } from './merge-command.js';
+import { registerProfileCommand } from './profile-command-args.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
@@ -141,6 +142,7 @@ async function main(argv: string[]): Promise<ExitCode> {
         });
       },
     )
+    .command(registerProfileCommand((code) => (exit = code)))
     .fail((message, error) => {
       throw error ?? new ConfigError(message);
     })
