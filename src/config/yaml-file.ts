@@ -23,7 +23,10 @@ export class YamlFile {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, stringKeys: opts.stringKeys ?? false });
     const first = doc.errors[0];
     if (first) {
-      throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: lines.linePos(first.pos[0]).line });
+      // A key written twice (e.g. one parameter path twice): name it, so the user sees which entry is doubled.
+      const duplicate = first.code === 'DUPLICATE_KEY' ? keyPathAt(doc.contents, first.pos[0]) : undefined;
+      const message = duplicate ? `duplicate key "${String(duplicate[duplicate.length - 1])}" (YAML keys must be unique)` : `invalid YAML: ${first.message.split('\n')[0]}`;
+      throw new ConfigError(message, { file, line: lines.linePos(first.pos[0]).line, field: duplicate ? fieldName(duplicate) : undefined });
     }
     return new YamlFile(file, doc, lines);
   }
@@ -102,6 +105,25 @@ export function describeSchemaError(error: ErrorObject): { message: string; path
     default:
       return { message: error.message ?? 'invalid value', path };
   }
+}
+
+/** The key path of the mapping key that starts at `offset` (undefined when none does). */
+function keyPathAt(node: unknown, offset: number, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      if ((pair.key as Node).range?.[0] === offset) return [...path, key];
+      const below = keyPathAt(pair.value, offset, [...path, key]);
+      if (below) return below;
+    }
+  } else if (isSeq(node)) {
+    for (const [k, item] of node.items.entries()) {
+      const below = keyPathAt(item, offset, [...path, k]);
+      if (below) return below;
+    }
+  }
+  return undefined;
 }
 
 /** `parameters["Device.DeviceInfo.SerialNumber"].type`, `fleet[0].count`: keys holding dots are quoted. */
