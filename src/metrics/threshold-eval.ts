@@ -1,5 +1,5 @@
 import { thresholdLabel, type Threshold } from '../scenario/threshold.js';
-import type { MergedCounts, MergedMetrics } from './merge.js';
+import { emptyCounts, type MergedCounts, type MergedMetrics } from './merge.js';
 
 /** One threshold checked against the metrics: its measured value (base unit) and the verdict. */
 export interface ThresholdResult {
@@ -20,7 +20,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], metrics: Me
 
 export function evaluateThreshold(t: Threshold, metrics: MergedMetrics, durationMs: number): ThresholdResult {
   // A profile-scoped threshold reads that profile's part; a profile with no CPEs on any shard has none (no samples).
-  const counts = t.profile === undefined ? metrics : (metrics.profiles.get(t.profile) ?? NO_COUNTS);
+  const counts = t.profile === undefined ? metrics : (metrics.profiles.get(t.profile) ?? emptyCounts());
   const actual = measure(t, counts, durationMs);
   const expr = thresholdLabel(t);
   if (actual === undefined) {
@@ -31,15 +31,6 @@ export function evaluateThreshold(t: Threshold, metrics: MergedMetrics, duration
   const shown = formatValue(t, actual);
   return { expr, ok, actual, limit: t.value, message: ok ? `${expr}: ${shown}` : `${expr} failed: measured ${shown}` };
 }
-
-const NO_COUNTS: MergedCounts = {
-  sessions: { started: 0, completed: 0, failed: 0 },
-  errors: {},
-  bytes: { sent: 0, received: 0 },
-  cpes: { booting: 0, online: 0, offline: 0 },
-  sessionsInFlight: 0,
-  latency: new Map(),
-};
 
 function measure(t: Threshold, m: MergedCounts, durationMs: number): number | undefined {
   const perSecond = (n: number) => (durationMs > 0 ? n / (durationMs / 1000) : 0);
