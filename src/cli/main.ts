@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   await yargs(argv)
     .scriptName('cpesim')
     .strict()
-    .demandCommand(1, 'name a command: run, merge, compare, report or acs')
+    .demandCommand(1, 'name a command: run, merge, compare, report, acs or profile')
     .command(
       'run [scenario]',
       'run a fleet of virtual CPEs against an ACS (the built-in reference ACS when --acs is not given)',
