@@ -77,6 +77,10 @@ class ProfileFromDump {
   private readonly objects = new Map<string, DumpEntry>();
   private readonly params = new Map<string, Param>();
   private readonly macNumbers = new Map<string, number>();
+  /** Forced-inform parameters (generic paths) among those the dump has. */
+  private readonly forced = new Set<string>();
+  private countUnknownWritable = 0;
+  private countTemplatedAddresses = 0;
   private root = '';
 
   constructor(private readonly dump: Dump, private readonly opts: { name?: string }) {}
@@ -208,7 +212,6 @@ class ProfileFromDump {
     p.values.set(key, this.value(p, e, id));
   }
 
-  countUnknownWritable = 0;
 
   private chooseType(generic: string, e: DumpEntry): ParamType {
     const written = e.type;
@@ -246,7 +249,6 @@ class ProfileFromDump {
     return zeroValue(p.type);
   }
 
-  countTemplatedAddresses = 0;
 
   /** A MAC with the device's OUI is one of its own: {{mac:K}}, one K per distinct address (16 at most). */
   private ownMac(mac: string, oui: string): string | undefined {
@@ -270,7 +272,6 @@ class ProfileFromDump {
     }
   }
 
-  private forced = new Set<string>();
 
   private markForcedInform(): void {
     for (const name of FORCED_INFORM) if (this.params.has(`${this.root}.${name}`)) this.forced.add(`${this.root}.${name}`);
