@@ -42,12 +42,8 @@ const LAYER_SCHEMA = {
   },
 };
 
-let validators: { full: ValidateFunction<RawProfile>; layer: ValidateFunction<Doc> } | undefined;
-/** Compiled on first use: other modules may still be adding fields to PROFILE_SCHEMA's properties at import time. */
-function schemas(): NonNullable<typeof validators> {
-  validators ??= { full: ajv.compile<RawProfile>(PROFILE_SCHEMA), layer: ajv.compile<Doc>(LAYER_SCHEMA) };
-  return validators;
-}
+const validateFull = ajv.compile<RawProfile>(PROFILE_SCHEMA);
+const validateLayer = ajv.compile<Doc>(LAYER_SCHEMA);
 
 /** For each field of the merged document, the file that wrote it (the longest recorded prefix of a path wins). */
 export class LayerOrigins implements ProfileErrorLocator {
@@ -97,20 +93,17 @@ export interface LayeredProfile {
  */
 export function layerProfile(text: string, file: string, opts: { profilesDir?: string } = {}): LayeredProfile {
   const merged = resolveLayers(text, file, opts.profilesDir ?? PROFILES_DIR, []);
-  const full = schemas().full;
-  if (!full(merged.raw)) {
-    const { message, path } = describeSchemaError(full.errors![0]!);
-    throw merged.origins.error(message, path);
-  }
+  // A single file was checked against the full schema already; a merged one is checked as a whole now.
+  if (merged.chain.length > 1) check(validateFull, merged.raw, merged.origins);
   return merged;
 }
 
 function resolveLayers(text: string, file: string, profilesDir: string, stack: readonly string[]): LayeredProfile {
   // stringKeys: an instanceValues key like 1.10 must stay "1.10", not become the number 1.1.
   const yaml = YamlFile.parse(file, text, { stringKeys: true });
-  const peek = yaml.toJS();
-  const isLayer = peek !== null && typeof peek === 'object' && 'extends' in peek;
-  const doc = isLayer ? yaml.validate(schemas().layer) : (yaml.validate(schemas().full) as unknown as Doc);
+  const value = yaml.toJS();
+  const isLayer = value !== null && typeof value === 'object' && 'extends' in value;
+  const doc = check<Doc>(isLayer ? validateLayer : (validateFull as unknown as ValidateFunction<Doc>), value, yaml);
   if (!isLayer) {
     if (doc['remove'] !== undefined) throw yaml.error('"remove" needs "extends": there is no base to remove from', ['remove']);
     return { raw: doc as unknown as RawProfile, origins: new LayerOrigins(yaml), chain: [file], names: [String(doc['profile'])] };
@@ -132,6 +125,13 @@ function resolveLayers(text: string, file: string, profilesDir: string, stack: r
   const base = resolveLayers(baseText, baseFile, profilesDir, chain);
   mergeLayer(base, doc, yaml);
   return { raw: base.raw, origins: base.origins, chain: [...base.chain, file], names: [...base.names, String(doc['profile'])] };
+}
+
+/** `value` if it passes `validator`, else the first schema error located by `where`. */
+function check<T>(validator: ValidateFunction<T>, value: unknown, where: ProfileErrorLocator): T {
+  if (validator(value)) return value;
+  const { message, path } = describeSchemaError(validator.errors![0]!);
+  throw where.error(message, path);
 }
 
 /** NAME → `<profilesDir>/NAME.yaml`; a path is relative to the profile that names it. */
