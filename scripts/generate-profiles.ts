@@ -4,6 +4,8 @@
  */
 import { BBF_DIR, PROFILES_DIR } from '../src/paths.js';
 import { generateProfiles } from '../src/bbf/generate.js';
+import { GATEWAY_PROFILES } from '../src/bbf/gateway-profiles.js';
+import { SERVICE_PROFILES } from '../src/bbf/service-profiles.js';
 import { CpesimError } from '../src/errors.js';
 
 function outDirFromArgs(argv: readonly string[]): string {
@@ -15,7 +17,7 @@ function outDirFromArgs(argv: readonly string[]): string {
 }
 
 try {
-  for (const p of generateProfiles(outDirFromArgs(process.argv.slice(2)), BBF_DIR)) {
+  for (const p of generateProfiles(outDirFromArgs(process.argv.slice(2)), BBF_DIR, [...GATEWAY_PROFILES, ...SERVICE_PROFILES])) {
     console.log(`${p.file}: ${p.objectCount} objects, ${p.parameterCount} parameters`);
   }
 } catch (err) {

@@ -8,6 +8,7 @@ import { GATEWAY_PROFILES } from './gateway-profiles.js';
 import { buildProfileYaml } from './profile-builder.js';
 import type { ProfileSpec } from './profile-spec.js';
 import { readBbfDataModel } from './reader.js';
+import { mountServiceModel } from './service-mount.js';
 
 export interface GeneratedProfile {
   profile: string;
@@ -24,7 +25,9 @@ export function generateProfiles(outDir: string, bbfDir: string, specs: readonly
   // Content copy, not copyFileSync: the shared original is read-only and its mode must not follow.
   writeFileSync(join(outDir, BBF_LICENSE_FILE), readFileSync(join(bbfDir, 'LICENSE')));
   return specs.map((spec) => {
-    const built = buildProfileYaml(readBbfDataModel(join(bbfDir, spec.source)), spec);
+    const model = readBbfDataModel(join(bbfDir, spec.source));
+    const rooted = spec.serviceCountParameter === undefined ? model : mountServiceModel(model, spec.root, spec.serviceCountParameter);
+    const built = buildProfileYaml(rooted, spec);
     const file = join(outDir, `${spec.profile}.yaml`);
     writeFileSync(file, built.yaml);
     return { profile: spec.profile, file, parameterCount: built.parameterCount, objectCount: built.objectCount };

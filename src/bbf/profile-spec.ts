@@ -37,4 +37,13 @@ export interface ProfileSpec {
   forcedInform: string[];
   /** Value generators by generic parameter path (traffic counters, gauges, flipping states), written as `generator`. */
   generators?: Record<string, RawGenerator>;
+  /** A layer over this shipped profile (written as `extends:`), e.g. a service model added to a gateway. */
+  extends?: string;
+  /**
+   * `source` is a BBF service model (no root: "STBService.{i}."): mounted under `<root>.Services.`, whose counter
+   * of the service table is this parameter (the model's own top-level parameter).
+   */
+  serviceCountParameter?: string;
+  /** The source file of this spec, named in the generated file's header (default src/bbf/gateway-profiles.ts). */
+  specFile?: string;
 }

@@ -6,6 +6,7 @@ import { acsCommand } from './acs-command.js';
 import { compareCommand } from './compare-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { mergeCommand } from './merge-command.js';
+import { registerProfileCommand } from './profile-command-args.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   await yargs(argv)
     .scriptName('cpesim')
     .strict()
-    .demandCommand(1, 'name a command: run, merge, compare, report or acs')
+    .demandCommand(1, 'name a command: run, merge, compare, report, acs or profile')
     .command(
       'run [scenario]',
       'run a fleet of virtual CPEs against an ACS (the built-in reference ACS when --acs is not given)',
@@ -143,6 +144,7 @@ async function main(argv: string[]): Promise<ExitCode> {
         });
       },
     )
+    .command(registerProfileCommand((code) => (exit = code)))
     .fail((message, error) => {
       throw error ?? new ConfigError(message);
     })

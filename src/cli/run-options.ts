@@ -88,6 +88,9 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
     connectionRequests = { ...connectionRequests, host: flags.crHost };
   }
   const thresholds = [...(scenario.thresholds ?? [])];
+  // `--profile` replaces the fleet: a threshold scoped to a profile that no longer runs could never be met.
+  const orphan = thresholds.find((t) => t.profile !== undefined && !fleet.some((g) => g.profile === t.profile));
+  if (orphan) throw new ConfigError(`the scenario's threshold "${orphan.expr}" is scoped to profile ${orphan.profile}, which --profile replaced`, { field: '--profile' });
   for (const expr of flags.thresholds ?? []) {
     try {
       thresholds.push(parseThreshold(expr));

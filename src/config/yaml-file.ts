@@ -23,7 +23,10 @@ export class YamlFile {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, stringKeys: opts.stringKeys ?? false });
     const first = doc.errors[0];
     if (first) {
-      throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, { file, line: lines.linePos(first.pos[0]).line });
+      // A key written twice (e.g. one parameter path twice): name it, so the user sees which entry is doubled.
+      const duplicate = first.code === 'DUPLICATE_KEY' ? keyPathAt(doc.contents, first.pos[0]) : undefined;
+      const message = duplicate ? `duplicate key "${String(duplicate[duplicate.length - 1])}" (YAML keys must be unique)` : `invalid YAML: ${first.message.split('\n')[0]}`;
+      throw new ConfigError(message, { file, line: lines.linePos(first.pos[0]).line, field: duplicate ? fieldName(duplicate) : undefined });
     }
     return new YamlFile(file, doc, lines);
   }
@@ -75,24 +78,52 @@ export class YamlFile {
   }
 
   private schemaError(error: ErrorObject): ConfigError {
-    const path: (string | number)[] = error.instancePath
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const params = error.params as Record<string, unknown>;
-    switch (error.keyword) {
-      case 'additionalProperties':
-        return this.error(`unknown field "${String(params['additionalProperty'])}"`, [...path, String(params['additionalProperty'])]);
-      case 'required':
-        // The missing key is not in the file: the line is its parent's (lineOf stops at the deepest key found).
-        return this.error(`missing required field "${String(params['missingProperty'])}"`, [...path, String(params['missingProperty'])]);
-      case 'enum':
-        return this.error(`must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path);
-      default:
-        return this.error(error.message ?? 'invalid value', path);
+    const { message, path } = describeSchemaError(error);
+    return this.error(message, path);
+  }
+}
+
+/**
+ * An ajv error as a message and the key path it is about (shared by YamlFile and documents merged from several
+ * files, which locate the path in whichever file wrote it).
+ */
+export function describeSchemaError(error: ErrorObject): { message: string; path: FieldPath } {
+  const path: (string | number)[] = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { message: `unknown field "${String(params['additionalProperty'])}"`, path: [...path, String(params['additionalProperty'])] };
+    case 'required':
+      // The missing key is not in the file: the line is its parent's (lineOf stops at the deepest key found).
+      return { message: `missing required field "${String(params['missingProperty'])}"`, path: [...path, String(params['missingProperty'])] };
+    case 'enum':
+      return { message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, path };
+    default:
+      return { message: error.message ?? 'invalid value', path };
+  }
+}
+
+/** The key path of the mapping key that starts at `offset` (undefined when none does). */
+function keyPathAt(node: unknown, offset: number, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) continue;
+      if ((pair.key as Node).range?.[0] === offset) return [...path, key];
+      const below = keyPathAt(pair.value, offset, [...path, key]);
+      if (below) return below;
+    }
+  } else if (isSeq(node)) {
+    for (const [k, item] of node.items.entries()) {
+      const below = keyPathAt(item, offset, [...path, k]);
+      if (below) return below;
     }
   }
+  return undefined;
 }
 
 /** `parameters["Device.DeviceInfo.SerialNumber"].type`, `fleet[0].count`: keys holding dots are quoted. */

@@ -28,7 +28,10 @@ type BuildObject = Mutable<ObjectNode> & { children: TreeNode[]; childByName: Ma
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const INSTANCE = '{i}';
 
-export function compileProfile(raw: RawProfile, file: string, where: YamlFile): CompiledProfile {
+/** Where errors are located: a YamlFile, or the files of a profile merged from layers (profile-layers.ts). */
+export type ProfileErrorLocator = Pick<YamlFile, 'error'>;
+
+export function compileProfile(raw: RawProfile, file: string, where: ProfileErrorLocator): CompiledProfile {
   return new ProfileCompiler(raw, where).compile(file);
 }
 
@@ -40,7 +43,7 @@ class ProfileCompiler {
 
   constructor(
     private readonly raw: RawProfile,
-    private readonly where: YamlFile,
+    private readonly where: ProfileErrorLocator,
   ) {
     this.rootNode = newObject(raw.root, `${raw.root}.`, undefined);
   }

@@ -9,10 +9,7 @@ import { ConfigError } from '../errors.js';
 import { PROFILES_DIR } from '../paths.js';
 import { compileProfile } from './compile-profile.js';
 import type { CompiledProfile } from './compiled-profile.js';
-import { PROFILE_SCHEMA, type RawProfile } from './profile-schema.js';
-import { ajv, YamlFile } from '../config/yaml-file.js';
-
-const validateStructure = ajv.compile<RawProfile>(PROFILE_SCHEMA);
+import { layerProfile, type LayeredProfile } from './profile-layers.js';
 
 const cache = new Map<string, Promise<CompiledProfile>>();
 
@@ -26,7 +23,7 @@ export function loadProfile(nameOrPath: string, opts: { profilesDir?: string } =
   const file = resolveProfilePath(nameOrPath, opts.profilesDir);
   let pending = cache.get(file);
   if (!pending) {
-    pending = readAndCompile(file);
+    pending = readProfileFile(file).then((text) => compileProfileText(text, file, opts));
     cache.set(file, pending);
     // A failed load is not remembered: the user may fix the file and retry in the same process.
     pending.catch(() => cache.delete(file));
@@ -34,19 +31,26 @@ export function loadProfile(nameOrPath: string, opts: { profilesDir?: string } =
   return pending;
 }
 
-async function readAndCompile(file: string): Promise<CompiledProfile> {
-  let text: string;
+async function readProfileFile(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read profile: ${(err as Error).message}`, { file });
   }
-  return compileProfileText(text, file);
 }
 
-/** Parses and compiles profile YAML text; `file` is used in error messages and as CompiledProfile.file. */
-export function compileProfileText(text: string, file: string): CompiledProfile {
-  // stringKeys: an instanceValues key like 1.10 must stay "1.10", not become the number 1.1.
-  const yaml = YamlFile.parse(file, text, { stringKeys: true });
-  return compileProfile(yaml.validate(validateStructure), file, yaml);
+/**
+ * Parses and compiles profile YAML text (merged over its `extends` chain first); `file` is used in error messages,
+ * as CompiledProfile.file and to find bases given by a relative path.
+ */
+export function compileProfileText(text: string, file: string, opts: { profilesDir?: string } = {}): CompiledProfile {
+  const layered = layerProfile(text, file, opts);
+  return compileProfile(layered.raw, file, layered.origins);
+}
+
+/** A profile loaded for inspection (`cpesim profile show/validate`): compiled, with its merged document and chain. Not cached. */
+export async function inspectProfile(nameOrPath: string, opts: { profilesDir?: string } = {}): Promise<{ profile: CompiledProfile; layers: LayeredProfile }> {
+  const file = resolveProfilePath(nameOrPath, opts.profilesDir);
+  const layers = layerProfile(await readProfileFile(file), file, opts);
+  return { profile: compileProfile(layers.raw, file, layers.origins), layers };
 }

@@ -43,6 +43,10 @@ export interface RawProfile {
   quirks?: Record<string, unknown> | null;
   /** How a firmware download changes DeviceInfo.SoftwareVersion (see firmware-rule.ts). */
   firmware?: { softwareVersion: string | { match: string; version: string }[] };
+  /** The base profile this one layers over (profile-layers.ts merges them before compiling). */
+  extends?: string;
+  /** Base paths this layer leaves out: parameters, or objects (ending in ".") with everything below. */
+  remove?: string[];
 }
 
 const scalar = { type: ['string', 'number', 'boolean'] };
@@ -55,6 +59,8 @@ export const PROFILE_SCHEMA = {
   properties: {
     profile: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
     description: { type: 'string' },
+    extends: { type: 'string', minLength: 1 },
+    remove: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
     root: { enum: ['InternetGatewayDevice', 'Device'] },
     cwmpVersion: { enum: [0, 1, 2, 3, 4] },
     deviceId: {

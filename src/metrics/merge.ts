@@ -43,7 +43,8 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MergedMet
   return merged;
 }
 
-function emptyCounts(): MergedCounts {
+/** Zero counters and no histograms: the start of a merge, or a profile that recorded nothing. */
+export function emptyCounts(): MergedCounts {
   return {
     sessions: { started: 0, completed: 0, failed: 0 },
     errors: {},

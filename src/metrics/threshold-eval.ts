@@ -1,5 +1,5 @@
-import type { Threshold } from '../scenario/threshold.js';
-import type { MergedMetrics } from './merge.js';
+import { thresholdLabel, type Threshold } from '../scenario/threshold.js';
+import { emptyCounts, type MergedCounts, type MergedMetrics } from './merge.js';
 
 /** One threshold checked against the metrics: its measured value (base unit) and the verdict. */
 export interface ThresholdResult {
@@ -19,17 +19,20 @@ export function evaluateThresholds(thresholds: readonly Threshold[], metrics: Me
 }
 
 export function evaluateThreshold(t: Threshold, metrics: MergedMetrics, durationMs: number): ThresholdResult {
-  const actual = measure(t, metrics, durationMs);
+  // A profile-scoped threshold reads that profile's part; a profile with no CPEs on any shard has none (no samples).
+  const counts = t.profile === undefined ? metrics : (metrics.profiles.get(t.profile) ?? emptyCounts());
+  const actual = measure(t, counts, durationMs);
+  const expr = thresholdLabel(t);
   if (actual === undefined) {
     // A latency percentile of nothing is not a pass: a CI run in which no session ran must not go green.
-    return { expr: t.expr, ok: false, actual, limit: t.value, message: `${t.expr}: no samples` };
+    return { expr, ok: false, actual, limit: t.value, message: `${expr}: no samples` };
   }
   const ok = compare(actual, t.comparator, t.value);
   const shown = formatValue(t, actual);
-  return { expr: t.expr, ok, actual, limit: t.value, message: ok ? `${t.expr}: ${shown}` : `${t.expr} failed: measured ${shown}` };
+  return { expr, ok, actual, limit: t.value, message: ok ? `${expr}: ${shown}` : `${expr} failed: measured ${shown}` };
 }
 
-function measure(t: Threshold, m: MergedMetrics, durationMs: number): number | undefined {
+function measure(t: Threshold, m: MergedCounts, durationMs: number): number | undefined {
   const perSecond = (n: number) => (durationMs > 0 ? n / (durationMs / 1000) : 0);
   switch (t.metric.kind) {
     case 'latency': {
@@ -50,7 +53,7 @@ function measure(t: Threshold, m: MergedMetrics, durationMs: number): number | u
     }
     case 'errors': {
       const kind = t.metric.errorKind;
-      const n = kind === undefined ? m.sessions.failed : (m.errors[kind as keyof MergedMetrics['errors']] ?? 0);
+      const n = kind === undefined ? m.sessions.failed : (m.errors[kind as keyof MergedCounts['errors']] ?? 0);
       if (t.aggregation.kind !== 'rate') return kind === undefined ? Object.values(m.errors).reduce((a, b) => a + (b ?? 0), 0) : n;
       // A ratio over the sessions that ended: in-flight sessions have no verdict yet.
       const ended = m.sessions.completed + m.sessions.failed;

@@ -441,7 +441,7 @@ export type RawQuirks = Record<string, unknown> | null | undefined;
  * Checks and compiles a profile's `quirks:` map. `where` locates errors (field `quirks.<name>[.<option>]`);
  * `paths` resolves the generic paths options name.
  */
-export function compileQuirks(raw: RawQuirks, where: YamlFile, paths: QuirkPathLookup): QuirkSet {
+export function compileQuirks(raw: RawQuirks, where: Pick<YamlFile, 'error'>, paths: QuirkPathLookup): QuirkSet {
   if (raw === undefined || raw === null || Object.keys(raw).length === 0) return NO_QUIRKS;
   const init: QuirkSetInit = { ...DEFAULT_QUIRK_OPTIONS };
   for (const [name, value] of Object.entries(raw)) {

@@ -14,7 +14,7 @@ export function effectiveScenario(scenario: Scenario): unknown {
     // The CA is public, but a PEM blob does not help a reader: say that one was given.
     ca: scenario.acs.ca === undefined ? undefined : `<PEM, ${scenario.acs.ca.length} characters>`,
   };
-  const thresholds = (scenario.thresholds ?? []).map((t) => ({ expr: t.expr, abortOnFail: t.abortOnFail, delayMs: t.delayMs }));
+  const thresholds = (scenario.thresholds ?? []).map((t) => ({ expr: t.expr, abortOnFail: t.abortOnFail, delayMs: t.delayMs, profile: t.profile }));
   return { ...scenario, acs, thresholds };
 }
 

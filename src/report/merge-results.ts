@@ -48,7 +48,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     metrics,
   });
   const scenario = JSON.parse(await readFile(join(first.dir, SCENARIO_FILE), 'utf8')) as {
-    thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number }[];
+    thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number; profile?: string }[];
   };
   const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
   const failures = thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`);

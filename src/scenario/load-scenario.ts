@@ -40,7 +40,7 @@ interface ScenarioDocument {
   referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
   fleet?: { profile: string; count: number; schedule?: ScheduleDocument; cpe?: CpeBehaviourDocument }[];
   schedule?: ScheduleDocument;
-  thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number })[];
+  thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number; profile?: string })[];
   cpe?: CpeBehaviourDocument;
   autonomousTransfers?: AutonomousTransferDocument[];
   requestDownloads?: RequestDownloadDocument[];
@@ -146,7 +146,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
             type: 'object',
             additionalProperties: false,
             required: ['expr'],
-            properties: { expr: { type: 'string', minLength: 1 }, abortOnFail: { type: 'boolean' }, delay: durationSchema },
+            properties: { expr: { type: 'string', minLength: 1 }, abortOnFail: { type: 'boolean' }, delay: durationSchema, profile: { type: 'string', minLength: 1 } },
           },
         ],
       },
@@ -234,11 +234,13 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       throw err;
     }
   }
+  const fleetDoc = doc.fleet ?? DEFAULT_SCENARIO_DOCUMENT.fleet!;
   const thresholds = (doc.thresholds ?? []).map((entry, i): Threshold => {
-    const item = typeof entry === 'string' ? { expr: entry } : entry;
+    const item = typeof entry === 'string' ? { expr: entry, profile: undefined } : entry;
     const at = typeof entry === 'string' ? ['thresholds', i] : ['thresholds', i, 'expr'];
+    const profile = item.profile === undefined ? undefined : thresholdProfile(item.profile, fleetDoc, baseDir, (m) => fail(m, ['thresholds', i, 'profile']));
     try {
-      return parseThreshold(item.expr, { abortOnFail: item.abortOnFail, delayMs: duration(item.delay, 0, ['thresholds', i, 'delay']) });
+      return parseThreshold(item.expr, { abortOnFail: item.abortOnFail, delayMs: duration(item.delay, 0, ['thresholds', i, 'delay']), profile });
     } catch (err) {
       if (err instanceof ThresholdSyntaxError) throw fail(err.message, at);
       throw err;
@@ -266,7 +268,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     fleet: (doc.fleet ?? DEFAULT_SCENARIO_DOCUMENT.fleet!).map((g, i) => {
       const group: FleetGroup = {
         // A profile given as a path is relative to the scenario file, like any other path in it.
-        profile: g.profile.includes('/') && !isAbsolute(g.profile) ? resolve(baseDir, g.profile) : g.profile,
+        profile: groupProfileKey(g.profile, baseDir),
         count: g.count,
       };
       if (g.schedule !== undefined) group.schedule = schedule(g.schedule, ['fleet', i, 'schedule']);
@@ -293,6 +295,18 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     autonomousTransfers: resolveAutonomousTransfers(doc.autonomousTransfers, fail),
     requestDownloads: resolveRequestDownloads(doc.requestDownloads, fail),
   };
+}
+
+/** A threshold's `profile`: one of the fleet's profiles as written there, turned into the metrics key (paths resolved like the fleet's). */
+function thresholdProfile(name: string, fleet: NonNullable<ScenarioDocument['fleet']>, baseDir: string, fail: (message: string) => Error): string {
+  const group = fleet.find((g) => g.profile === name);
+  if (!group) throw fail(`unknown profile "${name}": not in the fleet (${[...new Set(fleet.map((g) => g.profile))].join(', ')})`);
+  return groupProfileKey(group.profile, baseDir);
+}
+
+/** A fleet group's profile: a NAME as is, a relative path resolved against the scenario's folder. */
+function groupProfileKey(profile: string, baseDir: string): string {
+  return profile.includes('/') && !isAbsolute(profile) ? resolve(baseDir, profile) : profile;
 }
 
 /** TR-069 §3.2.2: the session a connection request asks for starts within 30 seconds. */

@@ -30,6 +30,13 @@ export interface Threshold {
   abortOnFail: boolean;
   /** Time after the start before a during-run check may abort (lets the fleet warm up). */
   delayMs: number;
+  /** Evaluated on this profile's part of the metrics only (the fleet group's `profile`, as the metrics key it). */
+  profile?: string | undefined;
+}
+
+/** The expression, with its profile when scoped to one: the name in summaries and JUnit (one per profile). */
+export function thresholdLabel(t: Pick<Threshold, 'expr' | 'profile'>): string {
+  return t.profile === undefined ? t.expr : `${t.expr} [profile ${t.profile}]`;
 }
 
 /** A threshold expression that cannot be parsed or makes no sense (wrong unit, unknown metric). */
@@ -49,7 +56,7 @@ const EXPRESSION = /^\s*([A-Za-z][\w.]*?)\s*(<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)?)\
 /** A trailing aggregation; the lazy metric part keeps `inform.p99.9` as inform + p99.9. */
 const WITH_AGGREGATION = /^(.+?)\.(p[0-9]+(?:\.[0-9]+)?|max|mean|count|rate)$/;
 
-export function parseThreshold(expr: string, opts: { abortOnFail?: boolean; delayMs?: number } = {}): Threshold {
+export function parseThreshold(expr: string, opts: { abortOnFail?: boolean; delayMs?: number; profile?: string | undefined } = {}): Threshold {
   const m = EXPRESSION.exec(expr);
   if (!m) {
     throw new ThresholdSyntaxError(
@@ -61,7 +68,9 @@ export function parseThreshold(expr: string, opts: { abortOnFail?: boolean; dela
   const metric = parseMetric(split ? split[1]! : lhs, expr);
   const aggregation = split ? parseAggregation(split[2]!, expr) : defaultAggregation(metric, expr);
   const value = scaleValue(metric, aggregation, Number(number), unit, expr);
-  return { expr: expr.trim(), metric, aggregation, comparator, value, abortOnFail: opts.abortOnFail ?? false, delayMs: opts.delayMs ?? 0 };
+  const threshold: Threshold = { expr: expr.trim(), metric, aggregation, comparator, value, abortOnFail: opts.abortOnFail ?? false, delayMs: opts.delayMs ?? 0 };
+  if (opts.profile !== undefined) threshold.profile = opts.profile;
+  return threshold;
 }
 
 function parseMetric(name: string, expr: string): ThresholdMetric {
