@@ -56,6 +56,8 @@ export interface DialogueDeps {
   queue: RpcQueue;
   sessions: SessionStore;
   provision: ProvisioningSettings | undefined;
+  /** See ReferenceAcsOptions.strictCwmpIds. */
+  strictCwmpIds: boolean;
   /** Told of every acknowledged CPE request; may return ACS requests to queue for that device (a RequestDownload's Download). */
   onCpeRequest?: (received: ReceivedCpeRequest) => readonly AcsRequest[];
 }
@@ -151,11 +153,15 @@ export class CwmpDialogue {
     }, ignoreLostRpc);
   }
 
-  /** A response or Fault from the CPE: it must answer the request in flight, echoing its cwmp:ID. */
+  /** A response or Fault from the CPE: it must answer the request in flight, echoing its cwmp:ID (or be counted). */
   private answer(session: AcsSession, id: string | undefined, msg: Exclude<CpeMessage, { method: 'Inform' | 'GetRPCMethods' } | ReceivedCpeRequest['request']>): Reply {
     const rpc = session.awaiting;
     if (!rpc) return { kind: 'reject', reason: `${msg.method} without an outstanding ACS request` };
-    if (id !== rpc.id) return { kind: 'reject', reason: `${msg.method} carries cwmp:ID ${id ?? '(none)'}, expected ${rpc.id}` };
+    if (id !== rpc.id) {
+      if (this.deps.strictCwmpIds) return { kind: 'reject', reason: `${msg.method} carries cwmp:ID ${id ?? '(none)'}, expected ${rpc.id}` };
+      // One request is in flight per session, so the answer is still unambiguous.
+      this.deps.stats.cwmpIdMismatches++;
+    }
     if (msg.method !== 'Fault' && msg.method !== `${rpc.request.method}Response`) {
       return { kind: 'reject', reason: `${msg.method} does not answer ${rpc.request.method}` };
     }

@@ -41,6 +41,12 @@ export interface ReferenceAcsOptions {
    * true); nothing is sent when there is none.
    */
   answerRequestDownload?: boolean;
+  /**
+   * Reject (400) an answer whose cwmp:ID is missing or does not echo the request's. Default false: like production
+   * ACSs facing quirky devices, the answer is matched to the one request in flight and counted in
+   * `stats.cwmpIdMismatches`.
+   */
+  strictCwmpIds?: boolean;
 }
 
 export interface ReferenceAcs {
@@ -106,6 +112,7 @@ class ReferenceAcsServer implements ReferenceAcs {
       queue: this.queue,
       sessions: this.sessions,
       provision: opts.provision || undefined,
+      strictCwmpIds: opts.strictCwmpIds ?? false,
       onCpeRequest: (r) => this.cpeRequest(r),
     });
     this.authenticator = opts.auth ? createAuthenticator(opts.auth) : undefined;

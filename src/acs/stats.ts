@@ -10,6 +10,8 @@ export interface AcsStats {
   readonly rpcsSent: number;
   /** SOAP Faults CPEs returned for those requests. */
   readonly faultsReceived: number;
+  /** Answers whose cwmp:ID was missing or did not echo the request's, accepted (ReferenceAcsOptions.strictCwmpIds off). */
+  readonly cwmpIdMismatches: number;
   /** New sessions turned away with 503 + Retry-After (overload mode). */
   readonly rejected503: number;
   /** Requests that carried wrong credentials (a first request without credentials is the normal challenge, not counted). */
@@ -32,6 +34,7 @@ export function emptyAcsStats(): MutableAcsStats {
     informs: 0,
     rpcsSent: 0,
     faultsReceived: 0,
+    cwmpIdMismatches: 0,
     rejected503: 0,
     authFailures: 0,
     protocolErrors: 0,

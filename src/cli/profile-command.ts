@@ -13,6 +13,7 @@ import { PROFILES_DIR } from '../paths.js';
 import type { DumpFormat } from '../profiles-import/dump.js';
 import { formatImportReport, importDump } from '../profiles-import/import-dump.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { activeQuirks, quirkCatalogue } from '../quirks/catalogue.js';
 
 export interface ProfileCommandIo {
   out: (text: string) => void;
@@ -36,17 +37,16 @@ export interface ProfileSummary {
   forcedInform: string[];
   /** Profile names along the extends chain, the deepest base first, this profile last. */
   extends: string[];
-  /** Quirk names from the profile's `quirks:` map (empty when it has none). */
-  quirks: string[];
+  /** The vendor quirks the profile turns on (catalogue order), with the catalogue's description. */
+  quirks: { name: string; description: string }[];
   /** The root's direct children: name, parameters below it, tables below it. */
   topObjects: { name: string; parameters: number; tables: number }[];
 }
 
 export function summarizeProfile(profile: CompiledProfile, layers: LayeredProfile): ProfileSummary {
   const counts = countTree(profile.rootNode);
-  // `quirks:` is added to the schema by the quirk catalogue; until then no profile can carry it and this stays empty.
-  // Lead: when quirkCatalogue() is merged, show each quirk's one-line description from it here.
-  const quirks = Object.keys(((layers.raw as unknown as Record<string, unknown>)['quirks'] as Record<string, unknown> | undefined) ?? {});
+  const descriptions = new Map(quirkCatalogue().map((q) => [q.name, q.description]));
+  const quirks = activeQuirks(profile.quirks).map((name) => ({ name, description: descriptions.get(name) ?? '' }));
   return {
     name: profile.name,
     file: profile.file,
@@ -132,7 +132,8 @@ export function profileShow(nameOrPath: string, opts: { json?: boolean }, io: Pr
       `extends      ${s.extends.length > 1 ? [...s.extends].reverse().join(' → ') : '(none)'}`,
       `size         ${s.parameters} parameters, ${s.objects} objects (${s.tables} tables)`,
       `forced       ${s.forcedInform.length} parameters in every Inform`,
-      `quirks       ${s.quirks.length > 0 ? s.quirks.join(', ') : '(none)'}`,
+      `quirks       ${s.quirks.length > 0 ? '' : '(none)'}`,
+      ...s.quirks.map((q) => `  ${q.name.padEnd(26)} ${q.description}`),
       'top objects:',
       ...s.topObjects.map((o) => `  ${o.name.padEnd(28)} ${String(o.parameters).padStart(5)} parameters  ${String(o.tables).padStart(3)} tables`),
     ];

@@ -173,8 +173,8 @@ describe('reference ACS: queued RPCs', () => {
     assert.equal(server.stats.rpcsSent, 2);
   });
 
-  it('rejects an answer with the wrong cwmp:ID or for another method (400, counted), the RPC stays in flight', async () => {
-    const server = await start();
+  it('strictCwmpIds: rejects an answer with the wrong cwmp:ID or for another method (400, counted), the RPC stays in flight', async () => {
+    const server = await start({ strictCwmpIds: true });
     const c = cpe();
     const answer = server.enqueue(c.deviceKey, { method: 'GetRPCMethods' });
     await c.exchange(c.informXml());
@@ -185,6 +185,22 @@ describe('reference ACS: queued RPCs', () => {
     assert.equal(server.stats.protocolErrors, 2);
     assert.equal((await c.post(c.build(good, req.header.id))).status, 204);
     assert.deepEqual(await answer, good);
+  });
+
+  it('by default accepts an answer without or with another cwmp:ID (a quirky device), counting it', async () => {
+    const server = await start();
+    const c = cpe();
+    const first = server.enqueue(c.deviceKey, { method: 'GetRPCMethods' });
+    const second = server.enqueue(c.deviceKey, { method: 'GetRPCMethods' });
+    await c.exchange(c.informXml());
+    await c.exchange('');
+    const good: CpeMessage = { method: 'GetRPCMethodsResponse', methodList: ['GetRPCMethods'] };
+    assert.equal((await c.post(c.build(good, 'not-the-id'))).status, 200);
+    assert.equal((await c.post(c.build(good, undefined))).status, 204);
+    assert.deepEqual(await first, good);
+    assert.deepEqual(await second, good);
+    assert.equal(server.stats.cwmpIdMismatches, 2);
+    assert.equal(server.stats.protocolErrors, 0);
   });
 
   it('fails the caller of an RPC whose session times out, and frees the session', async () => {

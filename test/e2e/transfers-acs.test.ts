@@ -174,6 +174,7 @@ describe('transfers and software modules against the reference ACS', () => {
     await r.session([{ method: 'FactoryReset' }]);
     await r.session();
     assert.deepEqual(r.lastEvents(), ['0 BOOTSTRAP', '1 BOOT']);
+    assert.equal(r.acs.stats.cwmpIdMismatches, 0, 'every answer echoed its request\'s cwmp:ID');
     assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '4.3.0');
     r.assertSchemaValid();
   });
