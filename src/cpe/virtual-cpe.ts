@@ -4,6 +4,7 @@ import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
@@ -124,6 +125,8 @@ const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
 /** TR-069 §3.7.1.5 / A.3.2.x ScheduleInform: the session it asked for carries both. */
 const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
+/** TR-069 §3.2.1: a parameter with notification 1 or 2 changed (not by the ACS). */
+const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
@@ -232,6 +235,8 @@ export class VirtualCpe implements DeviceActions {
   private scheduledInforms: ScheduledInform[] | undefined;
   /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
   private connectionRequestAt = Number.NaN;
+  /** How that request arrived (its latencies are also recorded per transport). */
+  private connectionRequestVia: ConnectionRequestTransport = 'http';
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -310,9 +315,26 @@ export class VirtualCpe implements DeviceActions {
    * the next Inform, and that session reports its latencies from `receivedAt` (performance.now() ms). Several
    * requests before that Inform are one event, measured from the first.
    */
-  connectionRequested(receivedAt: number): void {
+  connectionRequested(receivedAt: number, transport: ConnectionRequestTransport = 'http'): void {
     this.events.add(CONNECTION_REQUEST_EVENT);
-    if (Number.isNaN(this.connectionRequestAt)) this.connectionRequestAt = receivedAt;
+    if (Number.isNaN(this.connectionRequestAt)) {
+      this.connectionRequestAt = receivedAt;
+      this.connectionRequestVia = transport;
+    }
+  }
+
+  /**
+   * A value the device changed itself (the STUN mapped address in UDPConnectionRequestAddress, NATDetected):
+   * a device-made change (DeviceModel.setInternal), reported as TR-069 §3.2.1 says for its notification
+   * attribute: "4 VALUE CHANGE" in the next Inform (passive), and for active notification a session asked for now.
+   */
+  deviceValueChanged(path: string, value: string): void {
+    if (this.model.get(path) === value) return;
+    this.model.setInternal(path, value);
+    const level = this.model.pendingValueChange();
+    if (level === 0) return;
+    this.events.add(VALUE_CHANGE_EVENT);
+    if (level === 2 && !(this.flags & (RUNNING | STOPPED))) this.env.requestSession?.(this.offlineForMs(), this);
   }
 
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
@@ -356,6 +378,7 @@ export class VirtualCpe implements DeviceActions {
         limits: this.env.limits,
         abort,
         connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
+        connectionRequestTransport: this.connectionRequestVia,
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);

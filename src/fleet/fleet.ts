@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
 import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
 import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
@@ -26,6 +27,10 @@ export interface FleetOptions {
   connectionRequestUrl: (index: number) => string;
   /** How connection requests are answered (default DEFAULT_CONNECTION_REQUEST_POLICY). */
   connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
+  /** More power-on values per data-model root (the UDP connection-request address, STUN settings). */
+  initialValues?: ((profile: CompiledProfile) => ReadonlyMap<string, string>) | undefined;
+  /** Told after each session of CPE `index` ended (the ACS may have changed its settings in it). */
+  sessionEnded?: ((index: number) => void) | undefined;
 }
 
 /** How a fleet's run went, from its own clock (what summary.json's durationS and drainS are made of). */
@@ -144,6 +149,7 @@ export class Fleet implements ConnectionRequestTarget {
           const initialValues = new Map<string, string>();
           if (schedule.periodicIntervalS !== undefined) initialValues.set(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
           if (schedule.periodicInformTime !== undefined) initialValues.set(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
+          for (const [path, value] of options.initialValues?.(profile) ?? []) initialValues.set(path, value);
           // One environment per group, one requestSession function for all: no per-CPE closures.
           environment = cpeEnvironment({
             profile,
@@ -283,6 +289,12 @@ export class Fleet implements ConnectionRequestTarget {
     return slot < this.cpes.length ? slot : undefined;
   }
 
+  /** CPE `index` (global index) when this fleet runs it. */
+  cpeAt(index: number): VirtualCpe | undefined {
+    const slot = this.slotOf(index);
+    return slot === undefined ? undefined : this.cpes[slot];
+  }
+
   /** ConnectionRequestTarget: the CPE's ConnectionRequestUsername/Password as the ACS last set them. */
   credentials(index: number): Credentials | undefined {
     const slot = this.slotOf(index);
@@ -296,7 +308,7 @@ export class Fleet implements ConnectionRequestTarget {
    * one ends (the spec: a session is not cut short, the CPE waits for it to finish). Rebooting or power-cycled
    * CPEs, and those over the rate limit, are refused (503). Nothing is scheduled while the fleet is not running.
    */
-  connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome {
+  connectionRequest(index: number, receivedAt: number, transport: ConnectionRequestTransport = 'http'): ConnectionRequestOutcome {
     const slot = this.slotOf(index);
     if (slot === undefined || this.startAt === undefined || this.stopping || this.pausedAt !== undefined) return 'unavailable';
     const cpe = this.cpes[slot]!;
@@ -308,7 +320,7 @@ export class Fleet implements ConnectionRequestTarget {
     }
     if (this.crCount[slot]! >= maxPerWindow) return 'rate_limited';
     this.crCount[slot]!++;
-    cpe.connectionRequested(receivedAt);
+    cpe.connectionRequested(receivedAt, transport);
     if (this.running[slot]) {
       this.crState[slot]! |= CR_AFTER_SESSION;
       return 'merged';
@@ -390,6 +402,7 @@ export class Fleet implements ConnectionRequestTarget {
       this.inFlight.delete(run);
       this.running[slot] = 0;
       this.afterSession(slot, dueAt, result);
+      this.options.sessionEnded?.(cpe.index);
       // A connection request during the session: its session follows now (or within the delay it has left).
       if (this.crState[slot]! & CR_AFTER_SESSION) {
         this.crState[slot] = 0;

@@ -6,6 +6,7 @@ import { parseDurationMs } from '../config/duration.js';
 import { DEFAULT_GRACE_PERIOD_MS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
+import { resolveUdpSettings, udpSettingsSchema, type UdpSettingsDocument } from './udp-settings.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
 interface ScenarioDocument {
@@ -13,7 +14,7 @@ interface ScenarioDocument {
   duration?: string | number;
   seed?: number;
   gracePeriod?: string | number;
-  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number };
+  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument };
   acs?: {
     url?: string;
     username?: string;
@@ -77,6 +78,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         host: { type: 'string', minLength: 1 },
         auth: { enum: ['digest', 'basic'] },
         delay: durationSchema,
+        udp: udpSettingsSchema,
       },
     },
     acs: {
@@ -171,7 +173,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
-    return { host: d.host, auth: d.auth, delayMs };
+    return { host: d.host, auth: d.auth, delayMs, udp: resolveUdpSettings(d.udp, fail, duration) };
   };
   const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
     if (d === undefined) return {};

@@ -1,4 +1,5 @@
 import type { Threshold } from './threshold.js';
+import type { UdpConnectionRequestSettings } from './udp-settings.js';
 
 /** A validated scenario: what to run, against which ACS, for how long. Plain data (it crosses thread boundaries). */
 export interface AcsSettings {
@@ -25,6 +26,8 @@ export interface ConnectionRequestSettings {
   auth?: 'digest' | 'basic' | undefined;
   /** The requested session starts this long after the request (0..30 s; default 0). */
   delayMs?: number | undefined;
+  /** UDP connection requests (TR-069 Annex G) and STUN (udp-settings.ts). */
+  udp?: UdpConnectionRequestSettings | undefined;
 }
 
 export interface ReferenceAcsSettings {
