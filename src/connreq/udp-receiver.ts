@@ -41,7 +41,11 @@ export interface UdpConnectionRequestReceiverOptions {
 }
 
 export const DEFAULT_REPLAY_WINDOW_MS = 60_000;
-/** Request ids remembered per CPE for its latest accepted `ts` (older ts are refused outright). */
+/**
+ * Request ids remembered per CPE (a request with an older ts than the last accepted one is refused outright, so
+ * only the ids of recent requests matter; more than this many accepted within the replay window is beyond the
+ * 10-per-minute rate limit anyway).
+ */
 const IDS_PER_CPE = 4;
 
 /**
@@ -61,7 +65,7 @@ export class UdpConnectionRequestReceiver {
   /** Per slot: the username it is indexed under. */
   private names: (string | undefined)[] = [];
   private shard: ShardSelector = { index: 0, count: 1 };
-  /** Per slot: the latest accepted ts (NaN: none) and the id hashes accepted with it (a ring of IDS_PER_CPE). */
+  /** Per slot: the latest accepted ts (NaN: none) and the hashes of the last IDS_PER_CPE accepted ids, newest first. */
   private lastTs = new Float64Array(0);
   private lastIds = new Uint32Array(0);
   private readonly replayWindowS: number;
@@ -195,7 +199,7 @@ export class UdpConnectionRequestReceiver {
 
   /**
    * Annex G's replay rules, after the signature (so forged datagrams cannot fill the memory): ts within the
-   * window around now; not older than the last accepted ts; an id not yet seen with that ts. Records the request.
+   * window around now; not older than the last accepted ts; an id not among the last accepted ones. Records it.
    */
   private checkFreshness(slot: number, fields: UdpConnectionRequestFields): UdpRejectReason | undefined {
     const ts = Number(fields.ts);
@@ -204,13 +208,9 @@ export class UdpConnectionRequestReceiver {
     const ring = slot * IDS_PER_CPE;
     const idHash = fnv1a(fields.id);
     if (ts < last) return 'replayed';
-    if (ts === last) {
-      for (let i = 0; i < IDS_PER_CPE; i++) if (this.lastIds[ring + i] === idHash) return 'replayed';
-    } else {
-      this.lastTs[slot] = ts;
-      this.lastIds.fill(0, ring, ring + IDS_PER_CPE);
-    }
-    // The newest id replaces the oldest of this ts (0 marks an empty place: a hash of 0 is stored as 1).
+    for (let i = 0; i < IDS_PER_CPE; i++) if (this.lastIds[ring + i] === idHash) return 'replayed';
+    this.lastTs[slot] = ts;
+    // The newest id replaces the oldest (0 marks an empty place: a hash of 0 is stored as 1).
     this.lastIds.copyWithin(ring + 1, ring, ring + IDS_PER_CPE - 1);
     this.lastIds[ring] = idHash;
     return undefined;
