@@ -3,6 +3,7 @@ import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import type { ShardSelector } from '../fleet/protocol.js';
 import { TimerQueue } from '../fleet/timer-queue.js';
 import type { CounterSink } from '../metrics/counters.js';
+import { fnv1a } from './fnv1a.js';
 import {
   decodeStunMessage,
   encodeBindingRequest,
@@ -61,6 +62,14 @@ interface StunSettings {
   username: string;
   password: string;
   periodMs: number;
+  /** Of all the fields above. */
+  hash: number;
+}
+
+/** A keepalive in the timer heap; stale when the slot's generation moved on. */
+interface Keepalive {
+  index: number;
+  generation: number;
 }
 
 interface Pending {
@@ -84,18 +93,21 @@ interface Pending {
  * MESSAGE-INTEGRITY keyed with STUNPassword.
  */
 export class StunKeepalive {
-  private readonly queue: TimerQueue<number>;
-  /** Per slot: a keepalive is in the heap. */
-  private readonly scheduled: Uint8Array;
+  private readonly queue: TimerQueue<Keepalive>;
+  /** Per slot: the generation of its live keepalive (0: none); an older item in the heap is stale. */
+  private readonly generation: Uint32Array;
+  /** Per slot: a hash of the settings its keepalives use, to notice the ACS changing them. */
+  private readonly settingsHash: Uint32Array;
   /** Transactions awaiting a response, by transaction id (hex), oldest first (Map order). */
   private readonly pending = new Map<string, Pending>();
   private readonly timeoutMs: number;
   private stopped = false;
 
   constructor(private readonly opts: StunKeepaliveOptions) {
-    this.scheduled = new Uint8Array(opts.size);
+    this.generation = new Uint32Array(opts.size);
+    this.settingsHash = new Uint32Array(opts.size);
     this.timeoutMs = opts.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
-    this.queue = new TimerQueue((index) => this.keepalive(index));
+    this.queue = new TimerQueue((item) => this.keepalive(item));
     opts.receiver.onStun((datagram, from) => this.onResponse(datagram, from));
   }
 
@@ -106,17 +118,28 @@ export class StunKeepalive {
       const index = shard.index + slot * shard.count;
       const settings = this.settingsOf(index);
       if (settings === undefined) continue;
-      this.scheduled[slot] = 1;
-      this.queue.schedule(t0 + (settings.periodMs * slot) / size, index);
+      this.settingsHash[slot] = settings.hash;
+      this.schedule(slot, index, t0 + (settings.periodMs * slot) / size);
     }
   }
 
-  /** After a session of CPE `index` (the ACS may have enabled STUN or changed its settings): keepalive now if none runs. */
+  /**
+   * After a session of CPE `index`: when the ACS enabled STUN or changed the settings, a Binding Request goes out
+   * now with them (replacing the pending keepalive); otherwise the keepalives go on as they were.
+   */
   refresh(index: number): void {
     const slot = this.slotOf(index);
-    if (this.stopped || slot === undefined || this.scheduled[slot] || this.settingsOf(index) === undefined) return;
-    this.scheduled[slot] = 1;
-    this.queue.schedule(performance.now(), index);
+    if (this.stopped || slot === undefined) return;
+    const settings = this.settingsOf(index);
+    if (settings === undefined || (this.generation[slot] !== 0 && settings.hash === this.settingsHash[slot])) return;
+    this.settingsHash[slot] = settings.hash;
+    this.schedule(slot, index, performance.now());
+  }
+
+  private schedule(slot: number, index: number, at: number): void {
+    const generation = (this.generation[slot]! % 0xfffffffe) + 1;
+    this.generation[slot] = generation;
+    this.queue.schedule(at, { index, generation });
   }
 
   pause(): void {
@@ -140,17 +163,19 @@ export class StunKeepalive {
     return Number.isInteger(slot) && slot >= 0 && slot < size ? slot : undefined;
   }
 
-  private keepalive(index: number): void {
+  private keepalive({ index, generation }: Keepalive): void {
     const slot = this.slotOf(index)!;
+    if (generation !== this.generation[slot]) return; // replaced by refresh()
     this.expire();
     const settings = this.settingsOf(index);
     if (this.stopped || settings === undefined) {
-      this.scheduled[slot] = 0; // STUN was disabled: refresh() starts it again if the ACS enables it
+      this.generation[slot] = 0; // STUN was disabled: refresh() starts it again if the ACS enables it
       return;
     }
+    this.settingsHash[slot] = settings.hash;
     // A rebooting or power-cycled CPE sends nothing; its keepalives go on when it is up.
     if (this.opts.cpes.cpeAt(index)!.offlineForMs() === 0) this.send(index, settings, false, false);
-    this.queue.schedule(performance.now() + settings.periodMs, index);
+    this.schedule(slot, index, performance.now() + settings.periodMs);
   }
 
   /** The CPE's STUN settings when STUNEnable is true, else undefined. */
@@ -163,13 +188,14 @@ export class StunKeepalive {
     const maxS = Number(cpe.model.get(`${ms}STUNMaximumKeepAlivePeriod`) ?? 0);
     const periodS = minS > 0 ? minS : maxS > 0 ? maxS : DEFAULT_KEEPALIVE_S;
     const port = Number(cpe.model.get(`${ms}STUNServerPort`) ?? 0);
-    return {
+    const s = {
       host: cpe.model.get(`${ms}STUNServerAddress`) || this.opts.defaultServerHost,
       port: port > 0 && port <= 65535 ? port : STUN_DEFAULT_PORT,
       username: cpe.model.get(`${ms}STUNUsername`) ?? '',
       password: cpe.model.get(`${ms}STUNPassword`) ?? '',
       periodMs: Math.max(1, periodS) * 1000,
     };
+    return { ...s, hash: fnv1a(`${s.host}\n${s.port}\n${s.username}\n${s.password}\n${s.periodMs}`) };
   }
 
   private send(index: number, s: StunSettings, signed: boolean, bindingChange: boolean): void {

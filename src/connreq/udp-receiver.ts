@@ -4,6 +4,7 @@ import { CpesimError } from '../errors.js';
 import type { CounterSink } from '../metrics/counters.js';
 import type { ShardSelector } from '../fleet/protocol.js';
 import type { ConnectionRequestTarget } from './listener.js';
+import { fnv1a } from './fnv1a.js';
 import { looksLikeStun } from './stun-codec.js';
 import { parseUdpConnectionRequest, verifyUdpConnectionRequest, type UdpConnectionRequestFields } from './udp-message.js';
 
@@ -206,7 +207,7 @@ export class UdpConnectionRequestReceiver {
     if (Math.abs(this.now() / 1000 - ts) > this.replayWindowS) return 'stale';
     const last = this.lastTs[slot]!;
     const ring = slot * IDS_PER_CPE;
-    const idHash = fnv1a(fields.id);
+    const idHash = fnv1a(fields.id) || 1; // never 0: 0 marks an empty place
     if (ts < last) return 'replayed';
     for (let i = 0; i < IDS_PER_CPE; i++) if (this.lastIds[ring + i] === idHash) return 'replayed';
     this.lastTs[slot] = ts;
@@ -219,11 +220,4 @@ export class UdpConnectionRequestReceiver {
   private reject(reason: UdpRejectReason): void {
     this.opts.counters.count(`cr.udp.rejected.${reason}`);
   }
-}
-
-/** 32-bit FNV-1a of a request id, never 0 (0 marks an empty place in the id memory). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h === 0 ? 1 : h;
 }
