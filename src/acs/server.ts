@@ -9,7 +9,7 @@ import { sendUdpConnectionRequest, type UdpConnectionRequestOptions } from './ud
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
 import { CwmpDialogue, type Reply } from './dialogue.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
-import type { ProvisioningSettings } from './provisioning.js';
+import { provisionedCredentials, type ProvisioningSettings } from './provisioning.js';
 import { RpcQueue } from './rpc-queue.js';
 import { SESSION_COOKIE, SessionStore, type AcsSession, type SessionEndReason } from './session-store.js';
 import { emptyAcsStats, type AcsStats } from './stats.js';
@@ -137,7 +137,7 @@ class ReferenceAcsServer implements ReferenceAcs {
     const device = this.registry.get(deviceKey);
     const url = device?.parameters.find((p) => p.name.endsWith('.ManagementServer.ConnectionRequestURL'))?.value;
     if (!url) return Promise.reject(new CpesimError('CPESIM_ACS_CR_URL', `no ConnectionRequestURL known for device ${deviceKey}`));
-    const credentials = options.credentials ?? this.provisionedCredentials();
+    const credentials = options.credentials ?? this.provisionedCredentials(device!);
     if (!credentials) {
       return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
     }
@@ -148,18 +148,16 @@ class ReferenceAcsServer implements ReferenceAcs {
     const device = this.registry.get(deviceKey);
     const address = options.address ?? device?.parameters.find((p) => p.name.endsWith('.ManagementServer.UDPConnectionRequestAddress'))?.value;
     if (!address) return Promise.reject(new CpesimError('CPESIM_ACS_UDP_CR_ADDRESS', `no UDPConnectionRequestAddress known for device ${deviceKey}`));
-    const credentials = options.credentials ?? this.provisionedCredentials();
+    const credentials = options.credentials ?? (device && this.provisionedCredentials(device));
     if (!credentials) {
       return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
     }
     return sendUdpConnectionRequest(address, credentials, options);
   }
 
-  /** The ConnectionRequestUsername/Password this ACS sets on bootstrap (undefined: provisioning is off). */
-  private provisionedCredentials(): Credentials | undefined {
-    return this.opts.provision
-      ? { username: this.opts.provision.connectionRequestUsername, password: this.opts.provision.connectionRequestPassword }
-      : undefined;
+  /** The ConnectionRequestUsername/Password this ACS set on the device at bootstrap (undefined: provisioning is off). */
+  private provisionedCredentials(device: DeviceRecord): Credentials | undefined {
+    return this.opts.provision ? provisionedCredentials(this.opts.provision, device.deviceId.serialNumber) : undefined;
   }
 
   async close(): Promise<void> {

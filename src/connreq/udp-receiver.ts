@@ -65,6 +65,8 @@ export class UdpConnectionRequestReceiver {
   private readonly byUsername = new Map<string, number | number[]>();
   /** Per slot: the username it is indexed under. */
   private names: (string | undefined)[] = [];
+  /** CPEs in a session: the ACS may have changed their username there already (refresh() follows at its end). */
+  private readonly inSession = new Set<number>();
   private shard: ShardSelector = { index: 0, count: 1 };
   /** Per slot: the latest accepted ts (NaN: none) and the hashes of the last IDS_PER_CPE accepted ids, newest first. */
   private lastTs = new Float64Array(0);
@@ -126,8 +128,14 @@ export class UdpConnectionRequestReceiver {
     for (let slot = 0; slot < size; slot++) this.refresh(shard.index + slot * shard.count);
   }
 
+  /** A session of CPE `index` started: until refresh(), requests whose username is not indexed also try it. */
+  sessionStarted(index: number): void {
+    if (this.slotOf(index) !== undefined) this.inSession.add(index);
+  }
+
   /** Re-reads CPE `index`'s ConnectionRequestUsername (after each of its sessions: only the ACS changes it). */
   refresh(index: number): void {
+    this.inSession.delete(index);
     const slot = this.slotOf(index);
     if (slot === undefined) return;
     const username = this.target?.credentials(index)?.username;
@@ -182,20 +190,26 @@ export class UdpConnectionRequestReceiver {
     else this.reject(outcome);
   }
 
-  /** The CPE the request is for and signed by, or why none is. */
+  /**
+   * The CPE the request is for and signed by, or why none is. Candidates: the CPEs indexed under `un`, and those
+   * in a session (an ACS that set the username in a session may send a request before that session ended).
+   */
   private authenticate(fields: UdpConnectionRequestFields): number | UdpRejectReason {
     const known = this.byUsername.get(fields.un);
-    if (known === undefined) return 'unknown_user';
+    const indexed = known === undefined ? [] : typeof known === 'number' ? [known] : known;
     let match: number | undefined;
-    for (const index of typeof known === 'number' ? [known] : known) {
+    let named = false;
+    for (const index of [...indexed, ...this.inSession]) {
+      if (index === match) continue; // indexed and in a session
       const credentials = this.target!.credentials(index);
       // The index follows the sessions; a username changed otherwise (a factory reset) is checked here.
       if (credentials === undefined || credentials.username !== fields.un) continue;
+      named = true;
       if (!verifyUdpConnectionRequest(fields, credentials.password)) continue;
       if (match !== undefined) return 'ambiguous_user';
       match = index;
     }
-    return match ?? 'bad_signature';
+    return match ?? (named ? 'bad_signature' : 'unknown_user');
   }
 
   /**

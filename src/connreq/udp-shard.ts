@@ -74,6 +74,11 @@ export class UdpShard {
     this.keepalive?.start(t0);
   }
 
+  /** A session of CPE `index` starts: the ACS may change its username in it (the receiver looks there too). */
+  sessionStarted(index: number): void {
+    this.receiver.sessionStarted(index);
+  }
+
   /** After each session of CPE `index`: the ACS may have changed its username or STUN settings. */
   sessionEnded(index: number): void {
     this.receiver.refresh(index);

@@ -29,7 +29,8 @@ export interface FleetOptions {
   connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
   /** More power-on values per data-model root (the UDP connection-request address, STUN settings). */
   initialValues?: ((profile: CompiledProfile) => ReadonlyMap<string, string>) | undefined;
-  /** Told after each session of CPE `index` ended (the ACS may have changed its settings in it). */
+  /** Told when a session of CPE `index` starts and after it ended (the ACS may change the CPE's settings in it). */
+  sessionStarted?: ((index: number) => void) | undefined;
   sessionEnded?: ((index: number) => void) | undefined;
 }
 
@@ -398,6 +399,7 @@ export class Fleet implements ConnectionRequestTarget {
     this.observers[this.groupOf[slot]!]!.latency('lateness', startedAt - dueAt, startedAt - dueAt);
     this.running[slot] = 1;
     this.crState[slot] = 0; // this Inform carries any pending connection request
+    this.options.sessionStarted?.(cpe.index);
     const run = cpe.runSession(dueAt).then((result) => {
       this.inFlight.delete(run);
       this.running[slot] = 0;

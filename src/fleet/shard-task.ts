@@ -40,7 +40,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       metrics,
       connectionRequestUrl: (index) => listener.urlOf(index),
       ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
-      ...(udp ? { initialValues: (profile: CompiledProfile) => udp.initialValues(profile), sessionEnded: (index: number) => udp.sessionEnded(index) } : {}),
+      ...(udp ? { initialValues: (profile: CompiledProfile) => udp.initialValues(profile), sessionStarted: (index: number) => udp.sessionStarted(index), sessionEnded: (index: number) => udp.sessionEnded(index) } : {}),
     });
     listener.attach(fleet);
     udp?.attach(fleet, shard, fleet.size);

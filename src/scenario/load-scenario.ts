@@ -173,7 +173,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
-    return { host: d.host, auth: d.auth, delayMs, udp: resolveUdpSettings(d.udp, fail, duration) };
+    return { host: d.host, auth: d.auth, delayMs, ...(d.udp !== undefined ? { udp: resolveUdpSettings(d.udp, fail, duration) } : {}) };
   };
   const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
     if (d === undefined) return {};

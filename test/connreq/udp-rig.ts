@@ -52,6 +52,7 @@ export async function udpRig(settings: UdpConnectionRequestSettings, profileName
     metrics,
     connectionRequestUrl: (i) => listener.urlOf(i),
     initialValues: (p) => udp.initialValues(p),
+    sessionStarted: (i) => udp.sessionStarted(i),
     sessionEnded: (i) => udp.sessionEnded(i),
   });
   listener.attach(fleet);

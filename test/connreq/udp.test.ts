@@ -146,11 +146,17 @@ describe('UDP connection requests', () => {
     await send('shared', 'p3');
     assert.deepEqual(requested, [[1, 'udp']], 'two CPEs verify: neither is triggered');
     assert.equal(metrics.counters['cr.udp.rejected.ambiguous_user'], 1);
-    // The ACS renames CPE 5 (seen after its session): now the request names CPE 3 alone.
+    // The ACS renames CPE 5 in a session: a request under the new name finds it while the session runs...
+    receiver.sessionStarted(5);
     creds.set(5, { username: 'five', password: 'p3' });
-    receiver.refresh(5);
-    await send('shared', 'p3');
     await send('five', 'p3');
-    assert.deepEqual(requested, [[1, 'udp'], [3, 'udp'], [5, 'udp']]);
+    assert.deepEqual(requested, [[1, 'udp'], [5, 'udp']]);
+    // ...and after it, the index has it (not in a session any more), and 'shared' + p3 names CPE 3 alone.
+    receiver.refresh(5);
+    await send('five', 'p3');
+    await send('shared', 'p3');
+    assert.deepEqual(requested, [[1, 'udp'], [5, 'udp'], [5, 'udp'], [3, 'udp']]);
+    await send('nobody', 'p3');
+    assert.equal(metrics.counters['cr.udp.rejected.unknown_user'], 1);
   });
 });
