@@ -8,9 +8,9 @@ import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import type { CounterName } from '../../src/metrics/counters.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import type { Scenario } from '../../src/scenario/scenario.js';
 import type { UdpConnectionRequestSettings } from '../../src/scenario/udp-settings.js';
 import { waitFor } from '../cpe/file-server.js';
+import { testScenario } from '../fleet/fleet-harness.js';
 
 export const CR = { connectionRequestUsername: 'udp-cr', connectionRequestPassword: 'udp-secret', periodicInformInterval: 3600 };
 
@@ -33,17 +33,8 @@ export async function udpRig(settings: UdpConnectionRequestSettings, profileName
   const metrics = new MetricsRegistry();
   const listener = await ConnectionRequestListener.open({ seed: 7, counters: metrics });
   const udp = await UdpShard.open({ settings, host: '127.0.0.1', acsUrl: acs.url, counters: metrics });
-  const scenario: Scenario = {
-    name: 'udp-connreq',
-    file: undefined,
-    durationMs: 120_000,
-    acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-    referenceAcs: { provision: true, maxConcurrentSessions: undefined },
-    fleet: [{ profile: profileName, count: 1 }],
-    // An hour between periodic informs: any later session within a test is a connection request's.
-    schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
-    seed: 7,
-  };
+  // An hour between periodic informs (testScenario's): any later session within a test is a connection request's.
+  const scenario = testScenario(acs.url, { name: 'udp-connreq', durationMs: 120_000, fleet: [{ profile: profileName, count: 1 }], seed: 7 });
   const fleet = new Fleet({
     scenario,
     shard: { index: 0, count: 1 },

@@ -14,8 +14,8 @@ import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { addCounters, type Counters } from '../../src/metrics/counters.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
-import type { Scenario } from '../../src/scenario/scenario.js';
 import { waitFor } from '../cpe/file-server.js';
+import { testScenario } from '../fleet/fleet-harness.js';
 import { startCoturn } from '../support/coturn.js';
 
 test('UDP connection requests to CPEs on two shards, with STUN bindings kept at coturn', { timeout: 60_000 }, async () => {
@@ -33,18 +33,14 @@ test('UDP connection requests to CPEs on two shards, with STUN bindings kept at 
         addresses.set(key, acs.enqueue(key, { method: 'GetParameterValues', parameterNames: [`${profile.root}.ManagementServer.UDPConnectionRequestAddress`] }));
       }
     }
-    const scenario: Scenario = {
+    const scenario = testScenario(acs.url, {
       name: 'udp-connreq-e2e',
-      file: undefined,
       durationMs: 40_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-      referenceAcs: { provision: true, maxConcurrentSessions: undefined },
       fleet: groups.map((g) => ({ ...g })),
-      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
       seed: 5,
       gracePeriodMs: 2000,
       connectionRequests: { udp: { enabled: true, stun: { host: coturn.host, port: coturn.port, minKeepAliveS: 1 } } },
-    };
+    });
     const control = new RunControl();
     const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
     const ports = new Set<string>();
