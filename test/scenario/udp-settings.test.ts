@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
+import { effectiveScenario, REDACTED } from '../../src/report/effective-scenario.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
 
 async function load(text: string) {
@@ -65,4 +66,12 @@ test('bad connectionRequests.udp fields name their line and field', async () => 
   assert.match(unknown.message, /realm/);
   const duration = await configError('connectionRequests:\n  udp:\n    stun:\n      minKeepAlive: soon\n');
   assert.equal(duration.field, 'connectionRequests.udp.stun.minKeepAlive');
+});
+
+test('the STUN password is redacted in the results\' scenario.json', async () => {
+  const s = await (await load('connectionRequests:\n  udp:\n    stun: { server: 127.0.0.1, password: stun-secret }\n')).result;
+  const text = JSON.stringify(effectiveScenario(s));
+  assert.ok(!text.includes('stun-secret'), text);
+  assert.ok(text.includes(REDACTED));
+  assert.equal(s.connectionRequests?.udp?.stun?.password, 'stun-secret', 'the run itself keeps it');
 });
