@@ -32,7 +32,7 @@ const contextOf = (index: number): DeviceContext => ({
 });
 
 // What the reference ACS writes on BOOTSTRAP: a DeviceModel after its first session carries this overlay.
-const provisioning = bootstrapRequests('Device', { connectionRequestUsername: 'cr-user', connectionRequestPassword: 'cr-secret', periodicInformInterval: 300 })[0];
+const provisioning = bootstrapRequests('Device', { connectionRequestUsername: 'cr-user', connectionRequestPassword: 'cr-secret', periodicInformInterval: 300 }, 'bench')[0];
 
 function provisionedModel(index: number): DeviceModel {
   const model = new DeviceModel(profile, contextOf(index));

@@ -143,7 +143,7 @@ export class CwmpDialogue {
     const settings = this.deps.provision;
     const root = dataModelRoot(record.parameters);
     if (!settings || !root) return;
-    const [setDone, getDone] = this.deps.queue.addFirst(record.key, bootstrapRequests(root, settings));
+    const [setDone, getDone] = this.deps.queue.addFirst(record.key, bootstrapRequests(root, settings, record.deviceId.serialNumber));
     // Outcomes land on the device record; a lost session or a Fault simply leaves it unprovisioned.
     setDone?.then((answer) => {
       if (answer.method === 'SetParameterValuesResponse') record.provisioned = true;

@@ -3,14 +3,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
 import { CpesimError } from '../errors.js';
-import { createAuthenticator, type AcsAuthConfig, type Authenticator } from './auth.js';
+import { createAuthenticator, type AcsAuthConfig, type Authenticator, type Credentials } from './auth.js';
 import { sendConnectionRequest, type ConnectionRequestOptions, type ConnectionRequestResult } from './connection-request.js';
+import { sendUdpConnectionRequest, type UdpConnectionRequestOptions } from './udp-connection-request.js';
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
 import { CwmpDialogue, type ReceivedCpeRequest, type Reply } from './dialogue.js';
 import { FILES_PATH, FileStore } from './file-store.js';
 import { requestDownloadAnswer } from './request-download.js';
 import { BodyTooLargeError, readBody } from './http-body.js';
-import type { ProvisioningSettings } from './provisioning.js';
+import { provisionedCredentials, type ProvisioningSettings } from './provisioning.js';
 import { RpcQueue } from './rpc-queue.js';
 import { SESSION_COOKIE, SessionStore, type AcsSession, type SessionEndReason } from './session-store.js';
 import { emptyAcsStats, type AcsStats } from './stats.js';
@@ -71,6 +72,12 @@ export interface ReferenceAcs {
    * CPE's final HTTP status; throws CPESIM_ACS_CR_* when there is nothing to send to.
    */
   connectionRequest(deviceKey: string, options?: ConnectionRequestOptions): Promise<ConnectionRequestResult>;
+  /**
+   * Sends a UDP connection request (TR-069 Annex G) to the UDPConnectionRequestAddress of the device's last Inform
+   * (or `options.address`), signed with the credentials this ACS provisioned (or `options.credentials`). Resolves
+   * when sent (a CPE never answers); throws CPESIM_ACS_CR_* / CPESIM_ACS_UDP_CR_* when there is nothing to send to.
+   */
+  udpConnectionRequest(deviceKey: string, options?: UdpConnectionRequestOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,14 +174,27 @@ class ReferenceAcsServer implements ReferenceAcs {
     const device = this.registry.get(deviceKey);
     const url = device?.parameters.find((p) => p.name.endsWith('.ManagementServer.ConnectionRequestURL'))?.value;
     if (!url) return Promise.reject(new CpesimError('CPESIM_ACS_CR_URL', `no ConnectionRequestURL known for device ${deviceKey}`));
-    const provisioned = this.opts.provision
-      ? { username: this.opts.provision.connectionRequestUsername, password: this.opts.provision.connectionRequestPassword }
-      : undefined;
-    const credentials = options.credentials ?? provisioned;
+    const credentials = options.credentials ?? this.provisionedCredentials(device!);
     if (!credentials) {
       return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
     }
     return sendConnectionRequest(url, credentials, options);
+  }
+
+  udpConnectionRequest(deviceKey: string, options: UdpConnectionRequestOptions = {}): Promise<void> {
+    const device = this.registry.get(deviceKey);
+    const address = options.address ?? device?.parameters.find((p) => p.name.endsWith('.ManagementServer.UDPConnectionRequestAddress'))?.value;
+    if (!address) return Promise.reject(new CpesimError('CPESIM_ACS_UDP_CR_ADDRESS', `no UDPConnectionRequestAddress known for device ${deviceKey}`));
+    const credentials = options.credentials ?? (device && this.provisionedCredentials(device));
+    if (!credentials) {
+      return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
+    }
+    return sendUdpConnectionRequest(address, credentials, options);
+  }
+
+  /** The ConnectionRequestUsername/Password this ACS set on the device at bootstrap (undefined: provisioning is off). */
+  private provisionedCredentials(device: DeviceRecord): Credentials | undefined {
+    return this.opts.provision ? provisionedCredentials(this.opts.provision, device.deviceId.serialNumber) : undefined;
   }
 
   async close(): Promise<void> {

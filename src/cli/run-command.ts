@@ -185,7 +185,7 @@ function startEmbeddedAcs(scenario: Scenario): Promise<ReferenceAcs> {
     port: 0,
     provision: scenario.referenceAcs.provision
       ? {
-          connectionRequestUsername: 'cpesim',
+          connectionRequestUsername: 'cpesim-{serial}',
           connectionRequestPassword: 'cpesim',
           periodicInformInterval: Math.max(1, Math.round(scenario.schedule.periodicIntervalS ?? 300)),
         }

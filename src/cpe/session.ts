@@ -7,6 +7,7 @@ import { NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError, ProtocolError } from '../errors.js';
 import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import { AcsHttpSession, type AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { expectedResponse, type PendingCpeRequests } from './cpe-request-queue.js';
@@ -76,6 +77,8 @@ export interface CwmpSessionParams {
   connectionRequestAt?: number | undefined;
   /** The profile's vendor quirks (src/quirks/catalogue.ts); none when absent. */
   quirks?: QuirkSet | undefined;
+  /** How that request arrived: the latencies are recorded under `cr.<transport>.*` as well (default http). */
+  connectionRequestTransport?: ConnectionRequestTransport | undefined;
 }
 
 /**
@@ -206,7 +209,10 @@ class CwmpSession {
       );
       const sentAt = performance.now();
       const crAt = this.p.connectionRequestAt;
-      if (crAt !== undefined) observer.latency(CR_TO_INFORM, sentAt - crAt, sentAt - crAt);
+      if (crAt !== undefined) {
+        observer.latency(CR_TO_INFORM, sentAt - crAt, sentAt - crAt);
+        observer.latency(`cr.${this.p.connectionRequestTransport ?? 'http'}.toInform`, sentAt - crAt, sentAt - crAt);
+      }
       const reply = await this.http.post(xml, requestSoapAction(this.version, 'Inform'));
       const now = performance.now();
       observer.latency('inform', now - this.p.intendedStartMs, now - sentAt);
@@ -283,6 +289,7 @@ class CwmpSession {
       if (crAt !== undefined && !this.firstRpcSeen) {
         const now = performance.now();
         observer.latency(CR_TO_FIRST_RPC, now - crAt, now - crAt);
+        observer.latency(`cr.${this.p.connectionRequestTransport ?? 'http'}.toFirstRpc`, now - crAt, now - crAt);
       }
       this.firstRpcSeen = true;
       // Answer in the ACS's version, echoing its cwmp:ID (or as the profile's quirks say).

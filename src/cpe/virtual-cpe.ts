@@ -5,6 +5,7 @@ import { DeviceModel } from '../datamodel/device-model.js';
 import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
 import { CpesimError } from '../errors.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
@@ -140,10 +141,10 @@ const AUTONOMOUS_TRANSFER_COMPLETE_EVENT = '10 AUTONOMOUS TRANSFER COMPLETE';
 /** TR-069 §3.7.1.5 / A.3.2.x ScheduleInform: the session it asked for carries both. */
 const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
+/** TR-069 §3.2.1: a parameter with notification 1 or 2 changed (not by the ACS). */
+const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
-/** TR-069 §3.7.1.5: the Inform reports parameters with notification 1/2 the device changed. */
-export const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 
 /** One accepted ScheduleInform: due at `at` (performance.now() ms). */
 interface ScheduledInform {
@@ -259,6 +260,8 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   private connectionRequestAt = Number.NaN;
   /** Created by the first diagnostics request, dropped when idle: most CPEs never hold one. */
   private diagnostics: Diagnostics | undefined;
+  /** How that request arrived (its latencies are also recorded per transport). */
+  private connectionRequestVia: ConnectionRequestTransport = 'http';
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -342,10 +345,14 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
    * the next Inform, and that session reports its latencies from `receivedAt` (performance.now() ms). Several
    * requests before that Inform are one event, measured from the first.
    */
-  connectionRequested(receivedAt: number): void {
+  connectionRequested(receivedAt: number, transport: ConnectionRequestTransport = 'http'): void {
     this.events.add(CONNECTION_REQUEST_EVENT);
-    if (Number.isNaN(this.connectionRequestAt)) this.connectionRequestAt = receivedAt;
+    if (Number.isNaN(this.connectionRequestAt)) {
+      this.connectionRequestAt = receivedAt;
+      this.connectionRequestVia = transport;
+    }
   }
+
 
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
   queueCpeRequest(req: QueuedCpeRequest): void {
@@ -397,6 +404,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
         abort,
         connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
         quirks: this.env.profile.quirks,
+        connectionRequestTransport: this.connectionRequestVia,
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);

@@ -3,6 +3,7 @@ import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
 import type { CpeSnapshot } from '../cpe/cpe-snapshot.js';
 import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
 import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
@@ -33,6 +34,11 @@ export interface FleetOptions {
   connectionRequests?: Partial<ConnectionRequestPolicy> | undefined;
   /** Saved CPE states by global index (a state file): those CPEs come back as the same devices. */
   restored?: ReadonlyMap<number, CpeSnapshot> | undefined;
+  /** More power-on values per data-model root (the UDP connection-request address, STUN settings). */
+  initialValues?: ((profile: CompiledProfile) => ReadonlyMap<string, string>) | undefined;
+  /** Told when a session of CPE `index` starts and after it ended (the ACS may change the CPE's settings in it). */
+  sessionStarted?: ((index: number) => void) | undefined;
+  sessionEnded?: ((index: number) => void) | undefined;
 }
 
 /** How a fleet's run went, from its own clock (what summary.json's durationS and drainS are made of). */
@@ -169,6 +175,7 @@ export class Fleet implements ConnectionRequestTarget {
           if (schedule.periodicIntervalS !== undefined) initialValues.set(`${ms}PeriodicInformInterval`, String(schedule.periodicIntervalS));
           if (schedule.periodicInformTime !== undefined) initialValues.set(`${ms}PeriodicInformTime`, schedule.periodicInformTime);
           const behaviour = groupCpeBehaviour(scenario.cpe, group.cpe);
+          for (const [path, value] of options.initialValues?.(profile) ?? []) initialValues.set(path, value);
           // One environment per group, one requestSession function for all: no per-CPE closures.
           environment = cpeEnvironment({
             ...(behaviour.rebootDurationMs !== undefined ? { rebootDurationMs: behaviour.rebootDurationMs } : {}),
@@ -343,6 +350,21 @@ export class Fleet implements ConnectionRequestTarget {
     return slot < this.cpes.length ? slot : undefined;
   }
 
+  /** CPE `index` (global index) when this fleet runs it. */
+  /**
+   * A device change made outside the value generators (DeviceModel.setInternal by a connection-request transport):
+   * notified like any (passive: the next Inform; active: a session after the coalescing delay and the throttle).
+   */
+  deviceChanged(index: number): void {
+    const slot = this.slotOf(index);
+    if (slot !== undefined && !this.stopping) this.valueChanges.check(slot);
+  }
+
+  cpeAt(index: number): VirtualCpe | undefined {
+    const slot = this.slotOf(index);
+    return slot === undefined ? undefined : this.cpes[slot];
+  }
+
   /** ConnectionRequestTarget: the CPE's ConnectionRequestUsername/Password as the ACS last set them. */
   credentials(index: number): Credentials | undefined {
     const slot = this.slotOf(index);
@@ -356,7 +378,7 @@ export class Fleet implements ConnectionRequestTarget {
    * one ends (the spec: a session is not cut short, the CPE waits for it to finish). Rebooting or power-cycled
    * CPEs, and those over the rate limit, are refused (503). Nothing is scheduled while the fleet is not running.
    */
-  connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome {
+  connectionRequest(index: number, receivedAt: number, transport: ConnectionRequestTransport = 'http'): ConnectionRequestOutcome {
     const slot = this.slotOf(index);
     if (slot === undefined || this.startAt === undefined || this.stopping || this.pausedAt !== undefined) return 'unavailable';
     const cpe = this.cpes[slot]!;
@@ -368,7 +390,7 @@ export class Fleet implements ConnectionRequestTarget {
     }
     if (this.crCount[slot]! >= maxPerWindow) return 'rate_limited';
     this.crCount[slot]!++;
-    cpe.connectionRequested(receivedAt);
+    cpe.connectionRequested(receivedAt, transport);
     if (this.running[slot]) {
       this.crState[slot]! |= CR_AFTER_SESSION;
       return 'merged';
@@ -496,10 +518,12 @@ export class Fleet implements ConnectionRequestTarget {
     this.observers[this.groupOf[slot]!]!.latency('lateness', startedAt - dueAt, startedAt - dueAt);
     this.running[slot] = 1;
     this.crState[slot] = 0; // this Inform carries any pending connection request
+    this.options.sessionStarted?.(cpe.index);
     const run = cpe.runSession(dueAt).then((result) => {
       this.inFlight.delete(run);
       this.running[slot] = 0;
       this.afterSession(slot, dueAt, result);
+      this.options.sessionEnded?.(cpe.index);
       // A connection request during the session: its session follows now (or within the delay it has left).
       if (this.crState[slot]! & CR_AFTER_SESSION) {
         this.crState[slot] = 0;

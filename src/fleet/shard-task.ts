@@ -4,6 +4,8 @@ import { Fleet } from './fleet.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { ConnectionRequestListener } from '../connreq/listener.js';
 import { loadShardStates, stateFileExists, writeStatePart } from './state-file.js';
+import { UdpShard } from '../connreq/udp-shard.js';
+import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -27,6 +29,13 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     counters: metrics,
     ...(cr?.auth !== undefined ? { auth: cr.auth } : {}),
   });
+  // UDP connection requests and STUN (connectionRequests.udp): one more socket per shard, same host.
+  const udp = cr?.udp?.enabled
+    ? await UdpShard.open({ settings: cr.udp, host: cr.host ?? '127.0.0.1', acsUrl: task.acs.url, counters: metrics }).catch(async (err: unknown) => {
+        await listener.close();
+        throw err;
+      })
+    : undefined;
   try {
     const fleet = new Fleet({
       scenario,
@@ -37,8 +46,10 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       connectionRequestUrl: (index) => listener.urlOf(index),
       ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
       restored,
+      ...(udp ? { initialValues: (profile: CompiledProfile) => udp.initialValues(profile), sessionStarted: (index: number) => udp.sessionStarted(index), sessionEnded: (index: number) => udp.sessionEnded(index) } : {}),
     });
     listener.attach(fleet);
+    udp?.attach(fleet, shard, fleet.size);
     const progress = (): ShardProgress => ({
       type: 'progress',
       shard: shard.index,
@@ -54,6 +65,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
           case 'start': {
             // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
             fleet.start(message.atEpochMs - performance.timeOrigin);
+            udp?.start(message.atEpochMs - performance.timeOrigin);
             ticker = setInterval(() => send(progress()), task.progressIntervalMs);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
@@ -61,9 +73,11 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
           }
           case 'pause':
             fleet.pause();
+            udp?.pause();
             break;
           case 'resume':
             fleet.resume();
+            udp?.resume();
             break;
           case 'stop':
             resolve();
@@ -88,5 +102,6 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   } finally {
     // An open server would keep the worker thread alive.
     await listener.close();
+    await udp?.close();
   }
 }

@@ -59,7 +59,8 @@ export class ValueChangeTimers {
     for (let slot = 0; slot < this.armedAt.length; slot++) this.armedAt[slot]! += ms;
   }
 
-  private check(slot: number): void {
+  /** Looks at the CPE's changes now: generated ones, and device changes made outside a session (e.g. a STUN mapping). */
+  check(slot: number): void {
     const cpe = this.host.cpe(slot);
     const wallNow = Date.now();
     const now = performance.now();

@@ -8,18 +8,29 @@
  * | `cr.http.accepted` | answered 200: a `6 CONNECTION REQUEST` session is scheduled |
  * | `cr.http.merged` | answered 200: joined a pending request or the running session |
  * | `cr.http.rejected.<reason>` | answered 4xx/503 or dropped; `<reason>` is a ConnectionRequestRejectReason |
+ * | `cr.udp.received` / `.accepted` / `.merged` | UDP connection requests (TR-069 Annex G): datagrams that were not STUN, and what came of them |
+ * | `cr.udp.rejected.<reason>` | dropped silently (UDP requests get no answer); `<reason>` is a UdpRejectReason |
+ * | `stun.requests` / `stun.responses` | Binding Requests the CPEs sent / success responses received |
+ * | `stun.errors.<reason>` | a StunErrorReason: error responses, timeouts, undecodable or unmatched datagrams, send failures |
  *
  * received = accepted + merged + the sum of rejected. A name never counted is absent (0).
  */
 import type { ConnectionRequestRejectReason } from '../connreq/listener.js';
+import type { UdpRejectReason } from '../connreq/udp-receiver.js';
+import type { StunErrorReason } from '../connreq/stun-keepalive.js';
 import { CpesimError } from '../errors.js';
 
 /** How connection requests reach the CPEs (a label, so other transports can join without renaming anything). */
-export type ConnectionRequestTransport = 'http';
+export type ConnectionRequestTransport = 'http' | 'udp';
 
 export type CounterName =
   | `cr.${ConnectionRequestTransport}.${'received' | 'accepted' | 'merged'}`
-  | `cr.${ConnectionRequestTransport}.rejected.${ConnectionRequestRejectReason}`;
+  | `cr.http.rejected.${ConnectionRequestRejectReason}`
+  | `cr.udp.rejected.${UdpRejectReason}`
+  | StunCounterName;
+
+/** The STUN client's counters (not connection requests: counterLabels() does not take them apart). */
+export type StunCounterName = 'stun.requests' | 'stun.responses' | `stun.errors.${StunErrorReason}`;
 
 /** Counter values by name; absent means 0. */
 export type Counters = Partial<Record<CounterName, number>>;
@@ -57,10 +68,19 @@ export interface CounterLabels {
   transport: ConnectionRequestTransport;
   outcome: 'received' | 'accepted' | 'merged' | 'rejected';
   /** Only for `rejected`. */
-  reason?: ConnectionRequestRejectReason;
+  reason?: ConnectionRequestRejectReason | UdpRejectReason;
 }
 
-export function counterLabels(name: CounterName): CounterLabels {
-  const [, transport, outcome, reason] = name.split('.') as [string, ConnectionRequestTransport, CounterLabels['outcome'], ConnectionRequestRejectReason | undefined];
+/** The labels of a connection-request counter; undefined for the other counters (stun.*). */
+export function counterLabels(name: CounterName): CounterLabels | undefined {
+  const [family, transport, outcome, reason] = name.split('.') as [string, ConnectionRequestTransport, CounterLabels['outcome'], CounterLabels['reason']];
+  if (family !== 'cr') return undefined;
   return reason === undefined ? { transport, outcome } : { transport, outcome, reason };
+}
+
+/** A STUN counter taken apart: `stun.requests` → { kind: 'requests' }, `stun.errors.timeout` → { kind: 'errors', reason: 'timeout' }. */
+export function stunCounterLabels(name: CounterName): { kind: 'requests' | 'responses' | 'errors'; reason?: StunErrorReason } | undefined {
+  const [family, kind, reason] = name.split('.') as [string, 'requests' | 'responses' | 'errors', StunErrorReason | undefined];
+  if (family !== 'stun') return undefined;
+  return reason === undefined ? { kind } : { kind, reason };
 }

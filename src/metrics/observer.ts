@@ -3,6 +3,7 @@
  * metrics registry (histograms, counters) implements it, and nothing in the engine knows about
  * output, UI or files.
  */
+import type { ConnectionRequestTransport } from './counters.js';
 
 /** Error classes counted under summary.json "errors". Stable names: they are part of the results contract. */
 export type ErrorKind =
@@ -38,6 +39,8 @@ export type LatencyName =
   /** Connection request received → the Inform of its session sent / → that session's first ACS RPC. */
   | 'cr.toInform'
   | 'cr.toFirstRpc'
+  /** The same two, per transport (the plain names cover every transport). */
+  | `cr.${ConnectionRequestTransport}.${'toInform' | 'toFirstRpc'}`
   | `rpc.${string}`;
 
 /**

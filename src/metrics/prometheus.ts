@@ -10,7 +10,7 @@ import { CpesimError } from '../errors.js';
 import { newHistogram, type Histogram } from './histogram.js';
 import type { IntervalMetrics } from './intervals.js';
 import type { MergedMetrics } from './merge.js';
-import { counterLabels, type CounterName } from './counters.js';
+import { counterLabels, stunCounterLabels, type CounterName } from './counters.js';
 import type { ShardSelector } from '../fleet/protocol.js';
 
 /** Latency quantiles are over this many recent intervals (~seconds): a soak run's p99 must move when the ACS does. */
@@ -85,8 +85,8 @@ export class PrometheusExporter {
       collect() {
         this.reset();
         for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
-          const { transport, outcome } = counterLabels(name);
-          if (outcome === 'received') this.inc({ transport }, n);
+          const labels = counterLabels(name);
+          if (labels?.outcome === 'received') this.inc({ transport: labels.transport }, n);
         }
       },
     });
@@ -98,8 +98,23 @@ export class PrometheusExporter {
       collect() {
         this.reset();
         for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
-          const { transport, outcome, reason } = counterLabels(name);
+          const labels = counterLabels(name);
+          if (labels === undefined) continue;
+          const { transport, outcome, reason } = labels;
           if (outcome !== 'received') this.inc(reason === undefined ? { transport, outcome } : { transport, outcome, reason }, n);
+        }
+      },
+    });
+    new Counter({
+      name: 'cpesim_stun_messages_total',
+      help: 'STUN Binding Requests sent (kind=requests), success responses (kind=responses) and errors by reason (kind=errors)',
+      labelNames: ['kind', 'reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
+          const labels = stunCounterLabels(name);
+          if (labels !== undefined) this.inc(labels.reason === undefined ? { kind: labels.kind } : { kind: labels.kind, reason: labels.reason }, n);
         }
       },
     });

@@ -15,7 +15,12 @@ export function effectiveScenario(scenario: Scenario): unknown {
     ca: scenario.acs.ca === undefined ? undefined : `<PEM, ${scenario.acs.ca.length} characters>`,
   };
   const thresholds = (scenario.thresholds ?? []).map((t) => ({ expr: t.expr, abortOnFail: t.abortOnFail, delayMs: t.delayMs, profile: t.profile }));
-  return { ...scenario, acs, thresholds };
+  const stun = scenario.connectionRequests?.udp?.stun;
+  const connectionRequests =
+    stun?.password === undefined
+      ? scenario.connectionRequests
+      : { ...scenario.connectionRequests, udp: { ...scenario.connectionRequests!.udp!, stun: { ...stun, password: REDACTED } } };
+  return { ...scenario, acs, thresholds, connectionRequests };
 }
 
 /** http://user:secret@acs/ → http://user:<redacted>@acs/ */

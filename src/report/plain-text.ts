@@ -1,6 +1,6 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
 import { paint } from './color.js';
-import { counterLabels, type CounterName, type Counters } from '../metrics/counters.js';
+import { counterLabels, stunCounterLabels, type CounterName, type Counters } from '../metrics/counters.js';
 import type { ProfileSummary, RunOutcome, RunSummary } from './summary.js';
 
 /** One progress line per interval, for `--ui plain` (stderr). */
@@ -78,8 +78,9 @@ function profileBlock(profiles: Record<string, ProfileSummary> | undefined): str
 function counterLines(counters: Counters | undefined): string[] {
   const byTransport = new Map<string, { received: number; accepted: number; merged: number; rejected: [string, number][] }>();
   for (const [name, n] of Object.entries(counters ?? {}) as [CounterName, number][]) {
-    if (n === 0) continue;
-    const { transport, outcome, reason } = counterLabels(name);
+    const labels = counterLabels(name);
+    if (n === 0 || labels === undefined) continue;
+    const { transport, outcome, reason } = labels;
     let t = byTransport.get(transport);
     if (!t) byTransport.set(transport, (t = { received: 0, accepted: 0, merged: 0, rejected: [] }));
     if (outcome === 'rejected') t.rejected.push([reason ?? '?', n]);
@@ -91,7 +92,29 @@ function counterLines(counters: Counters | undefined): string[] {
     const reasons = t.rejected.length === 0 ? '' : ` (${t.rejected.map(([r, n]) => `${r} ${n}`).join(', ')})`;
     lines.push(`connection requests (${transport}): received ${t.received}, accepted ${t.accepted}, merged ${t.merged}, rejected ${rejected}${reasons}`);
   }
+  const stun = stunLine(counters ?? {});
+  if (stun !== undefined) lines.push(stun);
   return lines.length === 0 ? [] : ['', ...lines];
+}
+
+/** `stun: requests 40, responses 39, errors 1 (timeout 1)` when any STUN counter was counted. */
+function stunLine(counters: Counters): string | undefined {
+  let requests = 0;
+  let responses = 0;
+  const errors: string[] = [];
+  let errorTotal = 0;
+  for (const [name, n] of Object.entries(counters) as [CounterName, number][]) {
+    const labels = stunCounterLabels(name);
+    if (labels === undefined || n === 0) continue;
+    if (labels.kind === 'requests') requests += n;
+    else if (labels.kind === 'responses') responses += n;
+    else {
+      errorTotal += n;
+      errors.push(`${labels.reason ?? '?'} ${n}`);
+    }
+  }
+  if (requests + responses + errorTotal === 0) return undefined;
+  return `stun: requests ${requests}, responses ${responses}, errors ${errorTotal}${errors.length ? ` (${errors.join(', ')})` : ''}`;
 }
 
 /** Columns padded to their widest cell: the first left-aligned (names), the others right-aligned (numbers). */

@@ -17,6 +17,7 @@ import {
   type RequestDownloadDocument,
 } from './cpe-behaviour.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
+import { resolveUdpSettings, udpSettingsSchema, type UdpSettingsDocument } from './udp-settings.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
 interface ScenarioDocument {
@@ -26,7 +27,7 @@ interface ScenarioDocument {
   gracePeriod?: string | number;
   /** State file (`--state`), relative to the scenario file. */
   state?: string;
-  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number };
+  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument };
   valueChanges?: { rateScale?: number; notifyDelay?: string | number };
   acs?: {
     url?: string;
@@ -95,6 +96,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         host: { type: 'string', minLength: 1 },
         auth: { enum: ['digest', 'basic'] },
         delay: durationSchema,
+        udp: udpSettingsSchema,
       },
     },
     valueChanges: {
@@ -197,7 +199,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
-    return { host: d.host, auth: d.auth, delayMs };
+    return { host: d.host, auth: d.auth, delayMs, ...(d.udp !== undefined ? { udp: resolveUdpSettings(d.udp, fail, duration) } : {}) };
   };
   const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
     if (d === undefined) return {};

@@ -1,5 +1,6 @@
 import type { AutonomousTransferSettings, CpeBehaviour, RequestDownloadSettings } from './cpe-behaviour.js';
 import type { Threshold } from './threshold.js';
+import type { UdpConnectionRequestSettings } from './udp-settings.js';
 
 /** A validated scenario: what to run, against which ACS, for how long. Plain data (it crosses thread boundaries). */
 export interface AcsSettings {
@@ -26,6 +27,8 @@ export interface ConnectionRequestSettings {
   auth?: 'digest' | 'basic' | undefined;
   /** The requested session starts this long after the request (0..30 s; default 0). */
   delayMs?: number | undefined;
+  /** UDP connection requests (TR-069 Annex G) and STUN (udp-settings.ts). */
+  udp?: UdpConnectionRequestSettings | undefined;
 }
 
 /** Scenario `valueChanges`: how the CPEs' value generators run (ACS teams load the notification path with it). */
