@@ -56,6 +56,8 @@ test('UDP connection requests to CPEs on two shards, with STUN bindings kept at 
     assert.equal(ports.size, 2, 'one UDP socket per shard');
     await waitFor('a 6 CONNECTION REQUEST session from every CPE', () =>
       [...acs.devices.values()].every((d) => d.events.some((e) => e.code === '6 CONNECTION REQUEST')), 15_000);
+    // Three keepalive periods (1 s): every CPE has had its keepalives by then, however fast the requests went.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     control.stop();
     const result = await run;
     assert.equal(result.shardFailures.length, 0);
