@@ -5,6 +5,8 @@ export interface ProvisioningSettings {
   connectionRequestUsername: string;
   connectionRequestPassword: string;
   periodicInformInterval: number;
+  /** ManagementServer.ConnReqAllowedJabberIDs (set when given): the ACS's JID for XMPP connection requests. */
+  allowedJabberIds?: string | undefined;
 }
 
 export const PROVISIONING_PARAMETER_KEY = 'cpesim-bootstrap';
@@ -32,6 +34,7 @@ export function bootstrapRequests(
         { name: `${ms}ConnectionRequestUsername`, value: settings.connectionRequestUsername, type: 'string' },
         { name: `${ms}ConnectionRequestPassword`, value: settings.connectionRequestPassword, type: 'string' },
         { name: `${ms}PeriodicInformInterval`, value: String(settings.periodicInformInterval), type: 'unsignedInt' },
+        ...(settings.allowedJabberIds !== undefined ? [{ name: `${ms}ConnReqAllowedJabberIDs`, value: settings.allowedJabberIds, type: 'string' as const }] : []),
       ],
     },
     { method: 'GetParameterValues', parameterNames: [`${root}.DeviceInfo.`] },

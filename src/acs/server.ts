@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
 import { CpesimError } from '../errors.js';
-import { createAuthenticator, type AcsAuthConfig, type Authenticator } from './auth.js';
+import { createAuthenticator, type AcsAuthConfig, type Authenticator, type Credentials } from './auth.js';
 import { sendConnectionRequest, type ConnectionRequestOptions, type ConnectionRequestResult } from './connection-request.js';
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
 import { CwmpDialogue, type Reply } from './dialogue.js';
@@ -12,6 +12,7 @@ import type { ProvisioningSettings } from './provisioning.js';
 import { RpcQueue } from './rpc-queue.js';
 import { SESSION_COOKIE, SessionStore, type AcsSession, type SessionEndReason } from './session-store.js';
 import { emptyAcsStats, type AcsStats } from './stats.js';
+import type { AcsXmppSettings, XmppConnectionRequester, XmppConnectionRequestOptions, XmppConnectionRequestResult } from './xmpp-connection-request.js';
 
 export type { AcsStats } from './stats.js';
 export type { DeviceRecord } from './device-registry.js';
@@ -34,6 +35,11 @@ export interface ReferenceAcsOptions {
   recordMessages?: boolean;
   /** HTTPS when given (PEM strings). */
   tls?: { key: string; cert: string };
+  /**
+   * The ACS's XMPP account for XMPP connection requests (TR-069 Annex K); it logs in on the first request. With
+   * provisioning on, bootstrap also sets each CPE's ConnReqAllowedJabberIDs to this account's bare JID.
+   */
+  xmpp?: AcsXmppSettings;
 }
 
 export interface ReferenceAcs {
@@ -52,6 +58,12 @@ export interface ReferenceAcs {
    * CPE's final HTTP status; throws CPESIM_ACS_CR_* when there is nothing to send to.
    */
   connectionRequest(deviceKey: string, options?: ConnectionRequestOptions): Promise<ConnectionRequestResult>;
+  /**
+   * Sends an XMPP connection request (needs the `xmpp` option) to the ConnReqJabberID the device last reported, by
+   * default with the credentials this ACS provisioned. Resolves with the CPE's IQ answer; throws CPESIM_ACS_CR_* /
+   * CPESIM_ACS_XMPP_* when there is nothing to send to or the XMPP side fails.
+   */
+  xmppConnectionRequest(deviceKey: string, options?: XmppConnectionRequestOptions): Promise<XmppConnectionRequestResult>;
   close(): Promise<void>;
 }
 
@@ -78,6 +90,8 @@ class ReferenceAcsServer implements ReferenceAcs {
   private readonly server: Server;
   private readonly scheme: 'http' | 'https';
   private closed = false;
+  /** The XMPP session, opened by the first XMPP connection request. */
+  private xmpp: Promise<XmppConnectionRequester> | undefined;
 
   constructor(private readonly opts: ReferenceAcsOptions) {
     const sessionTimeoutMs = opts.sessionTimeoutMs ?? 30_000;
@@ -87,7 +101,7 @@ class ReferenceAcsServer implements ReferenceAcs {
       devices: this.registry,
       queue: this.queue,
       sessions: this.sessions,
-      provision: opts.provision || undefined,
+      provision: opts.provision && opts.xmpp ? { ...opts.provision, allowedJabberIds: `${opts.xmpp.username}@${opts.xmpp.domain}` } : opts.provision || undefined,
     });
     this.authenticator = opts.auth ? createAuthenticator(opts.auth) : undefined;
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
@@ -130,14 +144,37 @@ class ReferenceAcsServer implements ReferenceAcs {
     const device = this.registry.get(deviceKey);
     const url = device?.parameters.find((p) => p.name.endsWith('.ManagementServer.ConnectionRequestURL'))?.value;
     if (!url) return Promise.reject(new CpesimError('CPESIM_ACS_CR_URL', `no ConnectionRequestURL known for device ${deviceKey}`));
-    const provisioned = this.opts.provision
-      ? { username: this.opts.provision.connectionRequestUsername, password: this.opts.provision.connectionRequestPassword }
-      : undefined;
-    const credentials = options.credentials ?? provisioned;
+    const credentials = this.crCredentials(options.credentials);
     if (!credentials) {
       return Promise.reject(new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given'));
     }
     return sendConnectionRequest(url, credentials, options);
+  }
+
+  async xmppConnectionRequest(deviceKey: string, options: XmppConnectionRequestOptions = {}): Promise<XmppConnectionRequestResult> {
+    const settings = this.opts.xmpp;
+    if (!settings) throw new CpesimError('CPESIM_ACS_XMPP_OFF', 'the reference ACS has no XMPP account (option xmpp)');
+    const jid = options.jid ?? this.registry.get(deviceKey)?.connReqJabberId;
+    if (!jid) throw new CpesimError('CPESIM_ACS_CR_JID', `no ConnReqJabberID known for device ${deviceKey}`);
+    const credentials = this.crCredentials(options.credentials);
+    if (!credentials) throw new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given');
+    if (this.closed) throw new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS is closed');
+    if (this.xmpp === undefined) {
+      const { XmppConnectionRequester } = await import('./xmpp-connection-request.js');
+      // A failed login is not kept: the next request tries again.
+      this.xmpp ??= XmppConnectionRequester.open(settings).catch((err: unknown) => {
+        this.xmpp = undefined;
+        throw err;
+      });
+    }
+    return (await this.xmpp).send(jid, credentials, options.timeoutMs);
+  }
+
+  /** The given credentials, else the ones this ACS provisions. */
+  private crCredentials(given: Credentials | undefined): Credentials | undefined {
+    if (given) return given;
+    const p = this.opts.provision;
+    return p ? { username: p.connectionRequestUsername, password: p.connectionRequestPassword } : undefined;
   }
 
   async close(): Promise<void> {
@@ -145,6 +182,9 @@ class ReferenceAcsServer implements ReferenceAcs {
     this.closed = true;
     this.sessions.endAll('serverClosed');
     this.queue.rejectAll(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS closed before the RPC was sent'));
+    const xmpp = this.xmpp;
+    this.xmpp = undefined;
+    await xmpp?.then((session) => session.close()).catch(() => {});
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await stopped;

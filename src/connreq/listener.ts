@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BasicAuthenticator, DigestAuthenticator, type AuthOutcome, type Credentials } from '../acs/auth.js';
 import { CpesimError } from '../errors.js';
-import type { CounterSink } from '../metrics/counters.js';
+import type { ConnectionRequestTransport, CounterSink } from '../metrics/counters.js';
 import { connectionRequestUrl, parseConnectionRequestPath } from './cr-path.js';
 
 /** What the fleet did with an authenticated connection request. */
@@ -22,8 +22,8 @@ export type ConnectionRequestOutcome =
 export interface ConnectionRequestTarget {
   /** The CPE's ConnectionRequestUsername/Password now; undefined when the index is not one of this target's CPEs. */
   credentials(index: number): Credentials | undefined;
-  /** Called only after successful authentication; `receivedAt` is performance.now() ms. */
-  connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome;
+  /** Called only after successful authentication; `receivedAt` is performance.now() ms; `transport` default http. */
+  connectionRequest(index: number, receivedAt: number, transport?: ConnectionRequestTransport): ConnectionRequestOutcome;
 }
 
 /** Why a request did not trigger anything. Stable names: the `cr.http.rejected.<reason>` counters (metrics/counters.ts). */

@@ -3,6 +3,7 @@ import type { CwmpVersion } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
@@ -140,6 +141,10 @@ const POWER_CUT_IN_SESSION = 4;
 const STOPPED = 8;
 /** A FactoryReset was answered in the running session. */
 const FACTORY_RESET = 16;
+/** The pending connection request came over XMPP (the session reports its latencies under that transport too). */
+const CR_VIA_XMPP = 32;
+/** TR-069 §3.2.1: a device-made change of a parameter with Notification 1 (passive) or 2 (active). */
+const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
@@ -232,6 +237,8 @@ export class VirtualCpe implements DeviceActions {
   private scheduledInforms: ScheduledInform[] | undefined;
   /** performance.now() ms of the earliest connection request whose event is pending (NaN: none). */
   private connectionRequestAt = Number.NaN;
+  /** ManagementServer values the device changed during a session: applied when it ends (see setManagementValue). */
+  private changedInSession: Map<string, string> | undefined;
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
     this.index = opts.index;
@@ -310,9 +317,41 @@ export class VirtualCpe implements DeviceActions {
    * the next Inform, and that session reports its latencies from `receivedAt` (performance.now() ms). Several
    * requests before that Inform are one event, measured from the first.
    */
-  connectionRequested(receivedAt: number): void {
+  connectionRequested(receivedAt: number, transport: ConnectionRequestTransport = 'http'): void {
     this.events.add(CONNECTION_REQUEST_EVENT);
-    if (Number.isNaN(this.connectionRequestAt)) this.connectionRequestAt = receivedAt;
+    if (!Number.isNaN(this.connectionRequestAt)) return;
+    this.connectionRequestAt = receivedAt;
+    if (transport === 'xmpp') this.flags |= CR_VIA_XMPP;
+    else this.flags &= ~CR_VIA_XMPP;
+  }
+
+  /** `<root>.ManagementServer.<name>` as it is now (e.g. ConnReqAllowedJabberIDs); undefined when the profile lacks it. */
+  managementValue(name: string): string | undefined {
+    return this.model.get(`${this.env.profile.root}.ManagementServer.${name}`);
+  }
+
+  /**
+   * The device itself changed `<root>.ManagementServer.<name>` (ConnReqJabberID once its XMPP login is up). With
+   * Notification 1 or 2 the next Inform carries "4 VALUE CHANGE" and the value; with 2 (active, ConnReqJabberID's
+   * default) the CPE asks for a session now, unless its first session is still pending (that one carries it).
+   * During a session the change waits for its end: an Inform already sent must not have it confirmed unsent.
+   */
+  setManagementValue(name: string, value: string): void {
+    const path = `${this.env.profile.root}.ManagementServer.${name}`;
+    if (this.flags & RUNNING) {
+      (this.changedInSession ??= new Map()).set(path, value);
+      return;
+    }
+    if (this.applyDeviceChange(path, value) && this.bootstrapped && !(this.flags & STOPPED)) this.env.requestSession?.(this.offlineForMs(), this);
+  }
+
+  /** Whether the change asks for an active notification (a session now). */
+  private applyDeviceChange(path: string, value: string): boolean {
+    if (this.model.get(path) === value) return false;
+    this.model.setInternal(path, value);
+    const level = this.model.pendingValueChange();
+    if (level > 0) this.events.add(VALUE_CHANGE_EVENT);
+    return level === 2;
   }
 
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
@@ -356,6 +395,7 @@ export class VirtualCpe implements DeviceActions {
         limits: this.env.limits,
         abort,
         connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
+        connectionRequestTransport: this.flags & CR_VIA_XMPP ? 'xmpp' : 'http',
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);
@@ -427,6 +467,11 @@ export class VirtualCpe implements DeviceActions {
       wake = true;
     }
     this.transfers?.sessionEnded();
+    const changed = this.changedInSession;
+    if (changed !== undefined) {
+      this.changedInSession = undefined;
+      for (const [path, value] of changed) if (this.applyDeviceChange(path, value) && this.bootstrapped) wake = true;
+    }
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
+import type { ConnectionRequestTransport } from '../metrics/counters.js';
 import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
 import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
@@ -182,6 +183,11 @@ export class Fleet implements ConnectionRequestTarget {
     return this.cpes.length;
   }
 
+  /** This shard's CPEs (for per-CPE side channels such as their XMPP sessions, src/connreq/xmpp-connector.ts). */
+  get localCpes(): readonly VirtualCpe[] {
+    return this.cpes;
+  }
+
   get sessionsInFlight(): number {
     return this.inFlight.size;
   }
@@ -296,7 +302,7 @@ export class Fleet implements ConnectionRequestTarget {
    * one ends (the spec: a session is not cut short, the CPE waits for it to finish). Rebooting or power-cycled
    * CPEs, and those over the rate limit, are refused (503). Nothing is scheduled while the fleet is not running.
    */
-  connectionRequest(index: number, receivedAt: number): ConnectionRequestOutcome {
+  connectionRequest(index: number, receivedAt: number, transport: ConnectionRequestTransport = 'http'): ConnectionRequestOutcome {
     const slot = this.slotOf(index);
     if (slot === undefined || this.startAt === undefined || this.stopping || this.pausedAt !== undefined) return 'unavailable';
     const cpe = this.cpes[slot]!;
@@ -308,7 +314,7 @@ export class Fleet implements ConnectionRequestTarget {
     }
     if (this.crCount[slot]! >= maxPerWindow) return 'rate_limited';
     this.crCount[slot]!++;
-    cpe.connectionRequested(receivedAt);
+    cpe.connectionRequested(receivedAt, transport);
     if (this.running[slot]) {
       this.crState[slot]! |= CR_AFTER_SESSION;
       return 'merged';

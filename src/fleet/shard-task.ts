@@ -3,6 +3,7 @@ import { loadScenarioProfiles } from './scenario-profiles.js';
 import { Fleet } from './fleet.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { ConnectionRequestListener } from '../connreq/listener.js';
+import type { XmppConnector } from '../connreq/xmpp-connector.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -22,6 +23,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     counters: metrics,
     ...(cr?.auth !== undefined ? { auth: cr.auth } : {}),
   });
+  let xmpp: XmppConnector | undefined;
   try {
     const fleet = new Fleet({
       scenario,
@@ -33,6 +35,11 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
     });
     listener.attach(fleet);
+    if (cr?.xmpp !== undefined) {
+      // Loaded only when used: most runs have no XMPP.
+      const { XmppConnector } = await import('../connreq/xmpp-connector.js');
+      xmpp = new XmppConnector({ settings: cr.xmpp, cpes: fleet.localCpes, target: fleet, counters: metrics });
+    }
     const progress = (): ShardProgress => ({
       type: 'progress',
       shard: shard.index,
@@ -48,6 +55,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
           case 'start': {
             // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
             fleet.start(message.atEpochMs - performance.timeOrigin);
+            // The CPEs log in to the XMPP server from power-on, paced (connector.start queues them).
+            xmpp?.start();
             ticker = setInterval(() => send(progress()), task.progressIntervalMs);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
@@ -67,13 +76,15 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       send({ type: 'ready', shard: shard.index });
     });
     const report = await fleet.drain();
+    await xmpp?.close();
     clearInterval(ticker);
     const last = progress();
     send(last);
     port.close();
     return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report };
   } finally {
-    // An open server would keep the worker thread alive.
+    // An open server or XMPP connection would keep the worker thread alive.
+    await xmpp?.close();
     await listener.close();
   }
 }

@@ -9,17 +9,29 @@
  * | `cr.http.merged` | answered 200: joined a pending request or the running session |
  * | `cr.http.rejected.<reason>` | answered 4xx/503 or dropped; `<reason>` is a ConnectionRequestRejectReason |
  *
- * received = accepted + merged + the sum of rejected. A name never counted is absent (0).
+ * | `cr.xmpp.received` | connection-request IQs and other stanzas that reached a CPE's XMPP session (TR-069 Annex K) |
+ * | `cr.xmpp.accepted` / `cr.xmpp.merged` | answered with an empty IQ result, as for HTTP |
+ * | `cr.xmpp.rejected.<reason>` | answered with an IQ error or dropped; `<reason>` is an XmppRejectReason |
+ * | `xmpp.login.ok` / `xmpp.login.failed` | XMPP logins of the CPEs (every attempt, retries included) |
+ * | `xmpp.disconnected` | established XMPP sessions that were lost (the CPE logs in again with back-off) |
+ *
+ * received = accepted + merged + the sum of rejected (per transport). A name never counted is absent (0).
  */
 import type { ConnectionRequestRejectReason } from '../connreq/listener.js';
+import type { XmppRejectReason } from '../connreq/xmpp-stanza.js';
 import { CpesimError } from '../errors.js';
 
 /** How connection requests reach the CPEs (a label, so other transports can join without renaming anything). */
-export type ConnectionRequestTransport = 'http';
+export type ConnectionRequestTransport = 'http' | 'xmpp';
 
 export type CounterName =
   | `cr.${ConnectionRequestTransport}.${'received' | 'accepted' | 'merged'}`
-  | `cr.${ConnectionRequestTransport}.rejected.${ConnectionRequestRejectReason}`;
+  | `cr.http.rejected.${ConnectionRequestRejectReason}`
+  | `cr.xmpp.rejected.${XmppRejectReason}`
+  | XmppSessionCounterName;
+
+/** The CPEs' XMPP sessions themselves (not connection requests: no transport/outcome labels). */
+export type XmppSessionCounterName = 'xmpp.login.ok' | 'xmpp.login.failed' | 'xmpp.disconnected';
 
 /** Counter values by name; absent means 0. */
 export type Counters = Partial<Record<CounterName, number>>;
@@ -57,10 +69,12 @@ export interface CounterLabels {
   transport: ConnectionRequestTransport;
   outcome: 'received' | 'accepted' | 'merged' | 'rejected';
   /** Only for `rejected`. */
-  reason?: ConnectionRequestRejectReason;
+  reason?: ConnectionRequestRejectReason | XmppRejectReason;
 }
 
-export function counterLabels(name: CounterName): CounterLabels {
+/** undefined for counters that are not connection requests (`xmpp.login.*`): they have no transport/outcome. */
+export function counterLabels(name: CounterName): CounterLabels | undefined {
+  if (!name.startsWith('cr.')) return undefined;
   const [, transport, outcome, reason] = name.split('.') as [string, ConnectionRequestTransport, CounterLabels['outcome'], ConnectionRequestRejectReason | undefined];
   return reason === undefined ? { transport, outcome } : { transport, outcome, reason };
 }

@@ -1,3 +1,5 @@
+import type { ConnectionRequestTransport } from './counters.js';
+
 /**
  * What the engine reports while it runs. The session engine only talks to this interface; the
  * metrics registry (histograms, counters) implements it, and nothing in the engine knows about
@@ -38,6 +40,8 @@ export type LatencyName =
   /** Connection request received → the Inform of its session sent / → that session's first ACS RPC. */
   | 'cr.toInform'
   | 'cr.toFirstRpc'
+  /** The same per transport (cr.http.toInform, cr.xmpp.toFirstRpc, ...). */
+  | `cr.${ConnectionRequestTransport}.${'toInform' | 'toFirstRpc'}`
   | `rpc.${string}`;
 
 /**

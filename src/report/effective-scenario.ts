@@ -15,7 +15,10 @@ export function effectiveScenario(scenario: Scenario): unknown {
     ca: scenario.acs.ca === undefined ? undefined : `<PEM, ${scenario.acs.ca.length} characters>`,
   };
   const thresholds = (scenario.thresholds ?? []).map((t) => ({ expr: t.expr, abortOnFail: t.abortOnFail, delayMs: t.delayMs }));
-  return { ...scenario, acs, thresholds };
+  const cr = scenario.connectionRequests;
+  // The XMPP password template is a secret (often the same for every CPE).
+  const connectionRequests = cr?.xmpp === undefined ? cr : { ...cr, xmpp: { ...cr.xmpp, password: REDACTED } };
+  return { ...scenario, acs, thresholds, connectionRequests };
 }
 
 /** http://user:secret@acs/ → http://user:<redacted>@acs/ */

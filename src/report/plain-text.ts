@@ -78,8 +78,9 @@ function profileBlock(profiles: Record<string, ProfileSummary> | undefined): str
 function counterLines(counters: Counters | undefined): string[] {
   const byTransport = new Map<string, { received: number; accepted: number; merged: number; rejected: [string, number][] }>();
   for (const [name, n] of Object.entries(counters ?? {}) as [CounterName, number][]) {
-    if (n === 0) continue;
-    const { transport, outcome, reason } = counterLabels(name);
+    const labels = n === 0 ? undefined : counterLabels(name);
+    if (labels === undefined) continue;
+    const { transport, outcome, reason } = labels;
     let t = byTransport.get(transport);
     if (!t) byTransport.set(transport, (t = { received: 0, accepted: 0, merged: 0, rejected: [] }));
     if (outcome === 'rejected') t.rejected.push([reason ?? '?', n]);
@@ -90,6 +91,10 @@ function counterLines(counters: Counters | undefined): string[] {
     const rejected = t.rejected.reduce((a, [, n]) => a + n, 0);
     const reasons = t.rejected.length === 0 ? '' : ` (${t.rejected.map(([r, n]) => `${r} ${n}`).join(', ')})`;
     lines.push(`connection requests (${transport}): received ${t.received}, accepted ${t.accepted}, merged ${t.merged}, rejected ${rejected}${reasons}`);
+  }
+  const logins = (counters?.['xmpp.login.ok'] ?? 0) + (counters?.['xmpp.login.failed'] ?? 0);
+  if (logins > 0) {
+    lines.push(`xmpp logins: ok ${counters?.['xmpp.login.ok'] ?? 0}, failed ${counters?.['xmpp.login.failed'] ?? 0}, disconnected ${counters?.['xmpp.disconnected'] ?? 0}`);
   }
   return lines.length === 0 ? [] : ['', ...lines];
 }
