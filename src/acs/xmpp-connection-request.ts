@@ -51,7 +51,9 @@ export class XmppConnectionRequester {
       const address = await xmpp.start();
       return new XmppConnectionRequester(xmpp, address.toString());
     } catch (err) {
+      const socket = xmpp.socket;
       await xmpp.stop().catch(() => {});
+      socket?.destroy(); // stop() may leave it open (see XmppConnector.drop)
       throw new CpesimError('CPESIM_ACS_XMPP_LOGIN', `reference ACS cannot log in to XMPP ${settings.host}:${settings.port} as ${settings.username}@${settings.domain}: ${errorText(err)}`);
     }
   }

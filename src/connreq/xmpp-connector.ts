@@ -179,7 +179,11 @@ export class XmppConnector {
       link.online = false;
       this.onlineCount--;
     }
+    // stop() closes the stream, then ends the socket and waits for it to close; when the server never answers it
+    // gives up and forgets the socket without destroying it (@xmpp/connection 0.14): destroyed here, or it leaks.
+    const socket = xmpp.socket;
     await xmpp.stop().catch(() => {});
+    socket?.destroy();
   }
 
   /**

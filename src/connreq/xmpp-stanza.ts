@@ -55,7 +55,8 @@ export function stanzaError(type: 'cancel' | 'wait' | 'auth' | 'modify', conditi
 
 /** Compared through digests of equal length, so the time taken tells nothing about the secret. */
 export function credentialsMatch(given: Credentials, expected: Credentials): boolean {
-  const digest = (c: Credentials) => createHash('sha256').update(`${c.username}\0${c.password}`).digest();
+  // Length-prefixed: no username/password split of one string can collide with another.
+  const digest = (c: Credentials) => createHash('sha256').update(`${c.username.length}:${c.username}${c.password}`).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
 

@@ -67,6 +67,8 @@ declare module '@xmpp/client' {
       set(ns: string, name: string, handler: (ctx: IncomingContext, next: () => Promise<unknown>) => unknown): void;
       get(ns: string, name: string, handler: (ctx: IncomingContext, next: () => Promise<unknown>) => unknown): void;
     };
+    /** The TCP socket while attached (internal to @xmpp/connection; used to destroy one stop() left open). */
+    socket: { destroy(): void } | null;
     /** Reconnects 1 s after any disconnect until stopped. */
     reconnect: { stop(): void };
   }
