@@ -203,7 +203,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
-    return { host: d.host, auth: d.auth, delayMs, xmpp: d.xmpp === undefined ? undefined : xmppSettings(d.xmpp) };
+    return { host: d.host, auth: d.auth, delayMs, ...(d.xmpp !== undefined ? { xmpp: xmppSettings(d.xmpp) } : {}) };
   };
   const xmppSettings = (d: XmppDocument): XmppSettings => {
     const at = ['connectionRequests', 'xmpp'];
