@@ -1,4 +1,5 @@
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
+import { stopXmppClient, xmppClient } from '../connreq/xmpp-login.js';
 import { connectionRequestElement } from '../connreq/xmpp-stanza.js';
 import { CpesimError } from '../errors.js';
 import type { Credentials } from './auth.js';
@@ -38,22 +39,13 @@ export class XmppConnectionRequester {
 
   static async open(settings: AcsXmppSettings): Promise<XmppConnectionRequester> {
     const timeoutMs = settings.timeoutMs ?? 10_000;
-    const xmpp = client({
-      service: `xmpp://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`,
-      domain: settings.domain,
-      username: settings.username,
-      password: settings.password,
-      resource: settings.resource ?? 'acs',
-      timeout: timeoutMs,
-    });
-    xmpp.on('error', () => {}); // login failures reject start(); later ones fail the requests
+    // Login failures reject start(); later ones fail the requests.
+    const xmpp = xmppClient({ ...settings, resource: settings.resource ?? 'acs', timeoutMs });
     try {
       const address = await xmpp.start();
       return new XmppConnectionRequester(xmpp, address.toString());
     } catch (err) {
-      const socket = xmpp.socket;
-      await xmpp.stop().catch(() => {});
-      socket?.destroy(); // stop() may leave it open (see XmppConnector.drop)
+      await stopXmppClient(xmpp);
       throw new CpesimError('CPESIM_ACS_XMPP_LOGIN', `reference ACS cannot log in to XMPP ${settings.host}:${settings.port} as ${settings.username}@${settings.domain}: ${errorText(err)}`);
     }
   }
@@ -71,7 +63,7 @@ export class XmppConnectionRequester {
   }
 
   async close(): Promise<void> {
-    await this.xmpp.stop().catch(() => {});
+    await stopXmppClient(this.xmpp);
   }
 }
 

@@ -1,10 +1,11 @@
-import { client, type Client, type IncomingContext, type XmlElement } from '@xmpp/client';
+import type { Client, IncomingContext, XmlElement } from '@xmpp/client';
 import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import { compileTemplate, type CompiledTemplate } from '../datamodel/template.js';
 import { TimerQueue } from '../fleet/timer-queue.js';
 import type { CounterSink } from '../metrics/counters.js';
 import type { XmppSettings } from '../scenario/scenario.js';
 import type { ConnectionRequestTarget } from './listener.js';
+import { stopXmppClient, xmppClient } from './xmpp-login.js';
 import {
   CONNECTION_REQUEST_ELEMENT,
   credentialsMatch,
@@ -116,18 +117,16 @@ export class XmppConnector {
     const cpe = this.opts.cpes[slot]!;
     const link = this.links[slot]!;
     const { settings, counters } = this.opts;
-    const xmpp = client({
-      service: `xmpp://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`,
+    // Reconnecting is ours (paced, with back-off), not the library's fixed 1 s for every client at once.
+    const xmpp = xmppClient({
+      host: settings.host,
+      port: settings.port,
       domain: settings.domain,
       username: cpe.model.render(this.templates.username),
       password: cpe.model.render(this.templates.password),
       resource: cpe.model.render(this.templates.resource),
-      timeout: settings.loginTimeoutMs,
+      timeoutMs: settings.loginTimeoutMs,
     });
-    // Reconnecting is ours (paced, with back-off), not the library's fixed 1 s for every client at once.
-    xmpp.reconnect.stop();
-    // An EventEmitter without an 'error' listener throws: errors surface as failed logins or lost sessions instead.
-    xmpp.on('error', () => {});
     this.answerConnectionRequests(xmpp, cpe);
     link.client = xmpp;
     let timer: NodeJS.Timeout | undefined;
@@ -179,11 +178,7 @@ export class XmppConnector {
       link.online = false;
       this.onlineCount--;
     }
-    // stop() closes the stream, then ends the socket and waits for it to close; when the server never answers it
-    // gives up and forgets the socket without destroying it (@xmpp/connection 0.14): destroyed here, or it leaks.
-    const socket = xmpp.socket;
-    await xmpp.stop().catch(() => {});
-    socket?.destroy();
+    await stopXmppClient(xmpp);
   }
 
   /**

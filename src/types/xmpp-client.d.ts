@@ -51,6 +51,8 @@ declare module '@xmpp/client' {
     resource?: string;
     /** Stream open/close timeout in ms (default 2000). */
     timeout?: number;
+    /** Takes over the SASL step: call `authenticate` with the credentials and one of the offered `mechanisms`. */
+    credentials?: (authenticate: (credentials: { username: string; password: string }, mechanism: string) => Promise<void>, mechanisms: string[]) => Promise<void>;
   }
 
   export interface Client extends EventEmitter {

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { client, xml, type Client } from '@xmpp/client';
+import { xml, type Client } from '@xmpp/client';
 import { deviceKey } from '../../src/acs/device-registry.js';
 import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
 import { XmppConnector } from '../../src/connreq/xmpp-connector.js';
+import { xmppClient } from '../../src/connreq/xmpp-login.js';
 import { connectionRequestElement, NS_XMPP_CONNREQ } from '../../src/connreq/xmpp-stanza.js';
 import type { CompiledProfile } from '../../src/datamodel/compiled-profile.js';
 import { DeviceModel } from '../../src/datamodel/device-model.js';
@@ -154,8 +155,7 @@ describe('XMPP connection requests against prosody', () => {
     let intruder: Client;
     let jid: string;
     before(async () => {
-      intruder = client({ service: `xmpp://${prosody.host}:${prosody.port}`, domain: DOMAIN, ...INTRUDER, resource: 'x', timeout: 15_000 });
-      intruder.on('error', () => {});
+      intruder = xmppClient({ host: prosody.host, port: prosody.port, domain: DOMAIN, ...INTRUDER, resource: 'x', timeoutMs: 15_000 });
       await intruder.start();
       jid = acs.devices.get(keys[1]!)!.connReqJabberId!;
     });
