@@ -1,21 +1,16 @@
 import { xml, type Client } from '@xmpp/client';
-import { stopXmppClient, xmppClient } from '../connreq/xmpp-login.js';
+import { stopXmppClient, xmppClient, type XmppLogin } from '../connreq/xmpp-login.js';
 import { connectionRequestElement } from '../connreq/xmpp-stanza.js';
 import { CpesimError } from '../errors.js';
 import type { Credentials } from './auth.js';
 
 /** The reference ACS's own XMPP account (TR-069 Annex K: the ACS logs in to the same XMPP server as the CPEs). */
-export interface AcsXmppSettings {
-  host: string;
-  port: number;
-  domain: string;
-  username: string;
-  password: string;
+export type AcsXmppSettings = Omit<XmppLogin, 'resource' | 'timeoutMs'> & {
   /** Default 'acs'. */
   resource?: string;
   /** Login time limit (default 10 s). */
   timeoutMs?: number;
-}
+};
 
 export interface XmppConnectionRequestOptions {
   /** Default: the credentials the ACS provisioned. */

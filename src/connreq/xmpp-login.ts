@@ -1,10 +1,8 @@
 import { client, type Client } from '@xmpp/client';
+import type { XmppSettings } from '../scenario/scenario.js';
 
-/** One XMPP account to log in with (a CPE's or the reference ACS's). */
-export interface XmppLogin {
-  host: string;
-  port: number;
-  domain: string;
+/** One XMPP account to log in with (a CPE's or the reference ACS's): the server of the scenario, rendered credentials. */
+export interface XmppLogin extends Pick<XmppSettings, 'host' | 'port' | 'domain'> {
   username: string;
   password: string;
   resource: string;
