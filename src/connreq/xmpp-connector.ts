@@ -70,6 +70,11 @@ export class XmppConnector {
     this.links = opts.cpes.map(() => ({ client: undefined, online: false, failures: 0 }));
     this.random = opts.random ?? Math.random;
     this.retries = new TimerQueue((slot) => this.enqueue(slot));
+    // The CPEs now take XMPP connection requests: ManagementServer.SupportedConnReqMethods says so (TR-181 2.7+).
+    for (const cpe of opts.cpes) {
+      const methods = cpe.managementValue('SupportedConnReqMethods');
+      if (methods !== undefined && !methods.split(',').includes('XMPP')) cpe.setManagementValue('SupportedConnReqMethods', methods ? `${methods},XMPP` : 'XMPP');
+    }
   }
 
   /** CPEs whose XMPP session is up now. */

@@ -122,6 +122,7 @@ describe('XMPP connection requests against prosody', () => {
     const cpe = fleet.localCpes[0]!;
     assert.equal(cpe.managementValue('ConnReqJabberID'), jids[0]);
     assert.equal(cpe.managementValue('ConnReqAllowedJabberIDs'), `${ACS_ACCOUNT.username}@${DOMAIN}`, 'the ACS provisioned its JID as the only allowed sender');
+    for (const c of fleet.localCpes) assert.equal(c.managementValue('SupportedConnReqMethods'), 'HTTP,XMPP');
   });
 
   it('the ACS sends a valid request: empty IQ result, then a 6 CONNECTION REQUEST session; counted and timed', { timeout: 60_000 }, async () => {
