@@ -240,6 +240,40 @@ describe('XMPP connection requests against prosody', () => {
   });
 });
 
+test('a lost XMPP session (server restart) is counted and the CPE logs in again after a back-off', { timeout: 60_000 }, async () => {
+  const prosody = await startProsody({ accounts: [{ username: 'cpe-0', password: 'p' }] });
+  const profile = await loadProfile('tr098');
+  const metrics = new MetricsRegistry();
+  const fleet = new Fleet({
+    scenario: { ...scenarioFor('http://127.0.0.1:9/'), fleet: [{ profile: 'tr098', count: 1 }] },
+    shard: { index: 0, count: 1 },
+    acs: { url: 'http://127.0.0.1:9/', requestTimeoutMs: 1000 },
+    profiles: new Map([['tr098', profile]]),
+    metrics,
+    connectionRequestUrl: () => 'http://127.0.0.1:9/unused',
+  });
+  const connector = new XmppConnector({
+    settings: { host: prosody.host, port: prosody.port, domain: prosody.domain, username: 'cpe-{{index}}', password: 'p', resource: 'cwmp', concurrency: 1, loginTimeoutMs: 10_000 },
+    cpes: fleet.localCpes,
+    target: fleet,
+    counters: metrics,
+    retryMinMs: 300,
+    retryMaxMs: 1000,
+  });
+  const counted = (name: CounterName) => metrics.snapshot().counters[name] ?? 0;
+  try {
+    connector.start();
+    await waitFor('logged in', () => connector.online === 1, 20_000);
+    await prosody.restart();
+    await waitFor('logged in again', () => counted('xmpp.login.ok') === 2 && connector.online === 1, 30_000);
+    assert.equal(counted('xmpp.disconnected'), 1);
+    assert.equal(fleet.localCpes[0]!.managementValue('ConnReqJabberID'), `cpe-0@${prosody.domain}/cwmp`, 'the same JID: no new value change');
+  } finally {
+    await connector.close();
+    await prosody.stop();
+  }
+});
+
 test('logins are paced: at most `concurrency` in flight, the rest wait; a silent server times them out and they retry', { timeout: 30_000 }, async () => {
   // A TCP server that accepts and never speaks XMPP: every login hangs until its time limit.
   const sockets = new Set<Socket>();

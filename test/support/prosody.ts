@@ -28,6 +28,8 @@ export interface Prosody {
   domain: string;
   /** Registers more accounts while the server runs (prosodyctl against the same config and data). */
   register(accounts: readonly ProsodyAccount[]): Promise<void>;
+  /** Kills the server and starts it again on the same port with the same accounts (clients see their session lost). */
+  restart(): Promise<void>;
   /** What prosody logged so far (for failure messages). */
   log(): Promise<string>;
   /** Kills the server, waits for it to exit and removes the temp dir. */
@@ -56,32 +58,44 @@ export async function startProsody(opts: { domain?: string; accounts?: readonly 
     await mkdir(join(dir, 'data'), { recursive: true });
     await writeFile(config, prosodyConfig({ dir, port, domain, logFile }));
     if (attempt === 1) await registerAll(opts.accounts ?? []);
-    const child = spawn(PROSODY, ['--config', config, '-F'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.once('error', () => {}); // a spawn failure shows as the exit below
-    const up = await Promise.race([waitForPort(port, 20_000), exited.then(() => false)]);
-    if (up) {
+    let server = await spawnProsody(config, port);
+    if (server.up) {
       return {
         host: '127.0.0.1',
         port,
         domain,
         register: registerAll,
+        restart: async () => {
+          await server.stop();
+          server = await spawnProsody(config, port);
+          if (!server.up) throw new Error(`prosody did not come back on 127.0.0.1:${port}:\n${server.stderr()}`);
+        },
         log: () => readFile(logFile, 'utf8').catch(() => ''),
         stop: async () => {
-          await stopChild(child, exited);
+          await server.stop();
           await rm(dir, { recursive: true, force: true });
         },
       };
     }
-    await stopChild(child, exited);
+    await server.stop();
+    const stderr = server.stderr();
     const log = await readFile(logFile, 'utf8').catch(() => '');
     if (attempt >= 3 || !/port .* in use|Failed to open server port/i.test(log)) {
       await rm(dir, { recursive: true, force: true });
       throw new Error(`prosody did not start listening on 127.0.0.1:${port}:\n${stderr}\n${log}`);
     }
   }
+}
+
+/** Runs prosody on `config`; `up` once its port accepts connections (false when it exited or never listened). */
+async function spawnProsody(config: string, port: number): Promise<{ up: boolean; stderr(): string; stop(): Promise<void> }> {
+  const child = spawn(PROSODY, ['--config', config, '-F'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.once('error', () => {}); // a spawn failure shows as the exit below
+  const up = await Promise.race([waitForPort(port, 20_000), exited.then(() => false)]);
+  return { up, stderr: () => stderr, stop: () => stopChild(child, exited) };
 }
 
 /** A prosody 0.12 config for one c2s port on loopback and nothing else. */
