@@ -240,18 +240,23 @@ describe('XMPP connection requests against prosody', () => {
   });
 });
 
-test('a lost XMPP session (server restart) is counted and the CPE logs in again after a back-off', { timeout: 60_000 }, async () => {
-  const prosody = await startProsody({ accounts: [{ username: 'cpe-0', password: 'p' }] });
-  const profile = await loadProfile('tr098');
+/** `count` tr098 CPEs that never start (no ACS): only their XMPP side runs. */
+async function unstartedFleet(count: number): Promise<{ fleet: Fleet; metrics: MetricsRegistry }> {
   const metrics = new MetricsRegistry();
   const fleet = new Fleet({
-    scenario: { ...scenarioFor('http://127.0.0.1:9/'), fleet: [{ profile: 'tr098', count: 1 }] },
+    scenario: { ...scenarioFor('http://127.0.0.1:9/'), fleet: [{ profile: 'tr098', count }] },
     shard: { index: 0, count: 1 },
     acs: { url: 'http://127.0.0.1:9/', requestTimeoutMs: 1000 },
-    profiles: new Map([['tr098', profile]]),
+    profiles: new Map([['tr098', await loadProfile('tr098')]]),
     metrics,
     connectionRequestUrl: () => 'http://127.0.0.1:9/unused',
   });
+  return { fleet, metrics };
+}
+
+test('a lost XMPP session (server restart) is counted and the CPE logs in again after a back-off', { timeout: 60_000 }, async () => {
+  const prosody = await startProsody({ accounts: [{ username: 'cpe-0', password: 'p' }] });
+  const { fleet, metrics } = await unstartedFleet(1);
   const connector = new XmppConnector({
     settings: { host: prosody.host, port: prosody.port, domain: prosody.domain, username: 'cpe-{{index}}', password: 'p', resource: 'cwmp', concurrency: 1, loginTimeoutMs: 10_000 },
     cpes: fleet.localCpes,
@@ -293,16 +298,7 @@ test('logins are paced: at most `concurrency` in flight, the rest wait; a silent
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const profile = await loadProfile('tr098');
-  const metrics = new MetricsRegistry();
-  const fleet = new Fleet({
-    scenario: { ...scenarioFor('http://127.0.0.1:9/'), fleet: [{ profile: 'tr098', count: 6 }] },
-    shard: { index: 0, count: 1 },
-    acs: { url: 'http://127.0.0.1:9/', requestTimeoutMs: 1000 },
-    profiles: new Map([['tr098', profile]]),
-    metrics,
-    connectionRequestUrl: () => 'http://127.0.0.1:9/unused',
-  });
+  const { fleet, metrics } = await unstartedFleet(6);
   const connector = new XmppConnector({
     settings: { host: '127.0.0.1', port, domain: DOMAIN, username: 'cpe-{{index}}', password: 'x', resource: 'cwmp', concurrency: 2, loginTimeoutMs: 300 },
     cpes: fleet.localCpes,
