@@ -19,6 +19,11 @@ export interface DeviceRecord {
   readonly provisioned: boolean;
   /** The CPE's answer to the bootstrap GetParameterValues of "<root>.DeviceInfo." (empty until then). */
   readonly deviceInfo: readonly ParameterValue[];
+  /**
+   * The last ManagementServer.ConnReqJabberID an Inform carried: where XMPP connection requests go. Kept across
+   * Informs, since the CPE reports it only when it changed (an active notification), not in every Inform.
+   */
+  readonly connReqJabberId?: string | undefined;
 }
 
 export type MutableDeviceRecord = { -readonly [K in keyof DeviceRecord]: DeviceRecord[K] };
@@ -51,6 +56,7 @@ export class DeviceRegistry {
       parameters: inform.parameterList,
       retryCount: inform.retryCount,
       currentTime: inform.currentTime,
+      ...jabberIdOf(inform.parameterList),
     };
     const known = this.records.get(key);
     if (!known) {
@@ -68,4 +74,10 @@ export class DeviceRegistry {
     }
     return known;
   }
+}
+
+/** `{ connReqJabberId }` when the Inform carries ManagementServer.ConnReqJabberID, else nothing (the last one stays). */
+function jabberIdOf(parameters: readonly ParameterValue[]): { connReqJabberId?: string } {
+  const value = parameters.find((p) => p.name.endsWith('.ManagementServer.ConnReqJabberID'))?.value;
+  return value === undefined ? {} : { connReqJabberId: value };
 }

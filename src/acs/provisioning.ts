@@ -9,6 +9,8 @@ export interface ProvisioningSettings {
   connectionRequestUsername: string;
   connectionRequestPassword: string;
   periodicInformInterval: number;
+  /** ManagementServer.ConnReqAllowedJabberIDs (set when given): the ACS's JID for XMPP connection requests. */
+  allowedJabberIds?: string | undefined;
 }
 
 export const PROVISIONING_PARAMETER_KEY = 'cpesim-bootstrap';
@@ -43,6 +45,7 @@ export function bootstrapRequests(
         { name: `${ms}ConnectionRequestUsername`, value: credentials.username, type: 'string' },
         { name: `${ms}ConnectionRequestPassword`, value: credentials.password, type: 'string' },
         { name: `${ms}PeriodicInformInterval`, value: String(settings.periodicInformInterval), type: 'unsignedInt' },
+        ...(settings.allowedJabberIds !== undefined ? [{ name: `${ms}ConnReqAllowedJabberIDs`, value: settings.allowedJabberIds, type: 'string' as const }] : []),
       ],
     },
     { method: 'GetParameterValues', parameterNames: [`${root}.DeviceInfo.`] },

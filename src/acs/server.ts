@@ -15,6 +15,7 @@ import { provisionedCredentials, type ProvisioningSettings } from './provisionin
 import { RpcQueue } from './rpc-queue.js';
 import { SESSION_COOKIE, SessionStore, type AcsSession, type SessionEndReason } from './session-store.js';
 import { emptyAcsStats, type AcsStats } from './stats.js';
+import type { AcsXmppSettings, XmppConnectionRequester, XmppConnectionRequestOptions, XmppConnectionRequestResult } from './xmpp-connection-request.js';
 
 export type { AcsStats } from './stats.js';
 export type { DeviceRecord } from './device-registry.js';
@@ -48,6 +49,11 @@ export interface ReferenceAcsOptions {
    * `stats.cwmpIdMismatches`.
    */
   strictCwmpIds?: boolean;
+  /**
+   * The ACS's XMPP account for XMPP connection requests (TR-069 Annex K); it logs in on the first request. With
+   * provisioning on, bootstrap also sets each CPE's ConnReqAllowedJabberIDs to this account's bare JID.
+   */
+  xmpp?: AcsXmppSettings;
 }
 
 export interface ReferenceAcs {
@@ -78,6 +84,12 @@ export interface ReferenceAcs {
    * when sent (a CPE never answers); throws CPESIM_ACS_CR_* / CPESIM_ACS_UDP_CR_* when there is nothing to send to.
    */
   udpConnectionRequest(deviceKey: string, options?: UdpConnectionRequestOptions): Promise<void>;
+  /**
+   * Sends an XMPP connection request (needs the `xmpp` option) to the ConnReqJabberID the device last reported, by
+   * default with the credentials this ACS provisioned. Resolves with the CPE's IQ answer; throws CPESIM_ACS_CR_* /
+   * CPESIM_ACS_XMPP_* when there is nothing to send to or the XMPP side fails.
+   */
+  xmppConnectionRequest(deviceKey: string, options?: XmppConnectionRequestOptions): Promise<XmppConnectionRequestResult>;
   close(): Promise<void>;
 }
 
@@ -109,6 +121,8 @@ class ReferenceAcsServer implements ReferenceAcs {
   private readonly server: Server;
   private readonly scheme: 'http' | 'https';
   private closed = false;
+  /** The XMPP session, opened by the first XMPP connection request. */
+  private xmpp: Promise<XmppConnectionRequester> | undefined;
 
   constructor(private readonly opts: ReferenceAcsOptions) {
     const sessionTimeoutMs = opts.sessionTimeoutMs ?? 30_000;
@@ -118,7 +132,7 @@ class ReferenceAcsServer implements ReferenceAcs {
       devices: this.registry,
       queue: this.queue,
       sessions: this.sessions,
-      provision: opts.provision || undefined,
+      provision: opts.provision && opts.xmpp ? { ...opts.provision, allowedJabberIds: `${opts.xmpp.username}@${opts.xmpp.domain}` } : opts.provision || undefined,
       strictCwmpIds: opts.strictCwmpIds ?? false,
       onCpeRequest: (r) => this.cpeRequest(r),
     });
@@ -181,6 +195,26 @@ class ReferenceAcsServer implements ReferenceAcs {
     return sendConnectionRequest(url, credentials, options);
   }
 
+  async xmppConnectionRequest(deviceKey: string, options: XmppConnectionRequestOptions = {}): Promise<XmppConnectionRequestResult> {
+    const settings = this.opts.xmpp;
+    if (!settings) throw new CpesimError('CPESIM_ACS_XMPP_OFF', 'the reference ACS has no XMPP account (option xmpp)');
+    const device = this.registry.get(deviceKey);
+    const jid = options.jid ?? device?.connReqJabberId;
+    if (!jid) throw new CpesimError('CPESIM_ACS_CR_JID', `no ConnReqJabberID known for device ${deviceKey}`);
+    const credentials = options.credentials ?? (device && this.provisionedCredentials(device));
+    if (!credentials) throw new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'no connection-request credentials: provisioning is off and none were given');
+    if (this.closed) throw new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS is closed');
+    if (this.xmpp === undefined) {
+      const { XmppConnectionRequester } = await import('./xmpp-connection-request.js');
+      // A failed login is not kept: the next request tries again.
+      this.xmpp ??= XmppConnectionRequester.open(settings).catch((err: unknown) => {
+        this.xmpp = undefined;
+        throw err;
+      });
+    }
+    return (await this.xmpp).send(jid, credentials, options.timeoutMs);
+  }
+
   udpConnectionRequest(deviceKey: string, options: UdpConnectionRequestOptions = {}): Promise<void> {
     const device = this.registry.get(deviceKey);
     const address = options.address ?? device?.parameters.find((p) => p.name.endsWith('.ManagementServer.UDPConnectionRequestAddress'))?.value;
@@ -202,6 +236,9 @@ class ReferenceAcsServer implements ReferenceAcs {
     this.closed = true;
     this.sessions.endAll('serverClosed');
     this.queue.rejectAll(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS closed before the RPC was sent'));
+    const xmpp = this.xmpp;
+    this.xmpp = undefined;
+    await xmpp?.then((session) => session.close()).catch(() => {});
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await stopped;

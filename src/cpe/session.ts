@@ -6,8 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError, ProtocolError } from '../errors.js';
-import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
 import type { ConnectionRequestTransport } from '../metrics/counters.js';
+import type { ErrorKind, LatencyName, SessionObserver } from '../metrics/observer.js';
 import { AcsHttpSession, type AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { expectedResponse, type PendingCpeRequests } from './cpe-request-queue.js';
@@ -81,12 +81,9 @@ export interface CwmpSessionParams {
   connectionRequestTransport?: ConnectionRequestTransport | undefined;
 }
 
-/**
- * Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. LatencyName
- * (src/metrics, not ours to change) does not list them yet; the registry stores any name.
- */
-export const CR_TO_INFORM: LatencyName = 'cr.toInform';
-export const CR_TO_FIRST_RPC: LatencyName = 'cr.toFirstRpc';
+/** Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. */
+export const CR_TO_INFORM = 'cr.toInform' satisfies LatencyName;
+export const CR_TO_FIRST_RPC = 'cr.toFirstRpc' satisfies LatencyName;
 
 /**
  * Runs one CWMP session (TR-069 §3.7.1) to its end. Resolves when the ACS ended it normally (204 or
@@ -188,6 +185,14 @@ class CwmpSession {
     await this.serveAcsRequests();
   }
 
+  /** A connection-request latency, for all transports and for this request's own (`cr.xmpp.toInform`, ...). */
+  private connectionRequestLatency(name: typeof CR_TO_INFORM | typeof CR_TO_FIRST_RPC, ms: number): void {
+    const { observer } = this.p;
+    observer.latency(name, ms, ms);
+    const perTransport = `cr.${this.p.connectionRequestTransport ?? 'http'}.${name === CR_TO_INFORM ? 'toInform' : 'toFirstRpc'}` as const;
+    observer.latency(perTransport, ms, ms);
+  }
+
   /** Inform → InformResponse; confirms the delivered events. */
   private async inform(): Promise<void> {
     const { model, events, observer } = this.p;
@@ -209,10 +214,7 @@ class CwmpSession {
       );
       const sentAt = performance.now();
       const crAt = this.p.connectionRequestAt;
-      if (crAt !== undefined) {
-        observer.latency(CR_TO_INFORM, sentAt - crAt, sentAt - crAt);
-        observer.latency(`cr.${this.p.connectionRequestTransport ?? 'http'}.toInform`, sentAt - crAt, sentAt - crAt);
-      }
+      if (crAt !== undefined) this.connectionRequestLatency(CR_TO_INFORM, sentAt - crAt);
       const reply = await this.http.post(xml, requestSoapAction(this.version, 'Inform'));
       const now = performance.now();
       observer.latency('inform', now - this.p.intendedStartMs, now - sentAt);
@@ -288,8 +290,7 @@ class CwmpSession {
       const crAt = this.p.connectionRequestAt;
       if (crAt !== undefined && !this.firstRpcSeen) {
         const now = performance.now();
-        observer.latency(CR_TO_FIRST_RPC, now - crAt, now - crAt);
-        observer.latency(`cr.${this.p.connectionRequestTransport ?? 'http'}.toFirstRpc`, now - crAt, now - crAt);
+        this.connectionRequestLatency(CR_TO_FIRST_RPC, now - crAt);
       }
       this.firstRpcSeen = true;
       // Answer in the ACS's version, echoing its cwmp:ID (or as the profile's quirks say).

@@ -4,8 +4,8 @@ import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
 import { CpesimError } from '../errors.js';
-import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { ConnectionRequestTransport } from '../metrics/counters.js';
+import type { CpeState, ErrorKind, SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
@@ -351,6 +351,20 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       this.connectionRequestAt = receivedAt;
       this.connectionRequestVia = transport;
     }
+  }
+
+  /** `<root>.ManagementServer.<name>` as it is now (e.g. ConnReqAllowedJabberIDs); undefined when the profile lacks it. */
+  managementValue(name: string): string | undefined {
+    return this.model.get(`${this.env.profile.root}.ManagementServer.${name}`);
+  }
+
+  /**
+   * The device itself sets `<root>.ManagementServer.<name>` (ConnReqJabberID once its XMPP login is up): a device
+   * change (DeviceModel.setInternal) that its notification reports in the next Inform; whoever made it asks the
+   * fleet to look (Fleet.deviceChanged) for an active notification. `notify` false: a power-on value, no change.
+   */
+  setManagementValue(name: string, value: string, notify: boolean = true): void {
+    this.model.setInternal(`${this.env.profile.root}.ManagementServer.${name}`, value, notify);
   }
 
 

@@ -16,7 +16,7 @@ import { CwmpFault, type ParameterFault } from '../cwmp/faults.js';
 import { CpesimError } from '../errors.js';
 import type { CompiledProfile, ForcedInformEntry, ObjectNode, ParamNode, TreeNode } from './compiled-profile.js';
 import { changedBetween, generatedValue, generatorSeed, nextChangeS, type Generator } from './generators.js';
-import { renderTemplate, type DeviceScope } from './template.js';
+import { renderTemplate, type CompiledTemplate, type DeviceScope } from './template.js';
 import { normalizeValue, zeroValue } from './value-types.js';
 import { QUIRK, READ_QUIRKS, WRITE_QUIRKS } from '../quirks/quirk-set.js';
 
@@ -157,6 +157,11 @@ export class DeviceModel {
   restartedAt(bootTimeMs: number): void {
     const s = this.scope;
     this.scope = deviceScope(s.index, s.serial, s.oui, s.crUrl, bootTimeMs);
+  }
+
+  /** A template (scenario-level, e.g. an XMPP username "cpe-{{serial}}") rendered for this device; no instance variables. */
+  render(template: CompiledTemplate): string {
+    return renderTemplate(template, this.scope, NO_INSTANCES);
   }
 
   /** Built per call (once per Inform), not cached: an idle fleet of a million devices holds none of these. */

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { cpeEnvironment, VirtualCpe, type AcsEndpoint, type CpeEnvironment, type SessionResult } from '../cpe/virtual-cpe.js';
 import type { CpeSnapshot } from '../cpe/cpe-snapshot.js';
-import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
 import type { ConnectionRequestTransport } from '../metrics/counters.js';
+import type { MetricsRegistry, ProfileMetrics } from '../metrics/registry.js';
 import type { Credentials } from '../acs/auth.js';
 import type { ConnectionRequestOutcome, ConnectionRequestTarget } from '../connreq/listener.js';
 import { DEFAULT_CONNECTION_REQUEST_POLICY, type ConnectionRequestPolicy } from '../connreq/policy.js';
@@ -231,6 +231,11 @@ export class Fleet implements ConnectionRequestTarget {
     return this.cpes.length;
   }
 
+  /** This shard's CPEs (for per-CPE side channels such as their XMPP sessions, src/connreq/xmpp-connector.ts). */
+  get localCpes(): readonly VirtualCpe[] {
+    return this.cpes;
+  }
+
   get sessionsInFlight(): number {
     return this.inFlight.size;
   }
@@ -357,7 +362,8 @@ export class Fleet implements ConnectionRequestTarget {
    */
   deviceChanged(index: number): void {
     const slot = this.slotOf(index);
-    if (slot !== undefined && !this.stopping) this.valueChanges.check(slot);
+    // Before its first session a CPE is not asked to power on early: its bootstrap Inform reports the change.
+    if (slot !== undefined && !this.stopping && this.cpes[slot]!.bootstrapped) this.valueChanges.check(slot);
   }
 
   cpeAt(index: number): VirtualCpe | undefined {

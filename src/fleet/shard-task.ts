@@ -6,6 +6,7 @@ import { ConnectionRequestListener } from '../connreq/listener.js';
 import { loadShardStates, stateFileExists, writeStatePart } from './state-file.js';
 import { UdpShard } from '../connreq/udp-shard.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
+import type { XmppConnector } from '../connreq/xmpp-connector.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -36,6 +37,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
         throw err;
       })
     : undefined;
+  let xmpp: XmppConnector | undefined;
   try {
     const fleet = new Fleet({
       scenario,
@@ -50,6 +52,11 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     });
     listener.attach(fleet);
     udp?.attach(fleet, shard, fleet.size);
+    if (cr?.xmpp !== undefined) {
+      // Loaded only when used: most runs have no XMPP.
+      const { XmppConnector } = await import('../connreq/xmpp-connector.js');
+      xmpp = new XmppConnector({ settings: cr.xmpp, cpes: fleet.localCpes, target: fleet, counters: metrics });
+    }
     const progress = (): ShardProgress => ({
       type: 'progress',
       shard: shard.index,
@@ -66,6 +73,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
             // performance.now() has a different origin in every thread: convert the shared wall-clock instant.
             fleet.start(message.atEpochMs - performance.timeOrigin);
             udp?.start(message.atEpochMs - performance.timeOrigin);
+            // The CPEs log in to the XMPP server from power-on, paced (connector.start queues them).
+            xmpp?.start();
             ticker = setInterval(() => send(progress()), task.progressIntervalMs);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
@@ -87,6 +96,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       send({ type: 'ready', shard: shard.index });
     });
     const report = await fleet.drain();
+    await xmpp?.close();
     clearInterval(ticker);
     // After the drain (and its grace period): nothing changes the CPEs any more.
     let statePart: ShardResult['statePart'];
@@ -100,7 +110,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     port.close();
     return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report, ...(statePart ? { statePart } : {}) };
   } finally {
-    // An open server would keep the worker thread alive.
+    // An open server or XMPP connection would keep the worker thread alive.
+    await xmpp?.close();
     await listener.close();
     await udp?.close();
   }

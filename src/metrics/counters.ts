@@ -12,25 +12,36 @@
  * | `cr.udp.rejected.<reason>` | dropped silently (UDP requests get no answer); `<reason>` is a UdpRejectReason |
  * | `stun.requests` / `stun.responses` | Binding Requests the CPEs sent / success responses received |
  * | `stun.errors.<reason>` | a StunErrorReason: error responses, timeouts, undecodable or unmatched datagrams, send failures |
+ * | `cr.xmpp.received` | connection-request IQs and other stanzas that reached a CPE's XMPP session (TR-069 Annex K) |
+ * | `cr.xmpp.accepted` / `cr.xmpp.merged` | answered with an empty IQ result, as for HTTP |
+ * | `cr.xmpp.rejected.<reason>` | answered with an IQ error or dropped; `<reason>` is an XmppRejectReason |
+ * | `xmpp.login.ok` / `xmpp.login.failed` | XMPP logins of the CPEs (every attempt, retries included) |
+ * | `xmpp.disconnected` | established XMPP sessions that were lost (the CPE logs in again with back-off) |
  *
- * received = accepted + merged + the sum of rejected. A name never counted is absent (0).
+ * received = accepted + merged + the sum of rejected (per transport). A name never counted is absent (0).
  */
 import type { ConnectionRequestRejectReason } from '../connreq/listener.js';
 import type { UdpRejectReason } from '../connreq/udp-receiver.js';
 import type { StunErrorReason } from '../connreq/stun-keepalive.js';
+import type { XmppRejectReason } from '../connreq/xmpp-stanza.js';
 import { CpesimError } from '../errors.js';
 
 /** How connection requests reach the CPEs (a label, so other transports can join without renaming anything). */
-export type ConnectionRequestTransport = 'http' | 'udp';
+export type ConnectionRequestTransport = 'http' | 'udp' | 'xmpp';
 
 export type CounterName =
   | `cr.${ConnectionRequestTransport}.${'received' | 'accepted' | 'merged'}`
   | `cr.http.rejected.${ConnectionRequestRejectReason}`
   | `cr.udp.rejected.${UdpRejectReason}`
-  | StunCounterName;
+  | `cr.xmpp.rejected.${XmppRejectReason}`
+  | StunCounterName
+  | XmppSessionCounterName;
 
 /** The STUN client's counters (not connection requests: counterLabels() does not take them apart). */
 export type StunCounterName = 'stun.requests' | 'stun.responses' | `stun.errors.${StunErrorReason}`;
+
+/** The CPEs' XMPP sessions themselves (not connection requests: no transport/outcome labels). */
+export type XmppSessionCounterName = 'xmpp.login.ok' | 'xmpp.login.failed' | 'xmpp.disconnected';
 
 /** Counter values by name; absent means 0. */
 export type Counters = Partial<Record<CounterName, number>>;
@@ -68,10 +79,10 @@ export interface CounterLabels {
   transport: ConnectionRequestTransport;
   outcome: 'received' | 'accepted' | 'merged' | 'rejected';
   /** Only for `rejected`. */
-  reason?: ConnectionRequestRejectReason | UdpRejectReason;
+  reason?: ConnectionRequestRejectReason | UdpRejectReason | XmppRejectReason;
 }
 
-/** The labels of a connection-request counter; undefined for the other counters (stun.*). */
+/** The labels of a connection-request counter; undefined for the other counters (stun.*, xmpp.*). */
 export function counterLabels(name: CounterName): CounterLabels | undefined {
   const [family, transport, outcome, reason] = name.split('.') as [string, ConnectionRequestTransport, CounterLabels['outcome'], CounterLabels['reason']];
   if (family !== 'cr') return undefined;

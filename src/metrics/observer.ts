@@ -1,9 +1,10 @@
+import type { ConnectionRequestTransport } from './counters.js';
+
 /**
  * What the engine reports while it runs. The session engine only talks to this interface; the
  * metrics registry (histograms, counters) implements it, and nothing in the engine knows about
  * output, UI or files.
  */
-import type { ConnectionRequestTransport } from './counters.js';
 
 /** Error classes counted under summary.json "errors". Stable names: they are part of the results contract. */
 export type ErrorKind =

@@ -99,9 +99,23 @@ export class PrometheusExporter {
         this.reset();
         for (const [name, n] of Object.entries(self.latest?.counters ?? {}) as [CounterName, number][]) {
           const labels = counterLabels(name);
-          if (labels === undefined) continue;
+          if (labels === undefined || labels.outcome === 'received') continue;
           const { transport, outcome, reason } = labels;
-          if (outcome !== 'received') this.inc(reason === undefined ? { transport, outcome } : { transport, outcome, reason }, n);
+          this.inc(reason === undefined ? { transport, outcome } : { transport, outcome, reason }, n);
+        }
+      },
+    });
+    new Counter({
+      name: 'cpesim_xmpp_sessions_total',
+      help: 'The CPEs\' XMPP logins (ok, failed) and lost XMPP sessions (disconnected), for XMPP connection requests',
+      labelNames: ['event'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const c = self.latest?.counters ?? {};
+        for (const [event, name] of [['login_ok', 'xmpp.login.ok'], ['login_failed', 'xmpp.login.failed'], ['disconnected', 'xmpp.disconnected']] as const) {
+          const n = c[name];
+          if (n !== undefined) this.inc({ event }, n);
         }
       },
     });

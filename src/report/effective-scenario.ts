@@ -15,11 +15,17 @@ export function effectiveScenario(scenario: Scenario): unknown {
     ca: scenario.acs.ca === undefined ? undefined : `<PEM, ${scenario.acs.ca.length} characters>`,
   };
   const thresholds = (scenario.thresholds ?? []).map((t) => ({ expr: t.expr, abortOnFail: t.abortOnFail, delayMs: t.delayMs, profile: t.profile }));
-  const stun = scenario.connectionRequests?.udp?.stun;
+  const cr = scenario.connectionRequests;
+  // Secrets: the STUN password, the XMPP password template (often the same for every CPE).
+  const stun = cr?.udp?.stun;
   const connectionRequests =
-    stun?.password === undefined
-      ? scenario.connectionRequests
-      : { ...scenario.connectionRequests, udp: { ...scenario.connectionRequests!.udp!, stun: { ...stun, password: REDACTED } } };
+    cr === undefined
+      ? cr
+      : {
+          ...cr,
+          ...(stun?.password !== undefined ? { udp: { ...cr.udp!, stun: { ...stun, password: REDACTED } } } : {}),
+          ...(cr.xmpp !== undefined ? { xmpp: { ...cr.xmpp, password: REDACTED } } : {}),
+        };
   return { ...scenario, acs, thresholds, connectionRequests };
 }
 

@@ -78,8 +78,8 @@ function profileBlock(profiles: Record<string, ProfileSummary> | undefined): str
 function counterLines(counters: Counters | undefined): string[] {
   const byTransport = new Map<string, { received: number; accepted: number; merged: number; rejected: [string, number][] }>();
   for (const [name, n] of Object.entries(counters ?? {}) as [CounterName, number][]) {
-    const labels = counterLabels(name);
-    if (n === 0 || labels === undefined) continue;
+    const labels = n === 0 ? undefined : counterLabels(name);
+    if (labels === undefined) continue;
     const { transport, outcome, reason } = labels;
     let t = byTransport.get(transport);
     if (!t) byTransport.set(transport, (t = { received: 0, accepted: 0, merged: 0, rejected: [] }));
@@ -94,6 +94,10 @@ function counterLines(counters: Counters | undefined): string[] {
   }
   const stun = stunLine(counters ?? {});
   if (stun !== undefined) lines.push(stun);
+  const logins = (counters?.['xmpp.login.ok'] ?? 0) + (counters?.['xmpp.login.failed'] ?? 0);
+  if (logins > 0) {
+    lines.push(`xmpp logins: ok ${counters?.['xmpp.login.ok'] ?? 0}, failed ${counters?.['xmpp.login.failed'] ?? 0}, disconnected ${counters?.['xmpp.disconnected'] ?? 0}`);
+  }
   return lines.length === 0 ? [] : ['', ...lines];
 }
 

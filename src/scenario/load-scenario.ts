@@ -3,7 +3,16 @@ import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
 import { parseDurationMs } from '../config/duration.js';
-import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_VALUE_CHANGE_SETTINGS, type ConnectionRequestSettings, type FleetGroup, type ScheduleSettings, type Scenario } from './scenario.js';
+import { compileTemplate, TemplateError } from '../datamodel/template.js';
+import {
+  DEFAULT_GRACE_PERIOD_MS,
+  DEFAULT_VALUE_CHANGE_SETTINGS,
+  type ConnectionRequestSettings,
+  type FleetGroup,
+  type ScheduleSettings,
+  type Scenario,
+  type XmppSettings,
+} from './scenario.js';
 import { expandSourceAddresses, SourceAddressError } from './source-addresses.js';
 import {
   autonomousTransfersSchema,
@@ -27,7 +36,7 @@ interface ScenarioDocument {
   gracePeriod?: string | number;
   /** State file (`--state`), relative to the scenario file. */
   state?: string;
-  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument };
+  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument; xmpp?: XmppDocument };
   valueChanges?: { rateScale?: number; notifyDelay?: string | number };
   acs?: {
     url?: string;
@@ -45,6 +54,16 @@ interface ScenarioDocument {
   cpe?: CpeBehaviourDocument;
   autonomousTransfers?: AutonomousTransferDocument[];
   requestDownloads?: RequestDownloadDocument[];
+}
+
+interface XmppDocument {
+  server: string;
+  domain: string;
+  username?: string;
+  password?: string;
+  resource?: string;
+  concurrency?: number;
+  loginTimeout?: string | number;
 }
 
 interface ScheduleDocument {
@@ -97,6 +116,20 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         auth: { enum: ['digest', 'basic'] },
         delay: durationSchema,
         udp: udpSettingsSchema,
+        xmpp: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['server', 'domain'],
+          properties: {
+            server: { type: 'string', minLength: 1 },
+            domain: { type: 'string', minLength: 1, pattern: '^[^@/\\s]+$' },
+            username: { type: 'string', minLength: 1 },
+            password: { type: 'string' },
+            resource: { type: 'string', minLength: 1 },
+            concurrency: { type: 'integer', minimum: 1 },
+            loginTimeout: durationSchema,
+          },
+        },
       },
     },
     valueChanges: {
@@ -199,7 +232,37 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
-    return { host: d.host, auth: d.auth, delayMs, ...(d.udp !== undefined ? { udp: resolveUdpSettings(d.udp, fail, duration) } : {}) };
+    return {
+      host: d.host,
+      auth: d.auth,
+      delayMs,
+      ...(d.udp !== undefined ? { udp: resolveUdpSettings(d.udp, fail, duration) } : {}),
+      ...(d.xmpp !== undefined ? { xmpp: xmppSettings(d.xmpp) } : {}),
+    };
+  };
+  const xmppSettings = (d: XmppDocument): XmppSettings => {
+    const at = ['connectionRequests', 'xmpp'];
+    const server = parseHostPort(d.server, DEFAULT_XMPP_PORT);
+    if (server === undefined) throw fail(`"${d.server}" is not host:port (examples: 127.0.0.1:5222, xmpp.example.net, [::1]:5222)`, [...at, 'server']);
+    const template = (field: 'username' | 'password' | 'resource', fallback: string): string => {
+      const text = d[field] ?? fallback;
+      try {
+        compileTemplate(text, { tableDepth: 0 });
+      } catch (err) {
+        if (err instanceof TemplateError) throw fail(err.message, [...at, field]);
+        throw err;
+      }
+      return text;
+    };
+    return {
+      ...server,
+      domain: d.domain,
+      username: template('username', DEFAULT_XMPP_USERNAME),
+      password: template('password', DEFAULT_XMPP_PASSWORD),
+      resource: template('resource', DEFAULT_XMPP_RESOURCE),
+      concurrency: d.concurrency ?? DEFAULT_XMPP_CONCURRENCY,
+      loginTimeoutMs: duration(d.loginTimeout, DEFAULT_XMPP_LOGIN_TIMEOUT_MS, [...at, 'loginTimeout']),
+    };
   };
   const schedule = (d: ScheduleDocument | undefined, at: (string | number)[]): Partial<ScheduleSettings> => {
     if (d === undefined) return {};
@@ -309,6 +372,24 @@ function thresholdProfile(name: string, fleet: NonNullable<ScenarioDocument['fle
 /** A fleet group's profile: a NAME as is, a relative path resolved against the scenario's folder. */
 function groupProfileKey(profile: string, baseDir: string): string {
   return profile.includes('/') && !isAbsolute(profile) ? resolve(baseDir, profile) : profile;
+}
+
+/** XMPP defaults: the c2s port (RFC 6120), each CPE's account, logins in flight per shard, a login's time limit. */
+const DEFAULT_XMPP_PORT = 5222;
+const DEFAULT_XMPP_USERNAME = 'cpe-{{serial}}';
+const DEFAULT_XMPP_PASSWORD = 'cpesim-{{serial}}';
+/** The resource part of the CPEs' full JIDs. */
+const DEFAULT_XMPP_RESOURCE = 'cwmp';
+const DEFAULT_XMPP_CONCURRENCY = 20;
+const DEFAULT_XMPP_LOGIN_TIMEOUT_MS = 10_000;
+
+/** `host:port`, `host` (default port), `[v6]:port`; undefined when malformed. */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s\[\]/]+))(?::(\d{1,5}))?$/.exec(text);
+  if (!m) return undefined;
+  const port = m[3] === undefined ? defaultPort : Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: m[1] ?? m[2]!, port };
 }
 
 /** TR-069 §3.2.2: the session a connection request asks for starts within 30 seconds. */

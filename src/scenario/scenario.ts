@@ -29,6 +29,25 @@ export interface ConnectionRequestSettings {
   delayMs?: number | undefined;
   /** UDP connection requests (TR-069 Annex G) and STUN (udp-settings.ts). */
   udp?: UdpConnectionRequestSettings | undefined;
+  /** XMPP connection requests (TR-069 Annex K): every CPE also logs in to this XMPP server. */
+  xmpp?: XmppSettings | undefined;
+}
+
+/** The CPEs' XMPP sessions (src/connreq/xmpp-connector.ts). Templates use the profile syntax ({{serial}}, {{index:8}}). */
+export interface XmppSettings {
+  /** The XMPP server's c2s address (a host name or IP) and port. */
+  host: string;
+  port: number;
+  /** The XMPP domain (virtual host) of the CPEs' JIDs. */
+  domain: string;
+  /** Templates of each CPE's account; its JID is username@domain/resource. */
+  username: string;
+  password: string;
+  resource: string;
+  /** Logins in flight at once per shard (the pacing that keeps a large fleet from stampeding the server). */
+  concurrency: number;
+  /** A login (connect, authenticate, bind) taking longer than this fails and is retried. */
+  loginTimeoutMs: number;
 }
 
 /** Scenario `valueChanges`: how the CPEs' value generators run (ACS teams load the notification path with it). */
