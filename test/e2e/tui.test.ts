@@ -37,7 +37,8 @@ test('cpesim run in a terminal: the TUI shows live metrics, switches views, paus
     text = await waitFor(/sessions\/s [1-9]\d*\.\d +in flight \d+ +started \d+ +completed [1-9]/, 'overview: live sessions/s');
     assert.match(text, /1 overview +2 latency +3 errors/);
     assert.match(text, /sessions completed per second/);
-    assert.doesNotMatch(text, /SIMULATOR IS THE BOTTLENECK/);
+    // Whether the bottleneck banner shows depends on the machine's load (it is honest about lateness): its rule is
+    // tested in test/ui/live-view.test.ts and screens.test.ts, not here.
 
     key('2');
     text = await waitFor(/latency \(ms, from due time\) +count +p50 +p90 +p99 +p99\.9 +max/, 'latency view');
