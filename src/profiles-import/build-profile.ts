@@ -410,6 +410,8 @@ export function guessType(value: string | undefined, generic: string): ParamType
 
 /** Addresses that identify this device on the WAN (public ones, or any on a WAN-side path) rather than LAN constants. */
 function isDeviceAddress(ip: string, generic: string): boolean {
+  // The far end (PPP peer, gateway, DNS or other servers) is the operator's, shared by its CPEs: kept as it was.
+  if (/(Remote[A-Za-z]*|Gateway|DNSServers?|Server[A-Za-z0-9]*)$/.test(generic)) return false;
   if (isIP(ip) === 6) return !/^(fe80|::1$|::$|fd|fc)/i.test(ip);
   const [a, b] = ip.split('.').map(Number) as [number, number];
   if (a === 0 || a === 127 || a >= 224 || ip.startsWith('255.')) return false;

@@ -56,3 +56,15 @@ test('a counter that disagrees with its table is reported; an empty table under 
   assert.equal(lines('instances', /FilterMode\.\{i\}\.MacFilter\.: writable object without instances/).length, 1);
   assert.match(yaml, /FilterMode\.\{i\}\.MacFilter\.\{i\}\.: \{ writable: true, instances: 0 \}/);
 });
+
+test('the device\'s own WAN address becomes a template; its PPP peer and gateway (the operator\'s) are kept', () => {
+  const ppp = `${IGD}.WANDevice.1.WANConnectionDevice.1.WANPPPConnection.1`;
+  const rows = [HEADER, 'DeviceID.OUI,false,false,0A1B2C,xsd:string', `${IGD}.DeviceInfo.SerialNumber,false,false,EX123456,xsd:string`];
+  rows.push(`${ppp}.ExternalIPAddress,false,false,182.29.4.3,xsd:string`, `${ppp}.RemoteIPAddress,false,false,182.29.16.3,xsd:string`);
+  rows.push(`${ppp}.X_VENDOR_DefaultGateway,false,false,182.29.16.3,xsd:string`, `${ppp}.DNSServers,false,true,202.155.0.150,xsd:string`);
+  const { yaml } = buildImportedProfile(parseCsvDump(rows.join('\n'), 'x.csv'));
+  assert.match(yaml, /\.ExternalIPAddress: \{ type: string, value: "\{\{ipv4:100\.64\.0\.0\/10\}\}" \}/);
+  assert.match(yaml, /\.RemoteIPAddress: \{ type: string, value: "182\.29\.16\.3" \}/);
+  assert.match(yaml, /\.X_VENDOR_DefaultGateway: \{ type: string, value: "182\.29\.16\.3" \}/);
+  assert.match(yaml, /\.DNSServers: \{ type: string, writable: true, value: "202\.155\.0\.150" \}/);
+});
