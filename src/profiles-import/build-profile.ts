@@ -273,6 +273,20 @@ class ProfileFromDump {
   }
 
 
+  /** A linked counter always counts the instances; a dump whose counter said otherwise is told so (the dump is inconsistent). */
+  private reportCounterMismatch(table: Table, counter: string): void {
+    const leaf = counter.slice(counter.lastIndexOf('.') + 1);
+    const differing: string[] = [];
+    for (const [parent, seen] of table.instancesByParent) {
+      const concrete = `${parent.slice(0, parent.lastIndexOf('.'))}.${leaf}`;
+      const said = this.dump.entries.find((e) => e.path === concrete)?.value?.trim();
+      if (said !== undefined && said !== String(seen.length)) differing.push(`${concrete} = ${said} for ${seen.length}`);
+    }
+    if (differing.length > 0) {
+      this.note('value', `${counter}: the dump's counter disagrees with its instances (${differing.join('; ')}): it counts the instances`, counter);
+    }
+  }
+
   private markForcedInform(): void {
     for (const name of FORCED_INFORM) if (this.params.has(`${this.root}.${name}`)) this.forced.add(`${this.root}.${name}`);
   }
@@ -300,6 +314,7 @@ class ProfileFromDump {
       if (counterParam && counterParam.type === 'unsignedInt' && !counterParam.writable) {
         entry.numEntries = counter;
         this.params.delete(counter);
+        this.reportCounterMismatch(table, counter);
       }
       objectEntries[table.generic] = entry;
     }
@@ -307,7 +322,8 @@ class ProfileFromDump {
     for (const o of this.objects.values()) {
       const generic = genericPath(o.path.split('.').slice(0, -1)) + '.';
       const hasChildren = [...this.params.keys(), ...this.tables.keys()].some((k) => k.startsWith(generic) && k !== generic) || this.dump.entries.some((e) => e !== o && e.path.startsWith(o.path));
-      if (hasChildren || generic.endsWith('{i}.') || objectEntries[generic] !== undefined) continue;
+      // One report per generic table: an empty table under a multi-instance parent is seen once per parent.
+      if (hasChildren || generic.endsWith('{i}.') || objectEntries[generic] !== undefined || objectEntries[`${generic}{i}.`] !== undefined) continue;
       if (o.writable) {
         objectEntries[`${generic}{i}.`] = { writable: true, instances: 0 };
         this.note('instances', `${generic}: writable object without instances in the dump: taken for an empty table`, generic);
@@ -394,6 +410,8 @@ export function guessType(value: string | undefined, generic: string): ParamType
 
 /** Addresses that identify this device on the WAN (public ones, or any on a WAN-side path) rather than LAN constants. */
 function isDeviceAddress(ip: string, generic: string): boolean {
+  // The far end (PPP peer, gateway, DNS or other servers) is the operator's, shared by its CPEs: kept as it was.
+  if (/(Remote[A-Za-z]*|Gateway|DNSServers?|Server[A-Za-z0-9]*)$/.test(generic)) return false;
   if (isIP(ip) === 6) return !/^(fe80|::1$|::$|fd|fc)/i.test(ip);
   const [a, b] = ip.split('.').map(Number) as [number, number];
   if (a === 0 || a === 127 || a >= 224 || ip.startsWith('255.')) return false;
