@@ -21,7 +21,8 @@ test('two machine shards cover the same CPEs as one whole run, and merge adds th
   const shardAcs = await startReferenceAcs({ host: '127.0.0.1', port: 0 });
   const wholeAcs = await startReferenceAcs({ host: '127.0.0.1', port: 0 });
   try {
-    const startAt = new Date(Date.now() + 4000).toISOString();
+    // Far enough ahead for three CLIs (each with 2 worker threads) to start on a loaded 2-core machine.
+    const startAt = new Date(Date.now() + 15_000).toISOString();
     const common = ['--ui', 'none', '--workers', '2', '--grace', '2s'];
     const [s0, s1, whole] = await Promise.all([
       runCli(['run', scenario, ...common, '--acs', shardAcs.url, '--shard', '0/2', '--start-at', startAt, '--out', join(dir, 's0')]),
