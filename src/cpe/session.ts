@@ -135,6 +135,7 @@ const ACS_RESPONSES: ReadonlySet<AcsBody['method']> = new Set<AcsBody['method']>
   'GetRPCMethodsResponse',
   'RequestDownloadResponse',
   'DUStateChangeCompleteResponse',
+  'AutonomousDUStateChangeCompleteResponse',
   'KickedResponse',
   'Fault',
 ]);

@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { ChangeDuStateRequest, CwmpVersion, DuOpResult, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
+import type { ChangeDuStateRequest, CwmpVersion, DuOperation, DuOpResult, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
@@ -159,6 +159,8 @@ const POWER_CUT_IN_SESSION = 4;
 const STOPPED = 8;
 /** A FactoryReset was answered in the running session. */
 const FACTORY_RESET = 16;
+/** A CPE-initiated request was queued while the session ran: the CPE wants a session after it. */
+const RAISED_IN_SESSION = 32;
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
@@ -202,6 +204,8 @@ const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
 /** Transfers not yet complete when a CPE was stopped (for its snapshot): a side table, as few CPEs have any. */
 const transfersAtStop = new WeakMap<VirtualCpe, TransferRequest[]>();
+/** ChangeDUStates accepted but not yet reported when a CPE was stopped (for its snapshot), like transfersAtStop. */
+const duChangesAtStop = new WeakMap<VirtualCpe, ChangeDuStateRequest[]>();
 
 /**
  * AbortControllers of sessions that ended without being aborted, for the next session of any CPE on this thread:
@@ -326,6 +330,8 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     // Stopping forgets the transfers; a state file still wants the ones not yet complete.
     const unfinished = this.transfers?.requests() ?? [];
     if (unfinished.length > 0) transfersAtStop.set(this, unfinished);
+    const duUnfinished = this.duChanges?.requests() ?? [];
+    if (duUnfinished.length > 0) duChangesAtStop.set(this, duUnfinished);
     await Promise.all([this.transfers?.stop(), this.duChanges?.stop()]);
   }
 
@@ -493,6 +499,10 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.duChanges?.sessionEnded();
     // Tests requested in the session start now (not when the run is ending).
     if (!(this.flags & STOPPED)) this.diagnostics?.sessionEnded();
+    if (this.flags & RAISED_IN_SESSION) {
+      this.flags &= ~RAISED_IN_SESSION;
+      wake ||= this.cpeRequests !== undefined && this.cpeRequests.size > 0;
+    }
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;
@@ -691,12 +701,42 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
 
   /** A ChangeDUState received in the running session: validated now, carried out after the session. */
   changeDuState(req: ChangeDuStateRequest): void {
-    (this.duChanges ??= new DuStateQueue({
+    this.duQueue().accept(req);
+  }
+
+  /** Created on the first ChangeDUState or autonomous change: most CPEs never hold one. */
+  private duQueue(): DuStateQueue {
+    return (this.duChanges ??= new DuStateQueue({
       model: this.model,
       root: this.env.profile.root,
       access: this.fileServerAccess(),
-      onDone: (done, results) => this.duStateChanged(done, results),
-    })).accept(req);
+      onDone: (done, results, autonomous) => (autonomous ? this.autonomousDuStateChanged(done, results) : this.duStateChanged(done, results)),
+    }));
+  }
+
+  /**
+   * A deployment unit change the CPE makes on its own (a user or local policy; scenario `autonomousDuChanges`),
+   * now: carried out like a ChangeDUState operation (real fetch), reported with AutonomousDUStateChangeComplete.
+   * A device without a SoftwareModules table cannot: counted as an error, nothing changes.
+   */
+  autonomousDuChange(op: DuOperation): void {
+    if (this.flags & STOPPED) return;
+    try {
+      this.duQueue().startAutonomous({ method: 'ChangeDUState', operations: [op] });
+    } catch (err) {
+      if (!(err instanceof CwmpFault)) throw err;
+      this.env.observer.error('internal', `CPE ${this.index}: autonomous ${op.op} not possible: ${err.message}`);
+    }
+  }
+
+  /**
+   * An autonomous change was carried out: AutonomousDUStateChangeComplete with "12 AUTONOMOUS DU STATE CHANGE
+   * COMPLETE" (cwmp-1-2+, where the message exists; an older CPE changes its units and says nothing).
+   */
+  private autonomousDuStateChanged(req: ChangeDuStateRequest, results: DuOpResult[]): void {
+    if (this.flags & STOPPED || this.env.profile.cwmpVersion < 2) return;
+    const op = req.operations[0]!.op;
+    this.raiseCpeInitiated({ method: 'AutonomousDUStateChangeComplete', results: results.map((r) => ({ ...r, operationPerformed: op })) });
   }
 
   /**
@@ -723,7 +763,9 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.queueCpeRequest(req);
     this.events.add(cpeInitiatedEvent(req)!);
     if (commandKeyEvent) this.events.add(commandKeyEvent.code, commandKeyEvent.commandKey);
-    if (!(this.flags & RUNNING)) this.env.requestSession?.(this.offlineForMs(), this);
+    // During a session the report may miss it (its Inform is gone): a session of its own follows (afterSession).
+    if (this.flags & RUNNING) this.flags |= RAISED_IN_SESSION;
+    else this.env.requestSession?.(this.offlineForMs(), this);
   }
 
   /** A ChangeDUState was carried out: DUStateChangeComplete with "11 DU STATE CHANGE COMPLETE" + "M ChangeDUState". */
@@ -811,6 +853,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     const events = this.events.snapshot().filter((e) => e.code !== CONNECTION_REQUEST_EVENT);
     const cpeRequests = this.cpeRequests?.snapshot() ?? [];
     const transfers = transfersAtStop.get(this) ?? this.transfers?.requests() ?? [];
+    const duChanges = duChangesAtStop.get(this) ?? this.duChanges?.requests() ?? [];
     const now = performance.now();
     const epoch = Date.now();
     return {
@@ -819,6 +862,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       ...(events.length > 0 ? { events } : {}),
       ...(cpeRequests.length > 0 ? { cpeRequests } : {}),
       ...(transfers.length > 0 ? { transfers } : {}),
+      ...(duChanges.length > 0 ? { duChanges } : {}),
       ...(this.scheduledInforms ? { scheduledInforms: this.scheduledInforms.map((x) => ({ commandKey: x.commandKey, atEpochMs: epoch + x.at - now })) } : {}),
     };
   }
@@ -848,6 +892,14 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
         else this.upload(req, 4);
       } catch (err) {
         this.env.observer.error('internal', `CPE ${this.index}: saved ${req.method} "${req.commandKey}" not restored: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    for (const req of s.duChanges ?? []) {
+      try {
+        // Carried out (again) after the first session: a change cut off halfway may then fault on what it already did.
+        this.changeDuState(req);
+      } catch (err) {
+        this.env.observer.error('internal', `CPE ${this.index}: saved ChangeDUState "${req.commandKey ?? ''}" not restored: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const now = performance.now();
