@@ -41,17 +41,22 @@ export const autonomousDuChangesSchema = {
       uuid: { type: 'string', pattern: UUID_PATTERN },
       executionEnvRef: { type: 'string', maxLength: 256 },
     },
-    allOf: [
-      { if: { properties: { operation: { const: 'install' } } }, then: { required: ['url'] } },
-      { if: { properties: { operation: { const: 'update' } } }, then: { required: ['url', 'uuid'] } },
-      { if: { properties: { operation: { const: 'uninstall' } } }, then: { required: ['uuid'] } },
-    ],
   },
 } as const;
 
 type Fail = (message: string, path: (string | number)[]) => Error;
 
+/** Which fields each operation needs (checked here: the loader's strict JSON schema has no conditional requirements). */
+const NEEDS: Readonly<Record<AutonomousDuOperation, readonly ('url' | 'uuid')[]>> = {
+  install: ['url'],
+  update: ['url', 'uuid'],
+  uninstall: ['uuid'],
+};
+
 export function resolveAutonomousDuChanges(docs: AutonomousDuChangeDocument[] | undefined, fail: Fail): AutonomousDuChangeSettings[] | undefined {
+  docs?.forEach((d, i) => {
+    for (const field of NEEDS[d.operation]) if (d[field] === undefined) throw fail(`${d.operation} needs a ${field}`, ['autonomousDuChanges', i]);
+  });
   return docs?.map((d, i) => ({
     ...timing(d, fail, ['autonomousDuChanges', i]),
     operation: d.operation,
