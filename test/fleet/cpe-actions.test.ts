@@ -1,7 +1,8 @@
 /**
  * The scenario's CPE behaviour in a running Fleet against the reference ACS: `cpe.rebootDuration` (scenario-wide
  * and per group), `autonomousTransfers` (AutonomousTransferComplete after a firmware download of the CPE's own)
- * and `requestDownloads` (RequestDownload, answered by the ACS with a Download).
+ * `requestDownloads` (RequestDownload, answered by the ACS with a Download) and `autonomousDuChanges`
+ * (AutonomousDUStateChangeComplete after a unit the CPE installed on its own).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
