@@ -143,6 +143,18 @@ const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
 /** TR-069 §3.2.1: a parameter with notification 1 or 2 changed (not by the ACS). */
 const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
+/** TR-069 Amendment 6 (Annex O): a heartbeat session's Inform carries this event and no other. */
+export const HEARTBEAT_EVENT = '14 HEARTBEAT';
+/** TR-181 HeartbeatPolicy.ReportingInterval: minInclusive 30 seconds. */
+const MIN_HEARTBEAT_INTERVAL_S = 30;
+
+/** The events of one heartbeat Inform: a queue of their own, so the CPE's pending events wait untouched. */
+function heartbeatEvents(): EventQueue {
+  const q = new EventQueue();
+  q.add(HEARTBEAT_EVENT);
+  return q;
+}
+
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
@@ -379,8 +391,13 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     (this.cpeRequests ??= new CpeRequestQueue()).add(req);
   }
 
-  /** Runs one session; never throws. `intendedStartMs` (performance.now() ms) is when it was due. */
-  async runSession(intendedStartMs: number): Promise<SessionResult> {
+  /**
+   * Runs one session; never throws. `intendedStartMs` (performance.now() ms) is when it was due. A `heartbeat`
+   * session (TR-069 Annex O) informs "14 HEARTBEAT" alone with the forced parameters only: pending events, value
+   * changes, queued requests and a connection request wait for a normal session; it neither resets nor counts
+   * the retries (a heartbeat is not retried: the next one comes at the next interval).
+   */
+  async runSession(intendedStartMs: number, heartbeat: boolean = false): Promise<SessionResult> {
     const { observer } = this.env;
     if (this.flags & RUNNING) {
       // A scheduler bug, not an ACS problem: report it, leave the retry state alone.
@@ -391,30 +408,22 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     if (offlineMs > 0) return { ok: false, offline: true, wakeAfterMs: offlineMs };
     this.settlePower();
     this.flags |= RUNNING;
-    // A report still waiting (its session failed after the Inform) goes with its event again.
-    for (const r of this.cpeRequests?.snapshot() ?? []) {
-      const event = cpeInitiatedEvent(r);
-      if (event !== undefined) this.events.add(event);
-    }
-    this.raiseDueScheduledInforms();
-    // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
-    this.settleDiagnostics();
-    this.model.recordGeneratedChanges(Date.now());
-    if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
+    if (!heartbeat) this.prepareInformEvents();
     observer.sessionStarted();
     const startedAt = performance.now();
     const abort = takeAbortController();
     this.sessionAbort = abort;
     // This Inform carries the pending connection request; a request arriving during the session is the next one's.
-    const crAt = this.connectionRequestAt;
-    this.connectionRequestAt = Number.NaN;
+    const crAt = heartbeat ? Number.NaN : this.connectionRequestAt;
+    if (!heartbeat) this.connectionRequestAt = Number.NaN;
     try {
       await runCwmpSession({
         acs: this.acs,
         model: this.model,
         actions: this,
-        events: this.events,
-        cpeRequests: this.cpeRequests ?? NO_CPE_REQUESTS,
+        events: heartbeat ? heartbeatEvents() : this.events,
+        cpeRequests: heartbeat ? NO_CPE_REQUESTS : (this.cpeRequests ?? NO_CPE_REQUESTS),
+        forcedParametersOnly: heartbeat,
         observer,
         cwmpVersion: this.env.profile.cwmpVersion,
         retryCount: this.retries,
@@ -429,8 +438,10 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);
       observer.sessionCompleted();
-      this.retries = 0;
-      this.flags |= BOOTSTRAPPED;
+      if (!heartbeat) {
+        this.retries = 0;
+        this.flags |= BOOTSTRAPPED;
+      }
       // Still booting unless the power went off meanwhile (then it is offline).
       if (this.state === 'booting') this.enter('online');
       return this.afterSession(SESSION_OK);
@@ -443,7 +454,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       }
       const kind = errorKindOf(err);
       observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
-      this.retries++;
+      if (!heartbeat) this.retries++;
       const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
       return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
@@ -454,6 +465,34 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       this.sessionAbort = undefined;
       returnAbortController(abort);
     }
+  }
+
+  /** The events a normal session's Inform carries besides the pending ones: reports waiting, ScheduleInforms and diagnostics due, value changes. */
+  private prepareInformEvents(): void {
+    // A report still waiting (its session failed after the Inform) goes with its event again.
+    for (const r of this.cpeRequests?.snapshot() ?? []) {
+      const event = cpeInitiatedEvent(r);
+      if (event !== undefined) this.events.add(event);
+    }
+    this.raiseDueScheduledInforms();
+    // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
+    this.settleDiagnostics();
+    this.model.recordGeneratedChanges(Date.now());
+    if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
+  }
+
+  /**
+   * ManagementServer.HeartbeatPolicy (TR-181 2.12+, TR-069 Annex O) when Enable is true: its ReportingInterval
+   * (seconds, at least 30) and InitiationTime; undefined when disabled or the profile has no such object.
+   */
+  heartbeatPolicy(): { reportingIntervalS: number; initiationTime: string } | undefined {
+    const enable = this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.Enable`);
+    if (enable !== 'true' && enable !== '1') return undefined;
+    const interval = positiveInt(this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.ReportingInterval`), MIN_HEARTBEAT_INTERVAL_S);
+    return {
+      reportingIntervalS: Math.max(MIN_HEARTBEAT_INTERVAL_S, interval),
+      initiationTime: this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.InitiationTime`) ?? '',
+    };
   }
 
   /**
