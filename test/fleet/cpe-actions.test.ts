@@ -1,6 +1,6 @@
 /**
  * The scenario's CPE behaviour in a running Fleet against the reference ACS: `cpe.rebootDuration` (scenario-wide
- * and per group), `autonomousTransfers` (AutonomousTransferComplete after a firmware download of the CPE's own)
+ * and per group), `autonomousTransfers` (AutonomousTransferComplete after a firmware download of the CPE's own),
  * `requestDownloads` (RequestDownload, answered by the ACS with a Download) and `autonomousDuChanges`
  * (AutonomousDUStateChangeComplete after a unit the CPE installed on its own).
  */
