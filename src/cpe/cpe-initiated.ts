@@ -1,4 +1,5 @@
 import type {
+  AutonomousDuStateChangeCompleteRequest,
   AutonomousTransferCompleteRequest,
   DuStateChangeCompleteRequest,
   RequestDownloadRequest,
@@ -8,7 +9,11 @@ import type { QueuedCpeRequest } from './cpe-request-queue.js';
 import type { FileFetchRequest } from './transfers.js';
 
 /** CPE → ACS requests the CPE raises itself (beyond TransferComplete), each announced by its own event. */
-export type CpeInitiatedRequest = AutonomousTransferCompleteRequest | DuStateChangeCompleteRequest | RequestDownloadRequest;
+export type CpeInitiatedRequest =
+  | AutonomousTransferCompleteRequest
+  | DuStateChangeCompleteRequest
+  | AutonomousDuStateChangeCompleteRequest
+  | RequestDownloadRequest;
 
 /**
  * The Inform event that must accompany a queued CPE request (TR-069 §3.7.1.5, Table 7): it is raised again
@@ -19,6 +24,7 @@ const EVENT_OF: Readonly<Partial<Record<QueuedCpeRequest['method'], string>>> = 
   RequestDownload: '9 REQUEST DOWNLOAD',
   AutonomousTransferComplete: '10 AUTONOMOUS TRANSFER COMPLETE',
   DUStateChangeComplete: '11 DU STATE CHANGE COMPLETE',
+  AutonomousDUStateChangeComplete: '12 AUTONOMOUS DU STATE CHANGE COMPLETE',
 };
 
 export function cpeInitiatedEvent(req: { method: QueuedCpeRequest['method'] }): string | undefined {

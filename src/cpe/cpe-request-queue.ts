@@ -1,4 +1,5 @@
 import type {
+  AutonomousDuStateChangeCompleteRequest,
   AutonomousTransferCompleteRequest,
   DuStateChangeCompleteRequest,
   RequestDownloadRequest,
@@ -18,6 +19,7 @@ export type QueuedCpeRequest =
   | { method: 'GetRPCMethods' }
   | AutonomousTransferCompleteRequest
   | DuStateChangeCompleteRequest
+  | AutonomousDuStateChangeCompleteRequest
   | RequestDownloadRequest;
 
 /** The ACS response method that completes each queued request: the request's name + "Response". */

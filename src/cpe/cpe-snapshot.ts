@@ -3,7 +3,7 @@
  * key but `bootstrapped` and `model` optional, so features can add their own keys without a new file version
  * (a reader ignores keys it does not know).
  */
-import type { EventStruct } from '../cwmp/messages.js';
+import type { ChangeDuStateRequest, EventStruct } from '../cwmp/messages.js';
 import type { ModelSnapshot } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
 import type { QueuedCpeRequest } from './cpe-request-queue.js';
@@ -16,13 +16,28 @@ export interface CpeSnapshot {
   model: ModelSnapshot;
   /** Events not yet delivered (with their CommandKeys), oldest first. */
   events?: EventStruct[];
-  /** CPE → ACS requests not yet acknowledged (TransferCompletes with their results). */
+  /** CPE → ACS requests not yet acknowledged (TransferCompletes, (Autonomous)DUStateChangeCompletes, ... with their results). */
   cpeRequests?: QueuedCpeRequest[];
   /** Accepted Downloads/Uploads not yet complete: queued again, they start after the first session. */
   transfers?: TransferRequest[];
+  /** Accepted ChangeDUStates not yet reported (waiting or cut off by the stop): accepted again, run after the first session. */
+  duChanges?: ChangeDuStateRequest[];
   /** Accepted ScheduleInforms not yet due, at wall-clock instants (epoch ms). */
   scheduledInforms?: { commandKey: string; atEpochMs: number }[];
 }
+
+/**
+ * Every queued request kind a snapshot may hold: undelivered DUStateChangeComplete / Autonomous... reports and an
+ * unanswered RequestDownload come back after a restart like a TransferComplete does.
+ */
+const SNAPSHOT_CPE_REQUESTS: ReadonlySet<QueuedCpeRequest['method']> = new Set<QueuedCpeRequest['method']>([
+  'TransferComplete',
+  'GetRPCMethods',
+  'AutonomousTransferComplete',
+  'DUStateChangeComplete',
+  'AutonomousDUStateChangeComplete',
+  'RequestDownload',
+]);
 
 /** Checks the shape of a parsed snapshot; throws CPESIM_STATE_MISMATCH naming the first bad key. */
 export function checkCpeSnapshot(raw: unknown): CpeSnapshot {
@@ -38,8 +53,9 @@ export function checkCpeSnapshot(raw: unknown): CpeSnapshot {
     }
   };
   list('events', (e) => typeof e.code === 'string' && typeof e.commandKey === 'string');
-  list('cpeRequests', (r) => r.method === 'TransferComplete' || r.method === 'GetRPCMethods');
+  list('cpeRequests', (r) => SNAPSHOT_CPE_REQUESTS.has(r.method as QueuedCpeRequest['method']));
   list('transfers', (t) => (t.method === 'Download' || t.method === 'Upload') && typeof t.url === 'string' && typeof t.commandKey === 'string');
+  list('duChanges', (c) => c.method === 'ChangeDUState' && Array.isArray(c.operations));
   list('scheduledInforms', (x) => typeof x.commandKey === 'string' && Number.isFinite(x.atEpochMs));
   return raw as CpeSnapshot;
 }

@@ -337,11 +337,13 @@ export function compareVersions(a: string, b: string): number {
 interface DuJob {
   readonly req: ChangeDuStateRequest;
   armed: boolean;
+  /** The CPE's own change (no ACS request): reported with AutonomousDUStateChangeComplete. */
+  readonly autonomous?: true;
 }
 
 export interface DuStateQueueOptions extends Omit<DuContext, 'signal'> {
   /** Called once per ChangeDUState carried out (whatever its operations' faults); not after stop(). */
-  onDone(req: ChangeDuStateRequest, results: DuOpResult[]): void;
+  onDone(req: ChangeDuStateRequest, results: DuOpResult[], autonomous: boolean): void;
 }
 
 /**
@@ -362,6 +364,19 @@ export class DuStateQueue {
     this.jobs.push({ req, armed: false });
   }
 
+  /**
+   * A change the CPE makes on its own (scenario `autonomousDuChanges`): validated like a ChangeDUState (CwmpFault
+   * when the device has no SoftwareModules), then it starts at once, after the changes already running.
+   */
+  startAutonomous(req: ChangeDuStateRequest): void {
+    if (this.abort.signal.aborted) return;
+    validateChangeDuState(req, this.opts.model, this.opts.root);
+    const job: DuJob = { req, armed: true, autonomous: true };
+    this.jobs.push(job);
+    const run = this.perform(job).finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
   /** The session ended: the ChangeDUStates accepted in it start, in order. */
   sessionEnded(): void {
     for (const job of this.jobs) {
@@ -370,6 +385,11 @@ export class DuStateQueue {
       const run = this.perform(job).finally(() => this.running.delete(run));
       this.running.add(run);
     }
+  }
+
+  /** The ACS's ChangeDUStates not yet reported (waiting or running), oldest first: what a state file keeps. */
+  requests(): ChangeDuStateRequest[] {
+    return this.jobs.filter((j) => j.autonomous !== true).map((j) => j.req);
   }
 
   async stop(): Promise<void> {
@@ -393,7 +413,7 @@ export class DuStateQueue {
     }
     if (this.abort.signal.aborted) return;
     this.jobs.splice(this.jobs.indexOf(job), 1);
-    this.opts.onDone(job.req, results);
+    this.opts.onDone(job.req, results, job.autonomous === true);
   }
 }
 

@@ -79,6 +79,8 @@ export interface CwmpSessionParams {
   quirks?: QuirkSet | undefined;
   /** How that request arrived: the latencies are recorded under `cr.<transport>.*` as well (default http). */
   connectionRequestTransport?: ConnectionRequestTransport | undefined;
+  /** The Inform lists the forced-inform parameters only (a heartbeat session: value changes wait for a normal one). */
+  forcedParametersOnly?: boolean | undefined;
 }
 
 /** Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. */
@@ -135,6 +137,7 @@ const ACS_RESPONSES: ReadonlySet<AcsBody['method']> = new Set<AcsBody['method']>
   'GetRPCMethodsResponse',
   'RequestDownloadResponse',
   'DUStateChangeCompleteResponse',
+  'AutonomousDUStateChangeCompleteResponse',
   'KickedResponse',
   'Fault',
 ]);
@@ -207,7 +210,7 @@ class CwmpSession {
           maxEnvelopes: 1,
           currentTime: this.q.flags & QUIRK.currentTimeZone ? quirkyCurrentTime(this.q) : new Date().toISOString(),
           retryCount: this.retryCount,
-          parameterList: model.informParameters(),
+          parameterList: model.informParameters(this.p.forcedParametersOnly === true),
         },
         { cwmpVersion: this.version, id: this.q.flags & QUIRK.fixedCwmpId ? this.q.fixedCwmpId : this.p.informId },
         this.q,

@@ -1,5 +1,5 @@
 import { CwmpFault } from '../cwmp/faults.js';
-import type { ChangeDuStateRequest, CwmpVersion, DuOpResult, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
+import type { ChangeDuStateRequest, CwmpVersion, DuOperation, DuOpResult, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
 import { diagnosticObjects, DIAGNOSTICS_STATE, NONE_STATE, REQUESTED } from '../datamodel/diagnostic-objects.js';
@@ -143,6 +143,18 @@ const SCHEDULED_EVENT = '3 SCHEDULED';
 const SCHEDULE_INFORM_EVENT = 'M ScheduleInform';
 /** TR-069 §3.2.1: a parameter with notification 1 or 2 changed (not by the ACS). */
 const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
+/** TR-069 Amendment 6 (Annex O): a heartbeat session's Inform carries this event and no other. */
+export const HEARTBEAT_EVENT = '14 HEARTBEAT';
+/** TR-181 HeartbeatPolicy.ReportingInterval: minInclusive 30 seconds. */
+const MIN_HEARTBEAT_INTERVAL_S = 30;
+
+/** The events of one heartbeat Inform: a queue of their own, so the CPE's pending events wait untouched. */
+function heartbeatEvents(): EventQueue {
+  const q = new EventQueue();
+  q.add(HEARTBEAT_EVENT);
+  return q;
+}
+
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
@@ -159,6 +171,8 @@ const POWER_CUT_IN_SESSION = 4;
 const STOPPED = 8;
 /** A FactoryReset was answered in the running session. */
 const FACTORY_RESET = 16;
+/** A CPE-initiated request was queued while the session ran: the CPE wants a session after it. */
+const RAISED_IN_SESSION = 32;
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
 /** Used when the model has no (valid) PeriodicInformInterval; TR-069 leaves the default to the device. */
@@ -202,6 +216,8 @@ const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
 /** Transfers not yet complete when a CPE was stopped (for its snapshot): a side table, as few CPEs have any. */
 const transfersAtStop = new WeakMap<VirtualCpe, TransferRequest[]>();
+/** ChangeDUStates accepted but not yet reported when a CPE was stopped (for its snapshot), like transfersAtStop. */
+const duChangesAtStop = new WeakMap<VirtualCpe, ChangeDuStateRequest[]>();
 
 /**
  * AbortControllers of sessions that ended without being aborted, for the next session of any CPE on this thread:
@@ -326,6 +342,8 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     // Stopping forgets the transfers; a state file still wants the ones not yet complete.
     const unfinished = this.transfers?.requests() ?? [];
     if (unfinished.length > 0) transfersAtStop.set(this, unfinished);
+    const duUnfinished = this.duChanges?.requests() ?? [];
+    if (duUnfinished.length > 0) duChangesAtStop.set(this, duUnfinished);
     await Promise.all([this.transfers?.stop(), this.duChanges?.stop()]);
   }
 
@@ -373,8 +391,13 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     (this.cpeRequests ??= new CpeRequestQueue()).add(req);
   }
 
-  /** Runs one session; never throws. `intendedStartMs` (performance.now() ms) is when it was due. */
-  async runSession(intendedStartMs: number): Promise<SessionResult> {
+  /**
+   * Runs one session; never throws. `intendedStartMs` (performance.now() ms) is when it was due. A `heartbeat`
+   * session (TR-069 Annex O) informs "14 HEARTBEAT" alone with the forced parameters only: pending events, value
+   * changes, queued requests and a connection request wait for a normal session; it neither resets nor counts
+   * the retries (a heartbeat is not retried: the next one comes at the next interval).
+   */
+  async runSession(intendedStartMs: number, heartbeat: boolean = false): Promise<SessionResult> {
     const { observer } = this.env;
     if (this.flags & RUNNING) {
       // A scheduler bug, not an ACS problem: report it, leave the retry state alone.
@@ -385,30 +408,22 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     if (offlineMs > 0) return { ok: false, offline: true, wakeAfterMs: offlineMs };
     this.settlePower();
     this.flags |= RUNNING;
-    // A report still waiting (its session failed after the Inform) goes with its event again.
-    for (const r of this.cpeRequests?.snapshot() ?? []) {
-      const event = cpeInitiatedEvent(r);
-      if (event !== undefined) this.events.add(event);
-    }
-    this.raiseDueScheduledInforms();
-    // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
-    this.settleDiagnostics();
-    this.model.recordGeneratedChanges(Date.now());
-    if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
+    if (!heartbeat) this.prepareInformEvents();
     observer.sessionStarted();
     const startedAt = performance.now();
     const abort = takeAbortController();
     this.sessionAbort = abort;
     // This Inform carries the pending connection request; a request arriving during the session is the next one's.
-    const crAt = this.connectionRequestAt;
-    this.connectionRequestAt = Number.NaN;
+    const crAt = heartbeat ? Number.NaN : this.connectionRequestAt;
+    if (!heartbeat) this.connectionRequestAt = Number.NaN;
     try {
       await runCwmpSession({
         acs: this.acs,
         model: this.model,
         actions: this,
-        events: this.events,
-        cpeRequests: this.cpeRequests ?? NO_CPE_REQUESTS,
+        events: heartbeat ? heartbeatEvents() : this.events,
+        cpeRequests: heartbeat ? NO_CPE_REQUESTS : (this.cpeRequests ?? NO_CPE_REQUESTS),
+        forcedParametersOnly: heartbeat,
         observer,
         cwmpVersion: this.env.profile.cwmpVersion,
         retryCount: this.retries,
@@ -423,8 +438,10 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);
       observer.sessionCompleted();
-      this.retries = 0;
-      this.flags |= BOOTSTRAPPED;
+      if (!heartbeat) {
+        this.retries = 0;
+        this.flags |= BOOTSTRAPPED;
+      }
       // Still booting unless the power went off meanwhile (then it is offline).
       if (this.state === 'booting') this.enter('online');
       return this.afterSession(SESSION_OK);
@@ -437,7 +454,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       }
       const kind = errorKindOf(err);
       observer.sessionFailed(kind, err instanceof Error ? err.message : String(err));
-      this.retries++;
+      if (!heartbeat) this.retries++;
       const retryAfterMs = err instanceof TransportError ? err.retryAfterMs : undefined;
       return this.afterSession(retryAfterMs === undefined ? { ok: false, errorKind: kind } : { ok: false, errorKind: kind, retryAfterMs });
     } finally {
@@ -448,6 +465,34 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       this.sessionAbort = undefined;
       returnAbortController(abort);
     }
+  }
+
+  /** The events a normal session's Inform carries besides the pending ones: reports waiting, ScheduleInforms and diagnostics due, value changes. */
+  private prepareInformEvents(): void {
+    // A report still waiting (its session failed after the Inform) goes with its event again.
+    for (const r of this.cpeRequests?.snapshot() ?? []) {
+      const event = cpeInitiatedEvent(r);
+      if (event !== undefined) this.events.add(event);
+    }
+    this.raiseDueScheduledInforms();
+    // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
+    this.settleDiagnostics();
+    this.model.recordGeneratedChanges(Date.now());
+    if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
+  }
+
+  /**
+   * ManagementServer.HeartbeatPolicy (TR-181 2.12+, TR-069 Annex O) when Enable is true: its ReportingInterval
+   * (seconds, at least 30) and InitiationTime; undefined when disabled or the profile has no such object.
+   */
+  heartbeatPolicy(): { reportingIntervalS: number; initiationTime: string } | undefined {
+    const enable = this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.Enable`);
+    if (enable !== 'true' && enable !== '1') return undefined;
+    const interval = positiveInt(this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.ReportingInterval`), MIN_HEARTBEAT_INTERVAL_S);
+    return {
+      reportingIntervalS: Math.max(MIN_HEARTBEAT_INTERVAL_S, interval),
+      initiationTime: this.model.get(`${this.env.profile.root}.ManagementServer.HeartbeatPolicy.InitiationTime`) ?? '',
+    };
   }
 
   /**
@@ -493,6 +538,10 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.duChanges?.sessionEnded();
     // Tests requested in the session start now (not when the run is ending).
     if (!(this.flags & STOPPED)) this.diagnostics?.sessionEnded();
+    if (this.flags & RAISED_IN_SESSION) {
+      this.flags &= ~RAISED_IN_SESSION;
+      wake ||= this.cpeRequests !== undefined && this.cpeRequests.size > 0;
+    }
     const finished = this.finishedInSession;
     if (finished !== undefined) {
       this.finishedInSession = undefined;
@@ -691,12 +740,42 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
 
   /** A ChangeDUState received in the running session: validated now, carried out after the session. */
   changeDuState(req: ChangeDuStateRequest): void {
-    (this.duChanges ??= new DuStateQueue({
+    this.duQueue().accept(req);
+  }
+
+  /** Created on the first ChangeDUState or autonomous change: most CPEs never hold one. */
+  private duQueue(): DuStateQueue {
+    return (this.duChanges ??= new DuStateQueue({
       model: this.model,
       root: this.env.profile.root,
       access: this.fileServerAccess(),
-      onDone: (done, results) => this.duStateChanged(done, results),
-    })).accept(req);
+      onDone: (done, results, autonomous) => (autonomous ? this.autonomousDuStateChanged(done, results) : this.duStateChanged(done, results)),
+    }));
+  }
+
+  /**
+   * A deployment unit change the CPE makes on its own (a user or local policy; scenario `autonomousDuChanges`),
+   * now: carried out like a ChangeDUState operation (real fetch), reported with AutonomousDUStateChangeComplete.
+   * A device without a SoftwareModules table cannot: counted as an error, nothing changes.
+   */
+  autonomousDuChange(op: DuOperation): void {
+    if (this.flags & STOPPED) return;
+    try {
+      this.duQueue().startAutonomous({ method: 'ChangeDUState', operations: [op] });
+    } catch (err) {
+      if (!(err instanceof CwmpFault)) throw err;
+      this.env.observer.error('internal', `CPE ${this.index}: autonomous ${op.op} not possible: ${err.message}`);
+    }
+  }
+
+  /**
+   * An autonomous change was carried out: AutonomousDUStateChangeComplete with "12 AUTONOMOUS DU STATE CHANGE
+   * COMPLETE" (cwmp-1-2+, where the message exists; an older CPE changes its units and says nothing).
+   */
+  private autonomousDuStateChanged(req: ChangeDuStateRequest, results: DuOpResult[]): void {
+    if (this.flags & STOPPED || this.env.profile.cwmpVersion < 2) return;
+    const op = req.operations[0]!.op;
+    this.raiseCpeInitiated({ method: 'AutonomousDUStateChangeComplete', results: results.map((r) => ({ ...r, operationPerformed: op })) });
   }
 
   /**
@@ -723,7 +802,9 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.queueCpeRequest(req);
     this.events.add(cpeInitiatedEvent(req)!);
     if (commandKeyEvent) this.events.add(commandKeyEvent.code, commandKeyEvent.commandKey);
-    if (!(this.flags & RUNNING)) this.env.requestSession?.(this.offlineForMs(), this);
+    // During a session the report may miss it (its Inform is gone): a session of its own follows (afterSession).
+    if (this.flags & RUNNING) this.flags |= RAISED_IN_SESSION;
+    else this.env.requestSession?.(this.offlineForMs(), this);
   }
 
   /** A ChangeDUState was carried out: DUStateChangeComplete with "11 DU STATE CHANGE COMPLETE" + "M ChangeDUState". */
@@ -811,6 +892,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     const events = this.events.snapshot().filter((e) => e.code !== CONNECTION_REQUEST_EVENT);
     const cpeRequests = this.cpeRequests?.snapshot() ?? [];
     const transfers = transfersAtStop.get(this) ?? this.transfers?.requests() ?? [];
+    const duChanges = duChangesAtStop.get(this) ?? this.duChanges?.requests() ?? [];
     const now = performance.now();
     const epoch = Date.now();
     return {
@@ -819,6 +901,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
       ...(events.length > 0 ? { events } : {}),
       ...(cpeRequests.length > 0 ? { cpeRequests } : {}),
       ...(transfers.length > 0 ? { transfers } : {}),
+      ...(duChanges.length > 0 ? { duChanges } : {}),
       ...(this.scheduledInforms ? { scheduledInforms: this.scheduledInforms.map((x) => ({ commandKey: x.commandKey, atEpochMs: epoch + x.at - now })) } : {}),
     };
   }
@@ -848,6 +931,14 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
         else this.upload(req, 4);
       } catch (err) {
         this.env.observer.error('internal', `CPE ${this.index}: saved ${req.method} "${req.commandKey}" not restored: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    for (const req of s.duChanges ?? []) {
+      try {
+        // Carried out (again) after the first session: a change cut off halfway may then fault on what it already did.
+        this.changeDuState(req);
+      } catch (err) {
+        this.env.observer.error('internal', `CPE ${this.index}: saved ChangeDUState "${req.commandKey ?? ''}" not restored: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const now = performance.now();

@@ -427,14 +427,15 @@ export class DeviceModel {
    * its current value (a value changed and changed back is still reported: it did change). A pending change
    * whose notification the ACS has turned off since is left out.
    */
-  informParameters(): ParameterValue[] {
+  informParameters(forcedOnly: boolean = false): ParameterValue[] {
     this.recordGeneratedChanges(Date.now());
     const out: ParameterValue[] = [];
     const root = this.profile.rootNode.genericPath;
     const forced: Visitor['param'] = (node, path, instances, underAdded) => out.push(this.readValue(node, path, instances, underAdded));
     for (const entry of this.profile.forcedInform) this.expandEntry(entry, 1, root, false, [], forced);
     this.informed = undefined;
-    if (this.pendingChanges?.size) {
+    // forcedOnly (a heartbeat Inform): the changes stay pending, confirmInform() clears none.
+    if (!forcedOnly && this.pendingChanges?.size) {
       const listed = new Set(out.map((p) => p.name));
       for (const path of this.pendingChanges) {
         const at = this.resolve(path);

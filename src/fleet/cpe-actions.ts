@@ -1,16 +1,19 @@
 import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import type { AutonomousTransferSettings, CpeActionTiming, RequestDownloadSettings } from '../scenario/cpe-behaviour.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { autonomousDuOperation, type AutonomousDuChangeSettings } from '../scenario/autonomous-du.js';
 
 /** A scenario's CPE-initiated actions, in one list: the fleet arms each at its `atMs`. */
 export type CpeAction =
   | { kind: 'autonomousTransfer'; settings: AutonomousTransferSettings }
-  | { kind: 'requestDownload'; settings: RequestDownloadSettings };
+  | { kind: 'requestDownload'; settings: RequestDownloadSettings }
+  | { kind: 'autonomousDuChange'; settings: AutonomousDuChangeSettings };
 
 export function cpeActionsOf(scenario: Scenario): CpeAction[] {
   return [
     ...(scenario.autonomousTransfers ?? []).map((settings): CpeAction => ({ kind: 'autonomousTransfer', settings })),
     ...(scenario.requestDownloads ?? []).map((settings): CpeAction => ({ kind: 'requestDownload', settings })),
+    ...(scenario.autonomousDuChanges ?? []).map((settings): CpeAction => ({ kind: 'autonomousDuChange', settings })),
   ];
 }
 
@@ -26,6 +29,10 @@ let autonomousKeys = 0;
 export function performCpeAction(cpe: VirtualCpe, action: CpeAction): void {
   if (action.kind === 'requestDownload') {
     cpe.requestDownload(action.settings.fileType, action.settings.fileTypeArg);
+    return;
+  }
+  if (action.kind === 'autonomousDuChange') {
+    cpe.autonomousDuChange(autonomousDuOperation(action.settings));
     return;
   }
   const s = action.settings;

@@ -18,6 +18,7 @@ import { seededRandom } from './random.js';
 import { PowerOnRamp, RAMP_FEED_BATCH, RAMP_LOOKAHEAD_MS } from './power-on-ramp.js';
 import { TimerQueue } from './timer-queue.js';
 import { ValueChangeTimers, type ValueChangeCheck } from './value-change-timers.js';
+import { HeartbeatTimers, type HeartbeatDue } from './heartbeat-timers.js';
 
 export interface FleetOptions {
   scenario: Scenario;
@@ -88,7 +89,7 @@ const POWER_ON_GENERATION = 1;
  */
 export class Fleet implements ConnectionRequestTarget {
   private readonly cpes: VirtualCpe[] = [];
-  private readonly queue: TimerQueue<Wakeup | Marker | ValueChangeCheck>;
+  private readonly queue: TimerQueue<Wakeup | Marker | ValueChangeCheck | HeartbeatDue>;
   /** Per fleet group: its schedule (scenario's with the group's overrides) and PeriodicInformTime path. */
   private readonly schedules: ScheduleSettings[];
   private readonly phasePaths: string[];
@@ -106,6 +107,9 @@ export class Fleet implements ConnectionRequestTarget {
   /** Per slot: whether its live wake-up is a periodic one (an active notification may hold it for later). */
   private readonly duePeriodic: Uint8Array;
   private readonly valueChanges: ValueChangeTimers;
+  private readonly heartbeats: HeartbeatTimers;
+  /** Per slot: its live wake-up came due while a heartbeat session ran; it runs when that ends. */
+  private readonly dueAfterHeartbeat: Uint8Array;
   /** Per slot: CR_WAKE (a connection-request wake-up is pending) | CR_AFTER_SESSION (one came during the session). */
   private readonly crState: Uint8Array;
   /** Per slot: start of the connection-request rate window and the requests counted in it. */
@@ -137,7 +141,13 @@ export class Fleet implements ConnectionRequestTarget {
     this.groupMetrics = scenario.fleet.map((group) => options.metrics.forProfile(group.profile));
     this.observers = this.groupMetrics.map((part) => new ClosableObserver(part));
     this.queue = new TimerQueue((item, dueAt) =>
-      'marker' in item ? this.marker(item) : 'valueChange' in item ? this.valueChanges.fire(item) : this.due(item, dueAt),
+      'marker' in item
+        ? this.marker(item)
+        : 'valueChange' in item
+          ? this.valueChanges.fire(item)
+          : 'heartbeat' in item
+            ? this.heartbeats.fire(item, dueAt)
+            : this.due(item, dueAt),
     );
     this.schedules = scenario.fleet.map((group) => groupSchedule(scenario.schedule, group));
     this.cpeActions = cpeActionsOf(scenario);
@@ -221,6 +231,13 @@ export class Fleet implements ConnectionRequestTarget {
       },
       (scenario.valueChanges ?? DEFAULT_VALUE_CHANGE_SETTINGS).notifyDelayMs,
     );
+    this.heartbeats = new HeartbeatTimers(n, {
+      cpe: (slot) => this.cpes[slot]!,
+      schedule: (at, item) => this.queue.schedule(at, item),
+      beat: (slot, dueAt) => this.heartbeat(slot, dueAt),
+      random: this.random,
+    });
+    this.dueAfterHeartbeat = new Uint8Array(n);
     this.crState = new Uint8Array(n);
     this.crWindowStart = new Float64Array(n).fill(-Infinity);
     this.crCount = new Uint16Array(n);
@@ -290,6 +307,7 @@ export class Fleet implements ConnectionRequestTarget {
       this.heldPeriodic[slot]! += ms; // NaN stays NaN
     }
     this.valueChanges.shift(ms);
+    this.heartbeats.shift(ms);
   }
 
   /**
@@ -516,6 +534,11 @@ export class Fleet implements ConnectionRequestTarget {
 
   private due({ slot, periodic, generation }: Wakeup, dueAt: number): void {
     if (this.stopping || dueAt >= this.endAt || generation !== this.generation[slot]) return;
+    // Only a heartbeat session runs beside a live wake-up: this session follows it.
+    if (this.running[slot]) {
+      this.dueAfterHeartbeat[slot] = 1;
+      return;
+    }
     const cpe = this.cpes[slot]!;
     // Woken when its power is back (reboot, boot storm): the gauge follows here, not by a timer per CPE.
     cpe.settlePower();
@@ -535,9 +558,57 @@ export class Fleet implements ConnectionRequestTarget {
         this.crState[slot] = 0;
         if (!result.offline && result.errorKind !== 'power_cut') this.wakeForConnectionRequest(slot, performance.now());
       }
-      if (!result.offline && !this.stopping) this.valueChanges.sessionEnded(slot, result.ok);
+      if (!result.offline && !this.stopping) {
+        this.valueChanges.sessionEnded(slot, result.ok);
+        this.heartbeats.sessionEnded(slot);
+      }
     });
     this.inFlight.add(run);
+  }
+
+  /**
+   * A heartbeat is due (TR-069 Annex O): a session of its own beside the CPE's live wake-up, which stays as it is.
+   * Skipped (the next beat comes at the next interval) while the CPE is in a session, offline, has not reached the
+   * ACS yet or waits to retry a failed session (that one goes first).
+   */
+  private heartbeat(slot: number, dueAt: number): void {
+    if (this.stopping || dueAt >= this.endAt) return;
+    const cpe = this.cpes[slot]!;
+    if (this.running[slot] || cpe.offlineForMs() > 0 || !cpe.bootstrapped || cpe.retryCount > 0) return;
+    const startedAt = performance.now();
+    this.observers[this.groupOf[slot]!]!.latency('lateness', startedAt - dueAt, startedAt - dueAt);
+    this.running[slot] = 1;
+    this.options.sessionStarted?.(cpe.index);
+    const run = cpe.runSession(dueAt, true).then((result) => {
+      this.inFlight.delete(run);
+      this.running[slot] = 0;
+      this.options.sessionEnded?.(cpe.index);
+      this.afterHeartbeat(slot, result);
+    });
+    this.inFlight.add(run);
+  }
+
+  /** What a heartbeat session leaves: the ACS's work (a reboot, a ScheduleInform), a wake-up or connection request that waited. */
+  private afterHeartbeat(slot: number, result: SessionResult): void {
+    const waited = this.dueAfterHeartbeat[slot] === 1;
+    this.dueAfterHeartbeat[slot] = 0;
+    if (this.stopping) return;
+    const now = performance.now();
+    if (result.wakeAfterMs !== undefined) {
+      // Back from a reboot, a power cut, work done in the session: that session replaces the pending wake-up.
+      this.schedule(slot, now + result.wakeAfterMs, false);
+    } else if (result.scheduledInformMs !== undefined && now + result.scheduledInformMs < this.dueAt[slot]!) {
+      if (this.duePeriodic[slot] && Number.isNaN(this.heldPeriodic[slot]!)) this.heldPeriodic[slot] = this.dueAt[slot]!;
+      this.schedule(slot, now + result.scheduledInformMs, false);
+    } else if (waited) {
+      this.due({ slot, periodic: this.duePeriodic[slot] === 1, generation: this.generation[slot]! }, this.dueAt[slot]!);
+    }
+    if (this.crState[slot]! & CR_AFTER_SESSION) {
+      this.crState[slot]! &= ~CR_AFTER_SESSION;
+      if (result.errorKind !== 'power_cut') this.wakeForConnectionRequest(slot, now);
+    }
+    this.valueChanges.sessionEnded(slot, false);
+    this.heartbeats.sessionEnded(slot);
   }
 
   private afterSession(slot: number, dueAt: number, result: SessionResult): void {

@@ -39,7 +39,7 @@ export interface CpeBehaviourDocument {
   confirmDownloads?: boolean;
 }
 
-interface TimingDocument {
+export interface TimingDocument {
   at: string | number;
   fraction?: number;
   window?: string | number;
@@ -60,7 +60,7 @@ export interface RequestDownloadDocument extends TimingDocument {
 const durationSchema = { type: ['string', 'number'] } as const;
 /** cwmp-1-x.xsd DownloadFileType. */
 const fileTypeSchema = { type: 'string', pattern: '^([1-9][0-9]*( \\S+)+|X \\S+ .+)$', maxLength: 64 } as const;
-const timingProperties = {
+export const timingProperties = {
   at: durationSchema,
   fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
   window: durationSchema,
@@ -127,7 +127,7 @@ export function resolveCpeBehaviour(doc: CpeBehaviourDocument | undefined, fail:
   return out;
 }
 
-function timing(doc: TimingDocument, fail: Fail, at: (string | number)[]): CpeActionTiming {
+export function timing(doc: TimingDocument, fail: Fail, at: (string | number)[]): CpeActionTiming {
   return {
     atMs: durationMs(doc.at, fail, [...at, 'at']),
     fraction: doc.fraction ?? 1,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
+import { autonomousDuChangesSchema, resolveAutonomousDuChanges, type AutonomousDuChangeDocument } from './autonomous-du.js';
 import { parseDurationMs } from '../config/duration.js';
 import { compileTemplate, TemplateError } from '../datamodel/template.js';
 import {
@@ -54,6 +55,7 @@ interface ScenarioDocument {
   cpe?: CpeBehaviourDocument;
   autonomousTransfers?: AutonomousTransferDocument[];
   requestDownloads?: RequestDownloadDocument[];
+  autonomousDuChanges?: AutonomousDuChangeDocument[];
 }
 
 interface XmppDocument {
@@ -172,6 +174,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
     cpe: cpeBehaviourSchema,
     autonomousTransfers: autonomousTransfersSchema,
     requestDownloads: requestDownloadsSchema,
+    autonomousDuChanges: autonomousDuChangesSchema,
     thresholds: {
       type: 'array',
       items: {
@@ -359,6 +362,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     cpe: resolveCpeBehaviour(doc.cpe, fail, ['cpe']),
     autonomousTransfers: resolveAutonomousTransfers(doc.autonomousTransfers, fail),
     requestDownloads: resolveRequestDownloads(doc.requestDownloads, fail),
+    autonomousDuChanges: resolveAutonomousDuChanges(doc.autonomousDuChanges, fail),
   };
 }
 

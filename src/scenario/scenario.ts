@@ -1,4 +1,5 @@
 import type { AutonomousTransferSettings, CpeBehaviour, RequestDownloadSettings } from './cpe-behaviour.js';
+import type { AutonomousDuChangeSettings } from './autonomous-du.js';
 import type { Threshold } from './threshold.js';
 import type { UdpConnectionRequestSettings } from './udp-settings.js';
 
@@ -123,6 +124,8 @@ export interface Scenario {
   autonomousTransfers?: AutonomousTransferSettings[] | undefined;
   /** RequestDownloads fractions of the fleet send. */
   requestDownloads?: RequestDownloadSettings[] | undefined;
+  /** Deployment units fractions of the fleet install/update/uninstall on their own (AutonomousDUStateChangeComplete). */
+  autonomousDuChanges?: AutonomousDuChangeSettings[] | undefined;
 }
 
 /** Whether the group has a ramp of its own (then its CPEs ramp among themselves, not with the rest of the fleet). */

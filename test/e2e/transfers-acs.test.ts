@@ -4,7 +4,7 @@
  * from its own file store and receives the CPE's reports. Every envelope the CPE sent is validated against the
  * BBF cwmp-1-2 schema. Covers the Table 7 events these features produce: 1 BOOT, 7 TRANSFER COMPLETE with
  * M Download / M ScheduleDownload, 9 REQUEST DOWNLOAD, 10 AUTONOMOUS TRANSFER COMPLETE, 11 DU STATE CHANGE
- * COMPLETE with M ChangeDUState.
+ * COMPLETE with M ChangeDUState, 12 AUTONOMOUS DU STATE CHANGE COMPLETE (and their state-file persistence).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -12,11 +12,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deviceKey } from '../../src/acs/device-registry.js';
 import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
+import { checkCpeSnapshot } from '../../src/cpe/cpe-snapshot.js';
 import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
 import type {
   AcsRequest,
+  AutonomousDuStateChangeCompleteRequest,
   AutonomousTransferCompleteRequest,
   CpeMessage,
+  CwmpVersion,
   DuStateChangeCompleteRequest,
   FaultStruct,
   InformRequest,
@@ -40,9 +43,10 @@ const FW_BYTES = Buffer.alloc(20_000, 0x42);
 
 let profileText = '';
 
-async function tr181WithFirmwareRule() {
+async function tr181WithFirmwareRule(cwmpVersion?: CwmpVersion) {
   profileText ||= await readFile(join(PROFILES_DIR, 'tr181.yaml'), 'utf8');
-  return compileProfileText(`${profileText}\nfirmware:\n  softwareVersion: from-filename\n`, 'tr181-firmware.yaml');
+  const text = cwmpVersion === undefined ? profileText : profileText.replace(/^cwmpVersion: \d$/m, `cwmpVersion: ${cwmpVersion}`);
+  return compileProfileText(`${text}\nfirmware:\n  softwareVersion: from-filename\n`, 'tr181-firmware.yaml');
 }
 
 /** One CPE and the reference ACS; `session()` runs one CWMP session with the RPCs queued for it. */
@@ -53,12 +57,12 @@ class Rig {
   key = '';
   private constructor(readonly acs: ReferenceAcs) {}
 
-  static async start(opts: { confirmDownloads?: boolean; retryWaitMs?: number } = {}): Promise<Rig> {
+  static async start(opts: { confirmDownloads?: boolean; retryWaitMs?: number; cwmpVersion?: CwmpVersion } = {}): Promise<Rig> {
     const acs = await startReferenceAcs({ recordMessages: true, provision: false });
     const rig = new Rig(acs);
     rig.cpe = new VirtualCpe({
       index: 11,
-      profile: await tr181WithFirmwareRule(),
+      profile: await tr181WithFirmwareRule(opts.cwmpVersion),
       acs: { url: acs.url, requestTimeoutMs: 10_000 },
       observer: rig.observer,
       connectionRequestUrl: 'http://127.0.0.1:7547/cr11',
@@ -356,5 +360,78 @@ describe('transfers and software modules against the reference ACS', () => {
     assert.ok(events.includes('7 TRANSFER COMPLETE') && events.some((e) => e.startsWith('M Download/request-download-')), events.join());
     assert.equal(r.informs().at(-1)!.parameterList.find((p) => p.name === SW)?.value, '6.0.0');
     r.assertSchemaValid();
+  });
+
+  it('autonomous DU changes: install, update, uninstall each reported with 12 AUTONOMOUS DU STATE CHANGE COMPLETE', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('tool-2.0.ipk', 'tool 2.0');
+    r.acs.files.put('tool-2.1.ipk', 'tool 2.1');
+    const uuid = '0a1b2c3d-4e5f-4a6b-8c7d-00000000beef';
+    r.cpe.autonomousDuChange({ op: 'Install', url: r.acs.fileUrl('tool-2.0.ipk'), uuid });
+    await r.waitForSessionRequests(1);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), ['12 AUTONOMOUS DU STATE CHANGE COMPLETE']);
+    r.cpe.autonomousDuChange({ op: 'Update', uuid, url: r.acs.fileUrl('tool-2.1.ipk') });
+    await r.waitForSessionRequests(2);
+    assert.equal((await r.values([`${SM}DeploymentUnit.1.Version`])).get(`${SM}DeploymentUnit.1.Version`), '2.1');
+    r.cpe.autonomousDuChange({ op: 'Uninstall', uuid });
+    // A unit that is not there: the failed attempt is reported too (its fault says why).
+    r.cpe.autonomousDuChange({ op: 'Uninstall', uuid: '0a1b2c3d-4e5f-4a6b-8c7d-0000000000ff' });
+    await r.waitForSessionRequests(4);
+    await r.session();
+    const adu = r.sent().filter((b): b is AutonomousDuStateChangeCompleteRequest => b.method === 'AutonomousDUStateChangeComplete');
+    assert.deepEqual(
+      adu.map((m) => m.results.map((x) => [x.operationPerformed, x.currentState, x.version, x.fault.faultCode])),
+      [[['Install', 'Installed', '2.0', 0]], [['Update', 'Installed', '2.1', 0]], [['Uninstall', 'Uninstalled', '2.1', 0]], [['Uninstall', 'Uninstalled', '', 9028]]],
+    );
+    assert.equal(adu[0]!.results[0]!.uuid, uuid);
+    assert.equal(adu[0]!.results[0]!.deploymentUnitRef, `${SM}DeploymentUnit.1`);
+    // The ACS acknowledged every report: none is pending, the next Inform has no event of its own.
+    assert.equal(r.acs.received.filter((x) => x.request.method === 'AutonomousDUStateChangeComplete').length, 4);
+    await r.session();
+    assert.deepEqual(r.lastEvents(), []);
+    assert.equal((await r.values([SM])).get(`${SM}DeploymentUnitNumberOfEntries`), '0');
+    r.assertSchemaValid();
+  });
+
+  it('autonomous DU change on a cwmp-1-1 CPE: the unit is installed, nothing is reported (no such message before cwmp-1-2)', LIMIT, async () => {
+    const r = await rig({ cwmpVersion: 1 });
+    r.acs.files.put('quiet-1.0.ipk', 'quiet');
+    r.cpe.autonomousDuChange({ op: 'Install', url: r.acs.fileUrl('quiet-1.0.ipk') });
+    await waitFor('the unit installed', () => r.cpe.model.get(`${SM}DeploymentUnitNumberOfEntries`) === '1', 20_000);
+    assert.deepEqual(r.sessionRequests, []);
+    await r.session();
+    assert.ok(!r.lastEvents().includes('12 AUTONOMOUS DU STATE CHANGE COMPLETE'), r.lastEvents().join());
+    assert.equal(r.sent().filter((b) => b.method === 'AutonomousDUStateChangeComplete').length, 0);
+  });
+
+  it('state file: an undelivered AutonomousDUStateChangeComplete and a ChangeDUState not yet run come back after a restart', LIMIT, async () => {
+    const r = await rig();
+    r.acs.files.put('kept-1.0.ipk', 'kept');
+    r.cpe.autonomousDuChange({ op: 'Install', url: r.acs.fileUrl('kept-1.0.ipk') });
+    await r.waitForSessionRequests(1);
+    // The ChangeDUState is accepted in a session; the CPE stops before it runs (it starts when the session ends,
+    // and stop() comes first here: the snapshot is taken with the run cut off).
+    const uuid = '11111111-2222-4333-8444-555555555555';
+    const change = { method: 'ChangeDUState' as const, commandKey: 'du-saved', operations: [{ op: 'Install' as const, url: r.acs.fileUrl('kept-1.0.ipk'), uuid }] };
+    r.cpe.changeDuState(change);
+    await r.cpe.stop();
+    const saved = checkCpeSnapshot(JSON.parse(JSON.stringify(r.cpe.snapshotState())));
+    assert.deepEqual(saved.cpeRequests?.map((q) => q.method), ['AutonomousDUStateChangeComplete']);
+    assert.deepEqual(saved.duChanges, [change]);
+
+    // The same device, started again from the snapshot.
+    const again = await Rig.start();
+    rigs.push(again);
+    again.cpe.restoreState(saved);
+    await again.session();
+    assert.deepEqual(again.lastEvents(), ['1 BOOT', '12 AUTONOMOUS DU STATE CHANGE COMPLETE']);
+    assert.equal(again.sent().filter((b) => b.method === 'AutonomousDUStateChangeComplete').length, 1);
+    await again.waitForSessionRequests(1);
+    await again.session();
+    assert.deepEqual(again.lastEvents(), ['11 DU STATE CHANGE COMPLETE', 'M ChangeDUState/du-saved']);
+    const done = again.sent().filter((b): b is DuStateChangeCompleteRequest => b.method === 'DUStateChangeComplete');
+    assert.deepEqual(done.map((d) => [d.commandKey, d.results[0]!.uuid, d.results[0]!.fault.faultCode]), [['du-saved', uuid, 0]]);
+    again.assertSchemaValid();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The scenario's CPE behaviour in a running Fleet against the reference ACS: `cpe.rebootDuration` (scenario-wide
- * and per group), `autonomousTransfers` (AutonomousTransferComplete after a firmware download of the CPE's own)
- * and `requestDownloads` (RequestDownload, answered by the ACS with a Download).
+ * and per group), `autonomousTransfers` (AutonomousTransferComplete after a firmware download of the CPE's own),
+ * `requestDownloads` (RequestDownload, answered by the ACS with a Download) and `autonomousDuChanges`
+ * (AutonomousDUStateChangeComplete after a unit the CPE installed on its own).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -78,5 +79,35 @@ describe('scenario CPE behaviour in a fleet', () => {
     // The ACS answered each RequestDownload with a Download of cfg.txt; its TransferComplete followed.
     await until('four TransferCompletes', () => count('TransferComplete') === 4, 20_000);
     assert.equal(count('AutonomousTransferComplete'), 4, 'each CPE reported its transfer once');
+  });
+
+  it('autonomousDuChanges: each CPE installs the unit on its own and reports it (AutonomousDUStateChangeComplete)', { timeout: 60_000 }, async () => {
+    const server = await startReferenceAcs({ provision: false });
+    server.files.put('agent-3.0.ipk', 'agent');
+    const uuid = '0a1b2c3d-4e5f-4a6b-8c7d-0000000000aa';
+    const duFleet = new Fleet({
+      scenario: testScenario(server.url, {
+        fleet: [{ profile: 'tr181', count: 3 }],
+        autonomousDuChanges: [{ atMs: 200, fraction: 1, windowMs: 300, operation: 'install', url: server.fileUrl('agent-3.0.ipk'), uuid }],
+      }),
+      shard: { index: 0, count: 1 },
+      acs: { url: server.url, requestTimeoutMs: 5000 },
+      profiles: new Map([['tr181', await loadProfile('tr181')]]),
+      metrics: new MetricsRegistry(),
+      connectionRequestUrl: (index) => `http://127.0.0.1:9/cr/${index}`,
+    });
+    try {
+      duFleet.start(performance.now());
+      const reports = () => server.received.filter((r) => r.request.method === 'AutonomousDUStateChangeComplete');
+      await until('three AutonomousDUStateChangeCompletes', () => reports().length === 3, 40_000);
+      assert.equal(new Set(reports().map((r) => r.deviceKey)).size, 3, 'one per CPE');
+      for (const r of reports()) {
+        const req = r.request as Extract<typeof r.request, { method: 'AutonomousDUStateChangeComplete' }>;
+        assert.deepEqual(req.results.map((x) => [x.uuid, x.operationPerformed, x.fault.faultCode]), [[uuid, 'Install', 0]]);
+      }
+    } finally {
+      await duFleet.stop(0);
+      await server.close();
+    }
   });
 });

@@ -117,6 +117,40 @@ test('cpe, autonomousTransfers and requestDownloads: values converted, group cpe
   assert.deepEqual(s.requestDownloads, [{ atMs: 60_000, fraction: 1, windowMs: 0, fileType: '3 Vendor Configuration File', fileTypeArg: [{ name: 'Profile', value: 'home' }] }]);
 });
 
+test('autonomousDuChanges: operations converted; update and uninstall need a uuid, install a url', async () => {
+  const uuid = '0a1b2c3d-4e5f-4a6b-8c7d-00000000beef';
+  const file = await scenarioFile(
+    [
+      'fleet:',
+      '  - profile: tr181',
+      '    count: 1',
+      'autonomousDuChanges:',
+      `  - { at: 10s, fraction: 0.5, window: 2s, operation: install, url: "http://files/app-1.0.ipk", uuid: "${uuid}" }`,
+      `  - { at: 1m, operation: update, url: "http://files/app-1.1.ipk", uuid: "${uuid}" }`,
+      `  - { at: 2m, operation: uninstall, uuid: "${uuid}" }`,
+    ].join('\n'),
+  );
+  const s = await loadScenarioFile(file);
+  assert.deepEqual(s.autonomousDuChanges, [
+    { atMs: 10_000, fraction: 0.5, windowMs: 2000, operation: 'install', url: 'http://files/app-1.0.ipk', uuid, executionEnvRef: undefined },
+    { atMs: 60_000, fraction: 1, windowMs: 0, operation: 'update', url: 'http://files/app-1.1.ipk', uuid, executionEnvRef: undefined },
+    { atMs: 120_000, fraction: 1, windowMs: 0, operation: 'uninstall', url: undefined, uuid, executionEnvRef: undefined },
+  ]);
+  const base = 'fleet:\n  - profile: tr181\n    count: 1\nautonomousDuChanges:\n';
+  for (const [item, pattern] of [
+    ['{ at: 1s, operation: uninstall }', /uuid/],
+    ['{ at: 1s, operation: update, uuid: "0a1b2c3d-4e5f-4a6b-8c7d-00000000beef" }', /url/],
+    ['{ at: 1s, operation: install }', /url/],
+    ['{ at: 1s, operation: remove, uuid: "0a1b2c3d-4e5f-4a6b-8c7d-00000000beef" }', /.+/],
+    ['{ at: 1s, operation: uninstall, uuid: "not-a-uuid" }', /pattern|must match/],
+  ] as const) {
+    const err = await configError(`${base}  - ${item}`);
+    assert.equal(err.line, 5, err.message);
+    assert.match(err.field ?? '', /^autonomousDuChanges\[0\]/, err.message);
+    assert.match(err.message, pattern);
+  }
+});
+
 test('cpe and CPE-initiated actions: bad values are reported with their line and field', async () => {
   const base = 'fleet:\n  - profile: tr098\n    count: 1\n';
   const cases: [string, number, string, RegExp][] = [
