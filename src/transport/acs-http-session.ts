@@ -282,7 +282,8 @@ export class AcsHttpSession {
     const sockets = this.sockets;
     const onConnection = this.options.onConnection;
     const timeout = this.endpoint.requestTimeoutMs;
-    return new Client(this.url.origin, {
+    // A parsed origin (cached): undici takes a URL as it is, a string it parses again for every Client.
+    return new Client(parsedUrl(this.url.origin), {
       pipelining: 1,
       headersTimeout: timeout,
       bodyTimeout: timeout,
