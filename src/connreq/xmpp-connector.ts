@@ -139,7 +139,10 @@ export class XmppConnector {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('login timed out')), settings.loginTimeoutMs);
       });
-      const address = await Promise.race([xmpp.start(), timeout]);
+      const started = xmpp.start();
+      // When the timeout wins, the login's own failure (e.g. ECONNRESET as the client is dropped) comes later: handled here.
+      started.catch(() => undefined);
+      const address = await Promise.race([started, timeout]);
       if (this.closed || link.client !== xmpp) return;
       counters.count('xmpp.login.ok');
       link.failures = 0;
