@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
+import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
 import { RunControl } from '../fleet/run-control.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
@@ -134,6 +135,8 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       },
       control,
     });
+    // The fleet is done: the built-in ACS's connection requests stop (their numbers go to the summary).
+    await acs?.connectionRequestDriver?.close();
     const metrics = mergeSnapshots(run.snapshots);
     const summary = buildSummary({
       scenario: scenario.name,
@@ -143,6 +146,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       // The scheduled run time: sessions/s is over the time sessions were being scheduled, not the drain.
       durationMs: run.durationMs,
       metrics,
+      ...(acs?.connectionRequestDriver ? { referenceAcs: { connectionRequests: acs.connectionRequestDriver.report() } } : {}),
     });
     tui?.destroy();
     const { results, file } = await outputs.finish({ summary, metrics, run });
@@ -194,5 +198,15 @@ function startEmbeddedAcs(scenario: Scenario): Promise<ReferenceAcs> {
     auth: scenario.acs.username !== undefined && scenario.acs.password !== undefined
       ? { scheme: 'digest', username: scenario.acs.username, password: scenario.acs.password }
       : undefined,
+    connectionRequests: scenario.referenceAcs.connectionRequests,
+    xmpp: embeddedAcsXmpp(scenario),
   });
+}
+
+/** The built-in ACS's XMPP account: `referenceAcs.xmpp` on the CPEs' server and domain (`connectionRequests.xmpp`). */
+function embeddedAcsXmpp(scenario: Scenario): AcsXmppSettings | undefined {
+  const account = scenario.referenceAcs.xmpp;
+  const server = scenario.connectionRequests?.xmpp;
+  if (!account || !server) return undefined;
+  return { host: server.host, port: server.port, domain: server.domain, username: account.username, password: account.password, resource: account.resource };
 }
