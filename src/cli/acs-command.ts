@@ -1,4 +1,17 @@
 import { startReferenceAcs } from '../acs/server.js';
+import { parseDurationMs } from '../config/duration.js';
+import {
+  ConnectionRequestSettingError,
+  DEFAULT_CR_MAX_IN_FLIGHT,
+  DEFAULT_CR_TIMEOUT_MS,
+  parseRatePerS,
+  parseTransports,
+  type ConnectionRequestDriverSettings,
+  type DeviceSelection,
+} from '../acs/connection-request-settings.js';
+import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
+import { ConfigError } from '../errors.js';
+import { parseHostPort } from '../scenario/load-scenario.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 export interface AcsCommandArgs {
@@ -10,20 +23,99 @@ export interface AcsCommandArgs {
   maxSessions?: number | undefined;
   provision: boolean;
   periodicInterval: number;
+  /** `--cr-*`: send connection requests at this rate (none without it). */
+  crRate?: string | undefined;
+  crTransport?: string | undefined;
+  crSelect?: DeviceSelection | undefined;
+  crStartAfter?: string | undefined;
+  crMaxInFlight?: number | undefined;
+  crTimeout?: string | undefined;
+  crSeed?: number | undefined;
+  /** `--xmpp-*`: the ACS's XMPP account, for `--cr-transport xmpp`. */
+  xmppServer?: string | undefined;
+  xmppDomain?: string | undefined;
+  xmppUsername?: string | undefined;
+  xmppPassword?: string | undefined;
+}
+
+/** The `--cr-*` flags as driver settings (undefined without --cr-rate); a bad value is a ConfigError naming its flag. */
+export function acsConnectionRequestSettings(args: AcsCommandArgs): ConnectionRequestDriverSettings | undefined {
+  if (args.crRate === undefined) {
+    const stray = (['crTransport', 'crSelect', 'crStartAfter', 'crMaxInFlight', 'crTimeout', 'crSeed'] as const).find((k) => args[k] !== undefined);
+    if (stray) throw new ConfigError('needs --cr-rate (the connection requests are off without it)', { field: `--${flagName(stray)}` });
+    return undefined;
+  }
+  const flag = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (err instanceof ConnectionRequestSettingError) throw new ConfigError(err.message, { field: `--${name}` });
+      throw err;
+    }
+  };
+  const ms = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const value = parseDurationMs(text);
+    if (value === undefined) throw new ConfigError(`"${text}" is not a duration (examples: 500ms, 5s, 1m)`, { field: `--${name}` });
+    return value;
+  };
+  const ratePerS = flag('cr-rate', () => parseRatePerS(args.crRate!));
+  const transports = flag('cr-transport', () => parseTransports(args.crTransport ?? 'http'));
+  if (!args.provision) throw new ConfigError('connection requests need provisioning (they carry the credentials the ACS sets): drop --no-provision', { field: '--cr-rate' });
+  if (transports.xmpp && args.xmppServer === undefined) throw new ConfigError('transport xmpp needs --xmpp-server, --xmpp-domain, --xmpp-username and --xmpp-password', { field: '--cr-transport' });
+  const maxInFlight = args.crMaxInFlight ?? DEFAULT_CR_MAX_IN_FLIGHT;
+  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) throw new ConfigError(`must be a whole number >= 1, got ${maxInFlight}`, { field: '--cr-max-in-flight' });
+  if (args.crSeed !== undefined && !Number.isInteger(args.crSeed)) throw new ConfigError(`must be a whole number, got ${args.crSeed}`, { field: '--cr-seed' });
+  const timeoutMs = ms('cr-timeout', args.crTimeout, DEFAULT_CR_TIMEOUT_MS);
+  if (timeoutMs <= 0) throw new ConfigError('must be more than 0', { field: '--cr-timeout' });
+  return {
+    ratePerS,
+    transports,
+    select: args.crSelect ?? 'roundRobin',
+    // On its own the ACS does not know when a fleet comes: requests start at once, skipped until devices inform.
+    startAfterMs: ms('cr-start-after', args.crStartAfter, 0),
+    maxInFlight,
+    seed: args.crSeed ?? 1,
+    timeoutMs,
+  };
+}
+
+/** The `--xmpp-*` flags as the ACS's XMPP account (undefined without --xmpp-server). */
+export function acsXmppSettings(args: AcsCommandArgs): AcsXmppSettings | undefined {
+  if (args.xmppServer === undefined) return undefined;
+  const server = parseHostPort(args.xmppServer, 5222);
+  if (!server) throw new ConfigError(`"${args.xmppServer}" is not host:port (example: 127.0.0.1:5222)`, { field: '--xmpp-server' });
+  for (const [name, value] of [['xmpp-domain', args.xmppDomain], ['xmpp-username', args.xmppUsername], ['xmpp-password', args.xmppPassword]] as const) {
+    if (value === undefined) throw new ConfigError('is required with --xmpp-server', { field: `--${name}` });
+  }
+  return { ...server, domain: args.xmppDomain!, username: args.xmppUsername!, password: args.xmppPassword! };
+}
+
+/** crMaxInFlight → cr-max-in-flight */
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** `cpesim acs`: the reference ACS on its own, until SIGINT/SIGTERM. */
 export async function acsCommand(args: AcsCommandArgs): Promise<ExitCode> {
+  const connectionRequests = acsConnectionRequestSettings(args);
+  const xmpp = acsXmppSettings(args);
   const acs = await startReferenceAcs({
     host: args.host,
     port: args.port,
     auth: args.auth === 'none' ? undefined : { scheme: args.auth, username: args.username ?? 'acs', password: args.password ?? 'acs' },
     maxConcurrentSessions: args.maxSessions,
     provision: args.provision
-      ? { connectionRequestUsername: 'cpesim', connectionRequestPassword: 'cpesim', periodicInformInterval: args.periodicInterval }
+      ? // A username per CPE: UDP connection requests (Annex G) name the CPE by it.
+        { connectionRequestUsername: 'cpesim-{serial}', connectionRequestPassword: 'cpesim', periodicInformInterval: args.periodicInterval }
       : false,
+    connectionRequests,
+    xmpp,
   });
   process.stderr.write(`cpesim reference ACS listening on ${acs.url}\n`);
+  if (connectionRequests) {
+    process.stderr.write(`sending connection requests at ${connectionRequests.ratePerS}/s (${Object.entries(connectionRequests.transports).map(([t, w]) => `${t} ${w}`).join(', ')})\n`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -31,5 +123,7 @@ export async function acsCommand(args: AcsCommandArgs): Promise<ExitCode> {
   await acs.close();
   const s = acs.stats;
   process.stderr.write(`reference ACS stopped: ${JSON.stringify(s)}\n`);
+  const driver = acs.connectionRequestDriver;
+  if (driver) process.stderr.write(`reference ACS connection requests: ${JSON.stringify(driver.report())}\n`);
   return EXIT.ok;
 }
