@@ -32,7 +32,52 @@ export const DEFAULT_CR_MAX_IN_FLIGHT = 100;
 export const DEFAULT_CR_TIMEOUT_MS = 10_000;
 
 /** A setting that cannot be used; the caller turns it into a ConfigError naming the file/line/field or the flag. */
-export class ConnectionRequestSettingError extends Error {}
+export class ConnectionRequestSettingError extends Error {
+  constructor(
+    message: string,
+    /** The setting at fault (a key of DriverSettingsInput), when the caller did not know it already. */
+    readonly setting?: keyof DriverSettingsInput,
+  ) {
+    super(message);
+  }
+}
+
+/** The settings as the user wrote them (durations already in ms): the scenario and the CLI both resolve through here. */
+export interface DriverSettingsInput {
+  rate: string | number;
+  transport?: string | Partial<Record<string, number>> | undefined;
+  select?: DeviceSelection | undefined;
+  startAfterMs?: number | undefined;
+  maxInFlight?: number | undefined;
+  timeoutMs?: number | undefined;
+  seed?: number | undefined;
+}
+
+/** Parses and checks `input`, filling in the defaults; a ConnectionRequestSettingError names the setting at fault. */
+export function resolveDriverSettings(input: DriverSettingsInput, defaults: { startAfterMs: number; seed: number }): ConnectionRequestDriverSettings {
+  const check = <T>(setting: keyof DriverSettingsInput, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (err instanceof ConnectionRequestSettingError) throw new ConnectionRequestSettingError(err.message, setting);
+      throw err;
+    }
+  };
+  const maxInFlight = input.maxInFlight ?? DEFAULT_CR_MAX_IN_FLIGHT;
+  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) throw new ConnectionRequestSettingError(`must be a whole number >= 1, got ${maxInFlight}`, 'maxInFlight');
+  const timeoutMs = input.timeoutMs ?? DEFAULT_CR_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new ConnectionRequestSettingError('must be more than 0', 'timeoutMs');
+  if (input.seed !== undefined && !Number.isInteger(input.seed)) throw new ConnectionRequestSettingError(`must be a whole number, got ${input.seed}`, 'seed');
+  return {
+    ratePerS: check('rate', () => parseRatePerS(input.rate)),
+    transports: check('transport', () => parseTransports(input.transport ?? 'http')),
+    select: input.select ?? 'roundRobin',
+    startAfterMs: input.startAfterMs ?? defaults.startAfterMs,
+    maxInFlight,
+    seed: input.seed ?? defaults.seed,
+    timeoutMs,
+  };
+}
 
 /** `2`, `2/s`, `0.5/s`, `30/m`, `3600/h` → requests per second (> 0). */
 export function parseRatePerS(input: string | number): number {

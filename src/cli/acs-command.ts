@@ -2,12 +2,10 @@ import { startReferenceAcs } from '../acs/server.js';
 import { parseDurationMs } from '../config/duration.js';
 import {
   ConnectionRequestSettingError,
-  DEFAULT_CR_MAX_IN_FLIGHT,
-  DEFAULT_CR_TIMEOUT_MS,
-  parseRatePerS,
-  parseTransports,
+  resolveDriverSettings,
   type ConnectionRequestDriverSettings,
   type DeviceSelection,
+  type DriverSettingsInput,
 } from '../acs/connection-request-settings.js';
 import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
 import { ConfigError } from '../errors.js';
@@ -45,39 +43,44 @@ export function acsConnectionRequestSettings(args: AcsCommandArgs): ConnectionRe
     if (stray) throw new ConfigError('needs --cr-rate (the connection requests are off without it)', { field: `--${flagName(stray)}` });
     return undefined;
   }
-  const flag = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (err) {
-      if (err instanceof ConnectionRequestSettingError) throw new ConfigError(err.message, { field: `--${name}` });
-      throw err;
-    }
-  };
-  const ms = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
+  const ms = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
     const value = parseDurationMs(text);
     if (value === undefined) throw new ConfigError(`"${text}" is not a duration (examples: 500ms, 5s, 1m)`, { field: `--${name}` });
     return value;
   };
-  const ratePerS = flag('cr-rate', () => parseRatePerS(args.crRate!));
-  const transports = flag('cr-transport', () => parseTransports(args.crTransport ?? 'http'));
-  if (!args.provision) throw new ConfigError('connection requests need provisioning (they carry the credentials the ACS sets): drop --no-provision', { field: '--cr-rate' });
-  if (transports.xmpp && args.xmppServer === undefined) throw new ConfigError('transport xmpp needs --xmpp-server, --xmpp-domain, --xmpp-username and --xmpp-password', { field: '--cr-transport' });
-  const maxInFlight = args.crMaxInFlight ?? DEFAULT_CR_MAX_IN_FLIGHT;
-  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) throw new ConfigError(`must be a whole number >= 1, got ${maxInFlight}`, { field: '--cr-max-in-flight' });
-  if (args.crSeed !== undefined && !Number.isInteger(args.crSeed)) throw new ConfigError(`must be a whole number, got ${args.crSeed}`, { field: '--cr-seed' });
-  const timeoutMs = ms('cr-timeout', args.crTimeout, DEFAULT_CR_TIMEOUT_MS);
-  if (timeoutMs <= 0) throw new ConfigError('must be more than 0', { field: '--cr-timeout' });
-  return {
-    ratePerS,
-    transports,
-    select: args.crSelect ?? 'roundRobin',
-    // On its own the ACS does not know when a fleet comes: requests start at once, skipped until devices inform.
-    startAfterMs: ms('cr-start-after', args.crStartAfter, 0),
-    maxInFlight,
-    seed: args.crSeed ?? 1,
-    timeoutMs,
+  /** The flag of each setting. */
+  const FLAG: Record<keyof DriverSettingsInput, string> = {
+    rate: 'cr-rate',
+    transport: 'cr-transport',
+    select: 'cr-select',
+    startAfterMs: 'cr-start-after',
+    maxInFlight: 'cr-max-in-flight',
+    timeoutMs: 'cr-timeout',
+    seed: 'cr-seed',
   };
+  let settings: ConnectionRequestDriverSettings;
+  try {
+    settings = resolveDriverSettings(
+      {
+        rate: args.crRate,
+        transport: args.crTransport,
+        select: args.crSelect,
+        startAfterMs: ms('cr-start-after', args.crStartAfter),
+        maxInFlight: args.crMaxInFlight,
+        timeoutMs: ms('cr-timeout', args.crTimeout),
+        seed: args.crSeed,
+      },
+      // On its own the ACS does not know when a fleet comes: requests start at once, skipped until devices inform.
+      { startAfterMs: 0, seed: 1 },
+    );
+  } catch (err) {
+    if (err instanceof ConnectionRequestSettingError) throw new ConfigError(err.message, { field: `--${FLAG[err.setting ?? 'rate']}` });
+    throw err;
+  }
+  if (!args.provision) throw new ConfigError('connection requests need provisioning (they carry the credentials the ACS sets): drop --no-provision', { field: '--cr-rate' });
+  if (settings.transports.xmpp && args.xmppServer === undefined) throw new ConfigError('transport xmpp needs --xmpp-server, --xmpp-domain, --xmpp-username and --xmpp-password', { field: '--cr-transport' });
+  return settings;
 }
 
 /** The `--xmpp-*` flags as the ACS's XMPP account (undefined without --xmpp-server). */

@@ -14,12 +14,10 @@
  */
 import {
   ConnectionRequestSettingError,
-  DEFAULT_CR_MAX_IN_FLIGHT,
-  DEFAULT_CR_TIMEOUT_MS,
-  parseRatePerS,
-  parseTransports,
+  resolveDriverSettings,
   type ConnectionRequestDriverSettings,
   type DeviceSelection,
+  type DriverSettingsInput,
 } from '../acs/connection-request-settings.js';
 import type { ConnectionRequestSettings } from './scenario.js';
 
@@ -96,31 +94,36 @@ export function resolveReferenceAcsConnectionRequests(
 ): ConnectionRequestDriverSettings | undefined {
   if (d === undefined) return undefined;
   const at = ['referenceAcs', 'connectionRequests'];
-  const parsed = <T>(field: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (err) {
-      if (err instanceof ConnectionRequestSettingError) throw fail(err.message, [...at, field]);
-      throw err;
-    }
+  /** The YAML field of each setting. */
+  const FIELD: Record<keyof DriverSettingsInput, string> = {
+    rate: 'rate',
+    transport: 'transport',
+    select: 'select',
+    startAfterMs: 'startAfter',
+    maxInFlight: 'maxInFlight',
+    timeoutMs: 'timeout',
+    seed: 'seed',
   };
-  const ratePerS = parsed('rate', () => parseRatePerS(d.rate));
-  const transports = parsed('transport', () => parseTransports(d.transport ?? 'http'));
+  let settings: ConnectionRequestDriverSettings;
+  try {
+    settings = resolveDriverSettings(
+      {
+        ...d,
+        startAfterMs: d.startAfter === undefined ? undefined : duration(d.startAfter, 0, [...at, 'startAfter']),
+        timeoutMs: d.timeout === undefined ? undefined : duration(d.timeout, 0, [...at, 'timeout']),
+      },
+      { startAfterMs: DEFAULT_CR_START_AFTER_MS, seed: context.seed },
+    );
+  } catch (err) {
+    if (err instanceof ConnectionRequestSettingError) throw fail(err.message, err.setting ? [...at, FIELD[err.setting]] : at);
+    throw err;
+  }
+  const { transports } = settings;
   if (!context.provision) throw fail('needs referenceAcs.provision: true (the requests carry the credentials the ACS sets)', at);
   if (transports.udp && !context.cpeSide?.udp?.enabled) {
     throw fail('transport udp needs connectionRequests.udp (the CPEs\' UDP connection-request socket)', [...at, 'transport']);
   }
   if (transports.xmpp && !context.cpeSide?.xmpp) throw fail('transport xmpp needs connectionRequests.xmpp (the CPEs\' XMPP server)', [...at, 'transport']);
   if (transports.xmpp && !context.acsXmpp) throw fail('transport xmpp needs referenceAcs.xmpp (the ACS\'s own account on that server)', [...at, 'transport']);
-  const timeoutMs = duration(d.timeout, DEFAULT_CR_TIMEOUT_MS, [...at, 'timeout']);
-  if (timeoutMs <= 0) throw fail('must be more than 0', [...at, 'timeout']);
-  return {
-    ratePerS,
-    transports,
-    select: d.select ?? 'roundRobin',
-    startAfterMs: duration(d.startAfter, DEFAULT_CR_START_AFTER_MS, [...at, 'startAfter']),
-    maxInFlight: d.maxInFlight ?? DEFAULT_CR_MAX_IN_FLIGHT,
-    seed: d.seed ?? context.seed,
-    timeoutMs,
-  };
+  return settings;
 }

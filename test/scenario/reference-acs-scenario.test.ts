@@ -1,31 +1,9 @@
 /** `referenceAcs.connectionRequests` / `referenceAcs.xmpp` in a scenario: conversion, defaults, and errors naming the file, line and field. */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRatePerS, parseTransports } from '../../src/acs/connection-request-settings.js';
-import { ConfigError } from '../../src/errors.js';
 import { effectiveScenario } from '../../src/report/effective-scenario.js';
-import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-
-async function load(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-refacs-scenario-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return { file, scenario: loadScenarioFile(file) };
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const { file, scenario } = await load(text);
-  const err = await scenario.then(
-    () => assert.fail('expected a ConfigError'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ConfigError, String(err));
-  assert.ok(err.message.startsWith(file), err.message);
-  return err;
-}
+import { loadScenarioText as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 
 const FLEET = 'fleet:\n  - { profile: tr098, count: 2 }\n';
 
