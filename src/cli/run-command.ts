@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
 import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
 import { RunControl } from '../fleet/run-control.js';
+import { AcsRequestsWithRun } from './acs-requests-with-run.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
 import { MetricsServerError, PrometheusExporter, startMetricsServer, type MetricsServer } from '../metrics/prometheus.js';
@@ -91,6 +92,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         throw err;
       });
   const acsUrl = scenario.acs.url ?? acs!.url;
+  const acsRequests = acs?.connectionRequestDriver ? new AcsRequestsWithRun(acs.connectionRequestDriver, scenario.durationMs, control) : undefined;
   // SIGINT/SIGTERM: stop scheduling; running sessions get the grace period; the results are written.
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
@@ -130,13 +132,14 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {
         outputs.onProgress(s);
+        acsRequests?.onProgress(s);
         if (tui) tui.update(s);
         else if (args.ui === 'plain') process.stderr.write(formatProgressLine(s, { color }) + '\n');
       },
       control,
     });
-    // The fleet is done: the built-in ACS's connection requests stop (their numbers go to the summary).
-    await acs?.connectionRequestDriver?.close();
+    // The fleet is done: the built-in ACS's connection requests have stopped (their numbers go to the summary).
+    await acsRequests?.stop();
     const metrics = mergeSnapshots(run.snapshots);
     const summary = buildSummary({
       scenario: scenario.name,
@@ -166,6 +169,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     return EXIT.runFailed;
   } finally {
     tui?.destroy();
+    await acsRequests?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await acs?.close();

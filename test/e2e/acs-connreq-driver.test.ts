@@ -43,10 +43,12 @@ test('cpesim run with referenceAcs.connectionRequests over http and udp: the CPE
   assert.ok((counters['cr.udp.accepted'] ?? 0) >= 1, detail);
   assert.equal(counters['cr.udp.rejected.ambiguous_user'], undefined, detail);
   assert.ok((summary.latency['cr.toInform']?.count ?? 0) >= 2, detail);
-  // The ACS side: sent both kinds, HTTP answered 200 after the Digest round trip, nothing failed.
+  // The ACS side: sent both kinds, HTTP answered 200 after the Digest round trip. The requests stop with the fleet's
+  // scheduling; on a loaded machine one may still reach a shard whose listener just closed (refused), nothing else.
   assert.ok((cr.sent.http ?? 0) >= 1 && (cr.sent.udp ?? 0) >= 1, detail);
   assert.ok((cr.answered.http['2xx'] ?? 0) >= 1, detail);
-  assert.deepEqual(cr.failed, {}, detail);
+  assert.deepEqual(Object.keys(cr.failed).filter((code) => code !== 'ECONNREFUSED'), [], detail);
+  assert.ok((cr.failed['ECONNREFUSED'] ?? 0) <= 1, detail);
   // Request → 6 CONNECTION REQUEST Inform, measured at the ACS, per transport.
   assert.ok((cr.toInform.http?.count ?? 0) >= 1, detail);
   assert.ok((cr.toInform.udp?.count ?? 0) >= 1, detail);
