@@ -60,6 +60,8 @@ export interface DialogueDeps {
   strictCwmpIds: boolean;
   /** Told of every acknowledged CPE request; may return ACS requests to queue for that device (a RequestDownload's Download). */
   onCpeRequest?: (received: ReceivedCpeRequest) => readonly AcsRequest[];
+  /** Told of every Inform after the device record is updated (the connection-request driver measures with it). */
+  onInform?: (record: MutableDeviceRecord) => void;
 }
 
 /**
@@ -135,6 +137,7 @@ export class CwmpDialogue {
     stats.concurrentSessions = sessions.size;
     if (sessions.size > stats.peakConcurrentSessions) stats.peakConcurrentSessions = sessions.size;
     if (inform.events.some((e) => e.code === BOOTSTRAP_EVENT)) this.queueProvisioning(record);
+    this.deps.onInform?.(record);
     const xml = buildAcsMessage(INFORM_RESPONSE, { cwmpVersion: envelope.cwmpVersion, id: envelope.header.id });
     return { kind: 'soap', xml, cookie: session.cookie };
   }

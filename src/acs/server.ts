@@ -7,6 +7,8 @@ import { createAuthenticator, type AcsAuthConfig, type Authenticator, type Crede
 import { sendConnectionRequest, type ConnectionRequestOptions, type ConnectionRequestResult } from './connection-request.js';
 import { sendUdpConnectionRequest, type UdpConnectionRequestOptions } from './udp-connection-request.js';
 import { DeviceRegistry, type DeviceRecord } from './device-registry.js';
+import { ConnectionRequestDriver } from './connection-request-driver.js';
+import type { ConnectionRequestDriverSettings } from './connection-request-settings.js';
 import { CwmpDialogue, type ReceivedCpeRequest, type Reply } from './dialogue.js';
 import { FILES_PATH, FileStore } from './file-store.js';
 import { requestDownloadAnswer } from './request-download.js';
@@ -54,6 +56,11 @@ export interface ReferenceAcsOptions {
    * provisioning on, bootstrap also sets each CPE's ConnReqAllowedJabberIDs to this account's bare JID.
    */
   xmpp?: AcsXmppSettings;
+  /**
+   * Send connection requests to the devices this ACS knows at a fixed rate (connection-request-driver.ts), from
+   * `startAfterMs` after the ACS starts until it closes. Needs `provision` (the credentials are the ones it sets).
+   */
+  connectionRequests?: ConnectionRequestDriverSettings;
 }
 
 export interface ReferenceAcs {
@@ -90,6 +97,8 @@ export interface ReferenceAcs {
    * CPESIM_ACS_XMPP_* when there is nothing to send to or the XMPP side fails.
    */
   xmppConnectionRequest(deviceKey: string, options?: XmppConnectionRequestOptions): Promise<XmppConnectionRequestResult>;
+  /** The connection-request load (option `connectionRequests`): its report, and close() to stop it before the ACS. */
+  readonly connectionRequestDriver: ConnectionRequestDriver | undefined;
   close(): Promise<void>;
 }
 
@@ -104,6 +113,7 @@ const MAX_RECEIVED = 10_000;
 export async function startReferenceAcs(opts: ReferenceAcsOptions = {}): Promise<ReferenceAcs> {
   const acs = new ReferenceAcsServer(opts);
   await acs.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  acs.connectionRequestDriver?.start();
   return acs;
 }
 
@@ -123,6 +133,7 @@ class ReferenceAcsServer implements ReferenceAcs {
   private closed = false;
   /** The XMPP session, opened by the first XMPP connection request. */
   private xmpp: Promise<XmppConnectionRequester> | undefined;
+  readonly connectionRequestDriver: ConnectionRequestDriver | undefined;
 
   constructor(private readonly opts: ReferenceAcsOptions) {
     const sessionTimeoutMs = opts.sessionTimeoutMs ?? 30_000;
@@ -135,7 +146,12 @@ class ReferenceAcsServer implements ReferenceAcs {
       provision: opts.provision && opts.xmpp ? { ...opts.provision, allowedJabberIds: `${opts.xmpp.username}@${opts.xmpp.domain}` } : opts.provision || undefined,
       strictCwmpIds: opts.strictCwmpIds ?? false,
       onCpeRequest: (r) => this.cpeRequest(r),
+      onInform: (record) => this.connectionRequestDriver?.onInform(record),
     });
+    if (opts.connectionRequests) {
+      if (!opts.provision) throw new CpesimError('CPESIM_ACS_CR_CREDENTIALS', 'connection requests need provisioning: the ACS sends the credentials it set');
+      this.connectionRequestDriver = new ConnectionRequestDriver(this, opts.connectionRequests);
+    }
     this.authenticator = opts.auth ? createAuthenticator(opts.auth) : undefined;
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.scheme = opts.tls ? 'https' : 'http';
@@ -234,6 +250,8 @@ class ReferenceAcsServer implements ReferenceAcs {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Its requests in flight finish first (each bounded by its timeout).
+    await this.connectionRequestDriver?.close();
     this.sessions.endAll('serverClosed');
     this.queue.rejectAll(new CpesimError('CPESIM_ACS_CLOSED', 'the reference ACS closed before the RPC was sent'));
     const xmpp = this.xmpp;

@@ -130,7 +130,18 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('password', { type: 'string' })
           .option('max-sessions', { type: 'number', describe: 'answer 503 + Retry-After above this many concurrent sessions' })
           .option('provision', { type: 'boolean', default: true, describe: 'provision CPEs on BOOTSTRAP' })
-          .option('periodic-interval', { type: 'number', default: 300 }),
+          .option('periodic-interval', { type: 'number', default: 300 })
+          .option('cr-rate', { type: 'string', describe: 'send connection requests at this rate (2/s, 30/m) to the devices that informed' })
+          .option('cr-transport', { type: 'string', describe: 'http (default), udp, xmpp, or weights like http:3,udp:1' })
+          .option('cr-select', { choices: ['roundRobin', 'random'] as const, describe: 'how devices are chosen (default roundRobin)' })
+          .option('cr-start-after', { type: 'string', describe: 'delay before the first connection request (default 0)' })
+          .option('cr-max-in-flight', { type: 'number', describe: 'skip a request due while this many are unfinished (default 100)' })
+          .option('cr-timeout', { type: 'string', describe: 'per HTTP request / XMPP answer (default 10s)' })
+          .option('cr-seed', { type: 'number', describe: 'seed of the random choices (default 1)' })
+          .option('xmpp-server', { type: 'string', describe: 'XMPP server host:port for XMPP connection requests' })
+          .option('xmpp-domain', { type: 'string', describe: 'XMPP domain of the ACS\'s account' })
+          .option('xmpp-username', { type: 'string', describe: 'the ACS\'s XMPP username' })
+          .option('xmpp-password', { type: 'string', describe: 'the ACS\'s XMPP password' }),
       async (a) => {
         exit = await acsCommand({
           port: a.port,
@@ -141,6 +152,17 @@ async function main(argv: string[]): Promise<ExitCode> {
           maxSessions: a['max-sessions'],
           provision: a.provision,
           periodicInterval: a['periodic-interval'],
+          crRate: a['cr-rate'],
+          crTransport: a['cr-transport'],
+          crSelect: a['cr-select'],
+          crStartAfter: a['cr-start-after'],
+          crMaxInFlight: a['cr-max-in-flight'],
+          crTimeout: a['cr-timeout'],
+          crSeed: a['cr-seed'],
+          xmppServer: a['xmpp-server'],
+          xmppDomain: a['xmpp-domain'],
+          xmppUsername: a['xmpp-username'],
+          xmppPassword: a['xmpp-password'],
         });
       },
     )

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { startReferenceAcs, type ReferenceAcs } from '../acs/server.js';
+import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
 import { RunControl } from '../fleet/run-control.js';
+import { AcsRequestsWithRun } from './acs-requests-with-run.js';
 import { runFleet } from '../fleet/run-fleet.js';
 import { mergeSnapshots } from '../metrics/merge.js';
 import { MetricsServerError, PrometheusExporter, startMetricsServer, type MetricsServer } from '../metrics/prometheus.js';
@@ -90,6 +92,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
         throw err;
       });
   const acsUrl = scenario.acs.url ?? acs!.url;
+  const acsRequests = acs?.connectionRequestDriver ? new AcsRequestsWithRun(acs.connectionRequestDriver, scenario.durationMs, control) : undefined;
   // SIGINT/SIGTERM: stop scheduling; running sessions get the grace period; the results are written.
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
@@ -129,11 +132,14 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       // Always on: the results (time series, interval logs), Prometheus and abortOnFail need every sample, whatever the UI.
       onProgress: (s) => {
         outputs.onProgress(s);
+        acsRequests?.onProgress(s);
         if (tui) tui.update(s);
         else if (args.ui === 'plain') process.stderr.write(formatProgressLine(s, { color }) + '\n');
       },
       control,
     });
+    // The fleet is done: the built-in ACS's connection requests have stopped (their numbers go to the summary).
+    await acsRequests?.stop();
     const metrics = mergeSnapshots(run.snapshots);
     const summary = buildSummary({
       scenario: scenario.name,
@@ -143,6 +149,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       // The scheduled run time: sessions/s is over the time sessions were being scheduled, not the drain.
       durationMs: run.durationMs,
       metrics,
+      ...(acs?.connectionRequestDriver ? { referenceAcs: { connectionRequests: acs.connectionRequestDriver.report() } } : {}),
     });
     tui?.destroy();
     const { results, file } = await outputs.finish({ summary, metrics, run });
@@ -162,6 +169,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
     return EXIT.runFailed;
   } finally {
     tui?.destroy();
+    await acsRequests?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await acs?.close();
@@ -194,5 +202,15 @@ function startEmbeddedAcs(scenario: Scenario): Promise<ReferenceAcs> {
     auth: scenario.acs.username !== undefined && scenario.acs.password !== undefined
       ? { scheme: 'digest', username: scenario.acs.username, password: scenario.acs.password }
       : undefined,
+    connectionRequests: scenario.referenceAcs.connectionRequests,
+    xmpp: embeddedAcsXmpp(scenario),
   });
+}
+
+/** The built-in ACS's XMPP account: `referenceAcs.xmpp` on the CPEs' server and domain (`connectionRequests.xmpp`). */
+function embeddedAcsXmpp(scenario: Scenario): AcsXmppSettings | undefined {
+  const account = scenario.referenceAcs.xmpp;
+  const server = scenario.connectionRequests?.xmpp;
+  if (!account || !server) return undefined;
+  return { host: server.host, port: server.port, domain: server.domain, username: account.username, password: account.password, resource: account.resource };
 }

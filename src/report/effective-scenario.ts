@@ -26,7 +26,9 @@ export function effectiveScenario(scenario: Scenario): unknown {
           ...(stun?.password !== undefined ? { udp: { ...cr.udp!, stun: { ...stun, password: REDACTED } } } : {}),
           ...(cr.xmpp !== undefined ? { xmpp: { ...cr.xmpp, password: REDACTED } } : {}),
         };
-  return { ...scenario, acs, thresholds, connectionRequests };
+  // The reference ACS's XMPP password.
+  const referenceAcs = scenario.referenceAcs.xmpp ? { ...scenario.referenceAcs, xmpp: { ...scenario.referenceAcs.xmpp, password: REDACTED } } : scenario.referenceAcs;
+  return { ...scenario, acs, thresholds, connectionRequests, referenceAcs };
 }
 
 /** http://user:secret@acs/ → http://user:<redacted>@acs/ */

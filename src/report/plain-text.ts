@@ -38,6 +38,7 @@ export function formatSummaryTable(
   lines.push(...alignedTable(header, rows));
   lines.push(...profileBlock(summary.profiles));
   lines.push(...counterLines(summary.counters));
+  lines.push(...referenceAcsLines(summary.referenceAcs));
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(errors.length === 0 ? 'errors: none' : c.red(`errors: ${errors.map(([k, n]) => `${k}=${n}`).join(', ')}`));
@@ -122,6 +123,33 @@ function stunLine(counters: Counters): string | undefined {
 }
 
 /** Columns padded to their widest cell: the first left-aligned (names), the others right-aligned (numbers). */
+/**
+ * The built-in ACS's own connection requests, e.g.
+ * `reference ACS connection requests (1/s): sent 15 (http 15), skipped 0, answered http 2xx 15, failed 0, awaiting inform 0`
+ * and the request → `6 CONNECTION REQUEST` Inform latency per transport.
+ */
+function referenceAcsLines(acs: RunSummary['referenceAcs']): string[] {
+  const r = acs?.connectionRequests;
+  if (!r) return [];
+  const total = (m: Record<string, number | undefined>) => Object.values(m).reduce<number>((a, n) => a + (n ?? 0), 0);
+  const list = (m: Record<string, number | undefined>) => Object.entries(m).map(([k, n]) => `${k} ${n}`).join(', ');
+  const answers: string[] = [];
+  if (total(r.answered.http) > 0) answers.push(`http ${list(r.answered.http)}`);
+  const xmpp = r.answered.xmpp;
+  if (xmpp.result + total(xmpp.error) > 0) answers.push(`xmpp result ${xmpp.result}${total(xmpp.error) > 0 ? `, error ${list(xmpp.error)}` : ''}`);
+  const skipped = r.skipped.inFlight + r.skipped.noDevice;
+  const failed = total(r.failed);
+  const lines = [
+    '',
+    `reference ACS connection requests (${r.ratePerS}/s): sent ${total(r.sent)}${total(r.sent) > 0 ? ` (${list(r.sent)})` : ''}, ` +
+      `skipped ${skipped}${skipped > 0 ? ` (in flight ${r.skipped.inFlight}, no device ${r.skipped.noDevice})` : ''}, ` +
+      `answered ${answers.length > 0 ? answers.join('; ') : 'none'}, failed ${failed}${failed > 0 ? ` (${list(r.failed)})` : ''}, awaiting inform ${r.awaitingInform}`,
+  ];
+  const rows = Object.entries(r.toInform).map(([t, l]) => [`${t}: request -> 6 CONNECTION REQUEST inform`, l!.count, l!.p50, l!.p90, l!.p99, l!.max].map(String));
+  if (rows.length > 0) lines.push(...alignedTable(['reference ACS latency (ms)', 'count', 'p50', 'p90', 'p99', 'max'], rows));
+  return lines;
+}
+
 function alignedTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');

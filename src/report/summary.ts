@@ -3,6 +3,7 @@ import type { MergedCounts, MergedMetrics } from '../metrics/merge.js';
 import { sortedCounters, type Counters } from '../metrics/counters.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
+import type { ConnectionRequestDriverReport } from '../acs/connection-request-driver.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -39,6 +40,8 @@ export interface RunSummary {
    * only for older summary.json files; buildSummary always sets it.
    */
   counters?: Counters;
+  /** What the built-in reference ACS did itself, when it drove connection requests (scenario `referenceAcs.connectionRequests`). */
+  referenceAcs?: { connectionRequests: ConnectionRequestDriverReport };
 }
 
 /** One profile's share of a run. */
@@ -98,6 +101,7 @@ export function buildSummary(args: {
   cpes: number;
   durationMs: number;
   metrics: MergedMetrics;
+  referenceAcs?: RunSummary['referenceAcs'];
 }): RunSummary {
   const durationS = Math.round(args.durationMs) / 1000;
   const latency = latencySummaries(args.metrics, 'intended');
@@ -128,6 +132,7 @@ export function buildSummary(args: {
     warnings: lateWarnings(latency['lateness']),
     profiles,
     counters: sortedCounters(args.metrics.counters),
+    ...(args.referenceAcs ? { referenceAcs: args.referenceAcs } : {}),
   };
 }
 

@@ -28,6 +28,13 @@ import {
 } from './cpe-behaviour.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 import { resolveUdpSettings, udpSettingsSchema, type UdpSettingsDocument } from './udp-settings.js';
+import {
+  referenceAcsConnectionRequestsSchema,
+  referenceAcsXmppSchema,
+  resolveReferenceAcsConnectionRequests,
+  type ReferenceAcsConnectionRequestsDocument,
+  type ReferenceAcsXmppDocument,
+} from './reference-acs-settings.js';
 
 /** The scenario file as written (before defaults and unit conversion). */
 interface ScenarioDocument {
@@ -48,7 +55,7 @@ interface ScenarioDocument {
     timeout?: string | number;
     sourceAddresses?: string[];
   };
-  referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number };
+  referenceAcs?: { provision?: boolean; maxConcurrentSessions?: number; connectionRequests?: ReferenceAcsConnectionRequestsDocument; xmpp?: ReferenceAcsXmppDocument };
   fleet?: { profile: string; count: number; schedule?: ScheduleDocument; cpe?: CpeBehaviourDocument }[];
   schedule?: ScheduleDocument;
   thresholds?: (string | { expr: string; abortOnFail?: boolean; delay?: string | number; profile?: string })[];
@@ -158,6 +165,8 @@ const validateScenario = ajv.compile<ScenarioDocument>({
       properties: {
         provision: { type: 'boolean' },
         maxConcurrentSessions: { type: 'integer', minimum: 1 },
+        connectionRequests: referenceAcsConnectionRequestsSchema,
+        xmpp: referenceAcsXmppSchema,
       },
     },
     fleet: {
@@ -315,6 +324,15 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     }
   });
   const top = schedule(doc.schedule, ['schedule']);
+  const cpeConnectionRequests = connectionRequestSettings(doc.connectionRequests);
+  const provision = doc.referenceAcs?.provision ?? true;
+  const acsXmpp = doc.referenceAcs?.xmpp;
+  const acsConnectionRequests = resolveReferenceAcsConnectionRequests(
+    doc.referenceAcs?.connectionRequests,
+    { provision, seed: doc.seed ?? 1, cpeSide: cpeConnectionRequests, acsXmpp },
+    fail,
+    duration,
+  );
   return {
     name: doc.name ?? 'scenario',
     file: yaml?.file,
@@ -330,8 +348,10 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       sourceAddresses,
     },
     referenceAcs: {
-      provision: doc.referenceAcs?.provision ?? true,
+      provision,
       maxConcurrentSessions: doc.referenceAcs?.maxConcurrentSessions,
+      ...(acsConnectionRequests ? { connectionRequests: acsConnectionRequests } : {}),
+      ...(acsXmpp ? { xmpp: acsXmpp } : {}),
     },
     fleet: (doc.fleet ?? DEFAULT_SCENARIO_DOCUMENT.fleet!).map((g, i) => {
       const group: FleetGroup = {
@@ -353,7 +373,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
     ...(doc.state !== undefined ? { stateFile: isAbsolute(doc.state) ? doc.state : resolve(baseDir, doc.state) } : {}),
-    connectionRequests: connectionRequestSettings(doc.connectionRequests),
+    connectionRequests: cpeConnectionRequests,
     valueChanges: doc.valueChanges === undefined ? undefined : {
       rateScale: doc.valueChanges.rateScale ?? DEFAULT_VALUE_CHANGE_SETTINGS.rateScale,
       notifyDelayMs: duration(doc.valueChanges.notifyDelay, DEFAULT_VALUE_CHANGE_SETTINGS.notifyDelayMs, ['valueChanges', 'notifyDelay']),

@@ -2,6 +2,8 @@ import type { AutonomousTransferSettings, CpeBehaviour, RequestDownloadSettings 
 import type { AutonomousDuChangeSettings } from './autonomous-du.js';
 import type { Threshold } from './threshold.js';
 import type { UdpConnectionRequestSettings } from './udp-settings.js';
+import type { ConnectionRequestDriverSettings } from '../acs/connection-request-settings.js';
+import type { ReferenceAcsXmppAccount } from './reference-acs-settings.js';
 
 /** A validated scenario: what to run, against which ACS, for how long. Plain data (it crosses thread boundaries). */
 export interface AcsSettings {
@@ -64,6 +66,10 @@ export const DEFAULT_VALUE_CHANGE_SETTINGS: Readonly<ValueChangeSettings> = Obje
 export interface ReferenceAcsSettings {
   provision: boolean;
   maxConcurrentSessions: number | undefined;
+  /** Connection requests the built-in ACS sends during the run (scenario `referenceAcs.connectionRequests`). */
+  connectionRequests?: ConnectionRequestDriverSettings | undefined;
+  /** Its XMPP account for XMPP connection requests, on the server of `connectionRequests.xmpp`. */
+  xmpp?: ReferenceAcsXmppAccount | undefined;
 }
 
 /** At `atMs` after power-on every CPE of the group loses power and comes back at a random instant within `windowMs`. */

@@ -1,30 +1,10 @@
 /** `connectionRequests.xmpp` in a scenario: defaults, conversion, and errors that name the file, line and field. */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/errors.js';
 import { effectiveScenario } from '../../src/report/effective-scenario.js';
-import { loadScenarioFile, parseHostPort } from '../../src/scenario/load-scenario.js';
-
-async function load(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-xmpp-scenario-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return { file, scenario: loadScenarioFile(file) };
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const { file, scenario } = await load(text);
-  const err = await scenario.then(
-    () => assert.fail('expected a ConfigError'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ConfigError, String(err));
-  assert.ok(err.message.startsWith(file), err.message);
-  return err;
-}
+import { parseHostPort } from '../../src/scenario/load-scenario.js';
+import { loadScenarioText as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 
 test('connectionRequests.xmpp: server, domain, templates and pacing, with defaults', async () => {
   const full = await (await load(
