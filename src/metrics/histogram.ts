@@ -37,13 +37,16 @@ function toMs(us: number): number {
 }
 
 export function summarize(histogram: Histogram): LatencySummary {
+  // A percentile is its bucket's highest equivalent value, which can lie above the exact maximum: never report more.
+  const max = histogram.maxValue;
+  const at = (percentile: number) => toMs(Math.min(histogram.getValueAtPercentile(percentile), max));
   return {
     count: histogram.totalCount,
-    p50: toMs(histogram.getValueAtPercentile(50)),
-    p90: toMs(histogram.getValueAtPercentile(90)),
-    p99: toMs(histogram.getValueAtPercentile(99)),
-    p999: toMs(histogram.getValueAtPercentile(99.9)),
-    max: toMs(histogram.maxValue),
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: toMs(max),
     mean: toMs(histogram.mean),
   };
 }
