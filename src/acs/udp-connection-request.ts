@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { parseServer } from '../scenario/udp-settings.js';
+import { parseHostPort } from '../config/host-port.js';
 import { buildUdpConnectionRequest } from '../connreq/udp-message.js';
 import { CpesimError } from '../errors.js';
 import type { Credentials } from './auth.js';
@@ -24,7 +24,7 @@ export interface UdpConnectionRequestOptions {
  * the datagrams are sent.
  */
 export async function sendUdpConnectionRequest(address: string, credentials: Credentials, opts: UdpConnectionRequestOptions = {}): Promise<void> {
-  const target = parseServer(address);
+  const target = parseHostPort(address);
   if (target?.port === undefined) throw new CpesimError('CPESIM_ACS_UDP_CR_ADDRESS', `UDPConnectionRequestAddress must be host:port, got "${address}"`);
   const datagram = buildUdpConnectionRequest({
     address,

@@ -9,7 +9,7 @@ import {
 } from '../acs/connection-request-settings.js';
 import type { AcsXmppSettings } from '../acs/xmpp-connection-request.js';
 import { ConfigError } from '../errors.js';
-import { parseHostPort } from '../scenario/load-scenario.js';
+import { parseHostPort } from '../config/host-port.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 export interface AcsCommandArgs {

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ajv, YamlFile } from '../config/yaml-file.js';
 import { autonomousDuChangesSchema, resolveAutonomousDuChanges, type AutonomousDuChangeDocument } from './autonomous-du.js';
 import { parseDurationMs } from '../config/duration.js';
+import { parseHostPort } from '../config/host-port.js';
 import { compileTemplate, TemplateError } from '../datamodel/template.js';
 import {
   DEFAULT_GRACE_PERIOD_MS,
@@ -407,14 +408,6 @@ const DEFAULT_XMPP_RESOURCE = 'cwmp';
 const DEFAULT_XMPP_CONCURRENCY = 20;
 const DEFAULT_XMPP_LOGIN_TIMEOUT_MS = 10_000;
 
-/** `host:port`, `host` (default port), `[v6]:port`; undefined when malformed. */
-export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s\[\]/]+))(?::(\d{1,5}))?$/.exec(text);
-  if (!m) return undefined;
-  const port = m[3] === undefined ? defaultPort : Number(m[3]);
-  if (port < 1 || port > 65535) return undefined;
-  return { host: m[1] ?? m[2]!, port };
-}
 
 /** TR-069 §3.2.2: the session a connection request asks for starts within 30 seconds. */
 const MAX_CONNECTION_REQUEST_DELAY_MS = 30_000;

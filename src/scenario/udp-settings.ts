@@ -12,6 +12,7 @@
  *         username: stun-user    # STUNUsername (no USERNAME attribute when absent)
  *         password: stun-secret  # STUNPassword (MESSAGE-INTEGRITY when the server answers 401)
  */
+import { parseHostPort } from '../config/host-port.js';
 export interface UdpConnectionRequestSettings {
   enabled: boolean;
   replayWindowMs?: number | undefined;
@@ -69,7 +70,7 @@ export function resolveUdpSettings(d: UdpSettingsDocument | undefined, fail: Fai
   const s = d.stun;
   let stun: StunSettings | undefined;
   if (s !== undefined) {
-    const server = s.server === undefined ? undefined : parseServer(s.server);
+    const server = s.server === undefined ? undefined : parseHostPort(s.server);
     if (server === undefined && s.server !== undefined) {
       throw fail(`"${s.server}" is not host[:port] (examples: 127.0.0.1:3478, stun.example.net, [::1]:3478)`, [...at, 'stun', 'server']);
     }
@@ -89,12 +90,3 @@ export function resolveUdpSettings(d: UdpSettingsDocument | undefined, fail: Fai
   return { enabled: d.enabled ?? true, replayWindowMs, stun };
 }
 
-/** "host", "host:port", "[v6]" or "[v6]:port"; undefined when malformed. */
-export function parseServer(text: string): { host: string; port?: number } | undefined {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+))(?::(\d{1,5}))?$/.exec(text);
-  if (!m) return undefined;
-  const host = m[1] ?? m[2]!;
-  if (m[3] === undefined) return { host };
-  const port = Number(m[3]);
-  return port >= 1 && port <= 65535 ? { host, port } : undefined;
-}

@@ -25,7 +25,7 @@ import {
   verifyIntegrity,
 } from '../../src/connreq/stun-codec.js';
 import { buildUdpConnectionRequest, parseUdpConnectionRequest, udpConnectionRequestSignature, verifyUdpConnectionRequest } from '../../src/connreq/udp-message.js';
-import { parseServer } from '../../src/scenario/udp-settings.js';
+import { parseHostPort } from '../../src/config/host-port.js';
 
 const TX = Buffer.from('0102030405060708090a0b0c', 'hex');
 
@@ -138,12 +138,12 @@ describe('UDP connection request message', () => {
   });
 
   it('host:port addresses (UDPConnectionRequestAddress, stun.server)', () => {
-    assert.deepEqual(parseServer('127.0.0.1:3478'), { host: '127.0.0.1', port: 3478 });
-    assert.deepEqual(parseServer('stun.example.net'), { host: 'stun.example.net' });
-    assert.deepEqual(parseServer('[::1]:19302'), { host: '::1', port: 19302 });
-    assert.equal(parseServer('h:0'), undefined);
-    assert.equal(parseServer('h:70000'), undefined);
-    assert.equal(parseServer('a b:1'), undefined);
-    assert.equal(parseServer('::1:3478'), undefined, 'IPv6 needs brackets');
+    assert.deepEqual(parseHostPort('127.0.0.1:3478'), { host: '127.0.0.1', port: 3478 });
+    assert.deepEqual(parseHostPort('stun.example.net'), { host: 'stun.example.net' });
+    assert.deepEqual(parseHostPort('[::1]:19302'), { host: '::1', port: 19302 });
+    assert.equal(parseHostPort('h:0'), undefined);
+    assert.equal(parseHostPort('h:70000'), undefined);
+    assert.equal(parseHostPort('a b:1'), undefined);
+    assert.equal(parseHostPort('::1:3478'), undefined, 'IPv6 needs brackets');
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { effectiveScenario } from '../../src/report/effective-scenario.js';
-import { parseHostPort } from '../../src/scenario/load-scenario.js';
+import { parseHostPort } from '../../src/config/host-port.js';
 import { loadScenarioText as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 
 test('connectionRequests.xmpp: server, domain, templates and pacing, with defaults', async () => {
