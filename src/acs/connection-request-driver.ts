@@ -149,12 +149,18 @@ export class ConnectionRequestDriver {
     const c = this.counts;
     let awaitingInform = 0;
     for (const list of this.pending.values()) awaitingInform += list.length;
+    // Transports in their fixed order, not the order of first use, so a report reads the same from run to run.
+    const sent: ConnectionRequestDriverReport['sent'] = {};
     const toInform: ConnectionRequestDriverReport['toInform'] = {};
-    for (const [transport, histogram] of this.latency) toInform[transport] = summarize(histogram);
+    for (const transport of this.transports) {
+      sent[transport] = c.sent[transport] ?? 0;
+      const histogram = this.latency.get(transport);
+      if (histogram) toInform[transport] = summarize(histogram);
+    }
     return {
       ratePerS: this.settings.ratePerS,
       scheduled: c.scheduled,
-      sent: { ...c.sent },
+      sent,
       skipped: { ...c.skipped },
       answered: { http: { ...c.answered.http }, xmpp: { result: c.answered.xmpp.result, error: { ...c.answered.xmpp.error } } },
       failed: { ...c.failed },

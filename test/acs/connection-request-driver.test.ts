@@ -283,3 +283,19 @@ test('UDP: the address is read once with GetParameterValues, then requests go to
   assert.deepEqual(acs.sent, [{ transport: 'udp', key: 'OUI-PC-0' }]);
   await driver.close();
 });
+
+test('the report lists transports in their fixed order with zero counts, whichever was used first', async () => {
+  const acs = new FakeAcs();
+  const clock = new FakeClock();
+  const driver = new ConnectionRequestDriver(acs, settings({ ratePerS: 1, startAfterMs: 0, transports: { http: 1, xmpp: 1 } }), clock);
+  // Reachable over XMPP only: every HTTP pick finds no device, so XMPP is the first (and only) transport used.
+  acs.add(device(0, { connReqJabberId: 'cpe@x/cwmp', parameters: [] }));
+  driver.onInform(acs.devices.get('OUI-PC-0')!);
+  driver.start();
+  await clock.advance(5000);
+  await driver.close();
+  const r = driver.report();
+  assert.ok((r.sent.xmpp ?? 0) >= 1, JSON.stringify(r));
+  assert.deepEqual(Object.keys(r.sent), ['http', 'xmpp']);
+  assert.equal(r.sent.http, 0);
+});
