@@ -18,7 +18,7 @@ import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { CpesimError } from '../src/errors.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
 import { cpuMs, median, publish, ratio, withTimeout } from './harness.js';
-import { GPV_NAMES, GPV_PATH, PLAIN_PATH, StubAcsProcess, type StubAcsStats } from './stub-acs.js';
+import { GPV_NAMES, GPV_PATH, PLAIN_PATH, StubAcsProcess, type StubAcsStats } from './stub-acs-process.js';
 
 const PROFILE = 'tr181';
 const CONCURRENCY = 8;

@@ -5,7 +5,8 @@
 import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { parentChannel } from './child-process.js';
 import { cpuMs } from './harness.js';
-import { startStubAcs, type StubAcsMessage, type StubAcsRequest } from './stub-acs.js';
+import { startStubAcs } from '../src/acs/stub-acs.js';
+import type { StubAcsMessage, StubAcsRequest } from './stub-acs-process.js';
 
 const reply = parentChannel<StubAcsMessage>('stub-acs-main');
 const acs = await startStubAcs(await loadProfile(process.argv[2] ?? 'tr181'));

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { WarmUpReport } from './warm-up.js';
 
 /**
  * The typed protocol between the coordinator (main thread) and the shard tasks (piscina worker threads).
@@ -38,6 +39,8 @@ export interface ShardProgress {
 export interface ShardReady {
   type: 'ready';
   shard: number;
+  /** The JIT warm-up the shard ran before it was ready (src/fleet/warm-up.ts); absent when it ran none. */
+  warmUp?: WarmUpReport;
 }
 
 export type ShardToCoordinator = ShardReady | ShardProgress;

@@ -10,6 +10,7 @@ import type { CoordinatorToShard, ShardProgress, ShardResult, ShardSelector, Sha
 import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 import { assembleStateFile, checkStateFile, stateFileExists } from './state-file.js';
+import type { WarmUpReport } from './warm-up.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
 export interface ProgressSample {
@@ -88,6 +89,8 @@ export interface FleetRunResult {
   interrupted: boolean;
   /** Present with RunFleetOptions.stateFile. */
   state?: StateFileOutcome;
+  /** The shards' JIT warm-ups before power-on, summed (ms: the longest); absent when none ran one. */
+  warmUp?: WarmUpReport;
 }
 
 /** Head start given with the start message so every shard receives it before the instant it names. */
@@ -116,11 +119,16 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const send = (message: CoordinatorToShard) => ports.forEach((port) => port.postMessage(message));
   let startAtEpochMs = Infinity;
   let started = false;
-  // The start barrier: power on only when every shard has compiled its profiles and built its CPEs.
+  // The start barrier: power on only when every shard has compiled its profiles, built its CPEs and warmed up.
   let notReady = workers;
+  let warmUp: WarmUpReport | undefined;
   const onShardMessage = (message: ShardToCoordinator) => {
-    if (message.type === 'progress') latest.set(message.shard, message);
-    else if (--notReady === 0 && !stopped) {
+    if (message.type === 'progress') {
+      latest.set(message.shard, message);
+      return;
+    }
+    if (message.warmUp) warmUp = addWarmUp(warmUp, message.warmUp);
+    if (--notReady === 0 && !stopped) {
       startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
       started = true;
       send({ type: 'start', atEpochMs: startAtEpochMs });
@@ -222,7 +230,14 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     shardFailures,
     interrupted,
     ...(state ? { state } : {}),
+    ...(warmUp ? { warmUp } : {}),
   };
+}
+
+/** Two shards' warm-ups as one: sessions add up, the time is the longer one (they run side by side). */
+function addWarmUp(a: WarmUpReport | undefined, b: WarmUpReport): WarmUpReport {
+  if (!a) return b;
+  return { sessions: a.sessions + b.sessions, completed: a.completed + b.completed, failed: a.failed + b.failed, ms: Math.max(a.ms, b.ms) };
 }
 
 /**

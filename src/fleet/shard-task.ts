@@ -7,6 +7,7 @@ import { loadShardStates, stateFileExists, writeStatePart } from './state-file.j
 import { UdpShard } from '../connreq/udp-shard.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import type { XmppConnector } from '../connreq/xmpp-connector.js';
+import { DEFAULT_WARM_UP_SESSIONS, warmUp } from './warm-up.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -65,6 +66,10 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       snapshot: metrics.snapshot(),
     });
 
+    // Before ready: the start barrier waits for every thread's warm-up, so none of it overlaps the measured run.
+    const warmUpSessions = Math.min(scenario.warmUpSessions ?? DEFAULT_WARM_UP_SESSIONS, fleet.size);
+    const warmUpReport = warmUpSessions > 0 ? await warmUp(scenario, profiles, warmUpSessions) : undefined;
+
     let ticker: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       port.on('message', (message: CoordinatorToShard) => {
@@ -93,7 +98,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
             break;
         }
       });
-      send({ type: 'ready', shard: shard.index });
+      send({ type: 'ready', shard: shard.index, ...(warmUpReport ? { warmUp: warmUpReport } : {}) });
     });
     const report = await fleet.drain();
     await xmpp?.close();

@@ -21,7 +21,7 @@ export function formatProgressLine(s: ProgressSample, opts: { color?: boolean } 
 
 /** The end-of-run table (stdout): throughput, latency per exchange, errors, and the thresholds' verdicts when given. */
 export function formatSummaryTable(
-  summary: RunSummary & Partial<Pick<RunOutcome, 'thresholds' | 'abortedByThreshold'>>,
+  summary: RunSummary & Partial<Pick<RunOutcome, 'thresholds' | 'abortedByThreshold' | 'warmUp'>>,
   resultsFile: string,
   opts: { color?: boolean } = {},
 ): string {
@@ -32,6 +32,8 @@ export function formatSummaryTable(
   lines.push(`sessions: started ${s.started}, completed ${s.completed}, failed ${s.failed} (${s.perSecond}/s)`);
   const st = summary.cpeStates;
   lines.push(`cpes at the end: online ${st.online}, booting ${st.booting}, offline ${st.offline}`);
+  const w = summary.warmUp;
+  if (w) lines.push(`warm-up before power-on (private stub ACS, not measured): ${w.sessions} sessions in ${w.durationS}s${w.failed > 0 ? `, ${w.failed} failed` : ''}`);
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));

@@ -43,6 +43,7 @@ interface ScenarioDocument {
   duration?: string | number;
   seed?: number;
   gracePeriod?: string | number;
+  warmUp?: number;
   /** State file (`--state`), relative to the scenario file. */
   state?: string;
   connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument; xmpp?: XmppDocument };
@@ -117,6 +118,7 @@ const validateScenario = ajv.compile<ScenarioDocument>({
     duration: durationSchema,
     seed: { type: 'integer' },
     gracePeriod: durationSchema,
+    warmUp: { type: 'integer', minimum: 0 },
     state: { type: 'string', minLength: 1 },
     connectionRequests: {
       type: 'object',
@@ -373,6 +375,7 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
       bootStorm: top.bootStorm,
     },
     gracePeriodMs: duration(doc.gracePeriod, DEFAULT_GRACE_PERIOD_MS, ['gracePeriod']),
+    ...(doc.warmUp !== undefined ? { warmUpSessions: doc.warmUp } : {}),
     ...(doc.state !== undefined ? { stateFile: isAbsolute(doc.state) ? doc.state : resolve(baseDir, doc.state) } : {}),
     connectionRequests: cpeConnectionRequests,
     valueChanges: doc.valueChanges === undefined ? undefined : {

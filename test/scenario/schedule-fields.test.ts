@@ -25,6 +25,7 @@ test('schedule fields, per-group overrides, grace period and source addresses lo
   const s = await load(
     [
       'gracePeriod: 3s',
+      'warmUp: 200',
       'acs:',
       '  sourceAddresses: ["127.0.0.2-127.0.0.4", "::1"]',
       'fleet:',
@@ -42,6 +43,7 @@ test('schedule fields, per-group overrides, grace period and source addresses lo
     ].join('\n'),
   );
   assert.equal(s.gracePeriodMs, 3000);
+  assert.equal(s.warmUpSessions, 200);
   assert.deepEqual(s.acs.sourceAddresses, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '::1']);
   assert.deepEqual(s.schedule, { periodicIntervalS: 10, jitter: 0.3, rampMs: 4000, rampRatePerS: undefined, periodicInformTime: '2024-01-01T00:00:00Z', bootStorm: undefined });
   assert.equal(s.fleet[0]!.schedule, undefined);
@@ -57,9 +59,10 @@ test('schedule fields, per-group overrides, grace period and source addresses lo
   });
 });
 
-test('defaults: grace period 10s, no source addresses', async () => {
+test('defaults: grace period 10s, no source addresses, the default warm-up', async () => {
   const s = await load('fleet:\n  - profile: tr098\n    count: 1\n');
   assert.equal(s.gracePeriodMs, 10_000);
+  assert.equal(s.warmUpSessions, undefined);
   assert.equal(s.acs.sourceAddresses, undefined);
 });
 
@@ -80,6 +83,9 @@ test('bad schedule values name their field', async () => {
   assert.equal((await configError('schedule:\n  bootStorm: { at: 5s }\n')).line, 2);
   assert.equal((await configError('schedule:\n  bootStorm: { at: soon, window: 1s }\n')).field, 'schedule.bootStorm.at');
   assert.equal((await configError('gracePeriod: forever\n')).field, 'gracePeriod');
+  const warmUp = await configError('name: x\nwarmUp: -5\n');
+  assert.equal(warmUp.field, 'warmUp');
+  assert.equal(warmUp.line, 2);
 });
 
 test('a bad source address names its entry and line', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStubAcs, gpvNames, GPV_NAMES, GPV_PATH, PLAIN_PATH, type StubAcs } from '../../benchmarks/stub-acs.js';
+import { startStubAcs, gpvNames, GPV_NAMES, GPV_PATH, PLAIN_PATH, type StubAcs } from '../../src/acs/stub-acs.js';
 import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
 import { parseAcsMessage } from '../../src/cwmp/parse.js';
 import type { CompiledProfile } from '../../src/datamodel/compiled-profile.js';
@@ -9,7 +9,7 @@ import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 
 // The benchmarks' numbers mean something only if the stub ACS holds a real CWMP dialogue with a real CPE.
-describe('benchmark stub ACS', { timeout: 20_000 }, () => {
+describe('stub ACS', { timeout: 20_000 }, () => {
   let profile: CompiledProfile;
   let acs: StubAcs;
   before(async () => {

@@ -1,21 +1,19 @@
 /**
- * A minimal ACS for the benchmarks: plain node:http, fixed response templates built once, and no XML
- * parsing (a cwmp:ID found by indexOf is all it reads), so that what a benchmark measures is the client.
+ * A minimal ACS: plain node:http, fixed response templates built once, and no XML parsing (a cwmp:ID found
+ * by indexOf is all it reads). The benchmarks load the client against it (so what they measure is the
+ * client), and each worker thread warms its JIT against a private one before power-on (src/fleet/warm-up.ts).
  * Two dialogues, chosen by the request path (one server serves both, so rounds can alternate freely):
  * - PLAIN_PATH: Inform → InformResponse (echoing the cwmp:ID), empty POST → 204.
  * - GPV_PATH:   Inform → InformResponse, empty POST → GetParameterValues of GPV_NAMES names of the
  *               profile, its response → 204.
- * Stateless (no cookies): every request says by itself where in the session it is. Runs in its own
- * process via StubAcsProcess (stub-acs-main.ts), or in-process for tests.
+ * Stateless (no cookies): every request says by itself where in the session it is.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildAcsMessage } from '../src/cwmp/build.js';
-import type { CwmpVersion } from '../src/cwmp/messages.js';
-import { DeviceModel } from '../src/datamodel/device-model.js';
-import type { CompiledProfile } from '../src/datamodel/compiled-profile.js';
-import { CpesimError } from '../src/errors.js';
-import { BenchChild } from './child-process.js';
+import { buildAcsMessage } from '../cwmp/build.js';
+import type { CwmpVersion } from '../cwmp/messages.js';
+import { DeviceModel } from '../datamodel/device-model.js';
+import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 
 export const PLAIN_PATH = '/cwmp';
 export const GPV_PATH = '/cwmp-gpv';
@@ -41,6 +39,10 @@ export interface StubAcs {
 const ID_OPEN = '<cwmp:ID';
 const ID_CLOSE = '</cwmp:ID>';
 const NAMESPACE = 'urn:dslforum-org:cwmp-1-';
+/** `"urn:dslforum-org:cwmp-1-0#Inform"`, also unquoted. */
+const INFORM_ACTION = /#Inform"?$/;
+/** An Inform element under any namespace prefix (for requests without a SOAPAction). */
+const INFORM_ELEMENT = /<(?:[\w.-]+:)?Inform[\s>]/;
 const ID_MARK = '\u0000ID\u0000';
 const XML_HEADERS = { 'content-type': 'text/xml; charset="utf-8"' };
 
@@ -55,15 +57,15 @@ function template(build: (version: CwmpVersion) => string): Template[] {
 }
 
 /**
- * GPV_NAMES leaf names spread evenly over the profile's whole tree (not its first object only), as
- * an ACS reading a device's status would ask for.
+ * GPV_NAMES leaf names (all of them when the profile has fewer) spread evenly over the profile's whole tree (not
+ * its first object only), as an ACS reading a device's status would ask for.
  */
 export function gpvNames(profile: CompiledProfile): string[] {
   const all = new DeviceModel(profile, { index: 0, connectionRequestUrl: 'http://127.0.0.1:7547/', bootTimeMs: Date.now() })
     .getParameterValues([`${profile.root}.`])
     .map((p) => p.name);
-  if (all.length < GPV_NAMES) throw new CpesimError('CPESIM_BENCH_PROFILE', `profile ${profile.root} has only ${all.length} parameters`);
-  return Array.from({ length: GPV_NAMES }, (_, i) => all[Math.floor((i * all.length) / GPV_NAMES)]!);
+  const count = Math.min(GPV_NAMES, all.length);
+  return Array.from({ length: count }, (_, i) => all[Math.floor((i * all.length) / count)]!);
 }
 
 /** The cwmp:ID text of a CPE message, or '' (cheap: no parsing). */
@@ -114,7 +116,8 @@ export async function startStubAcs(profile: CompiledProfile, host = '127.0.0.1')
     }
     const version = cwmpVersionOf(body);
     const action = req.headers['soapaction'];
-    if (typeof action === 'string' && action.endsWith('#Inform"')) {
+    // Some devices send no or an empty SOAPAction (a vendor quirk): then the body says it is an Inform.
+    if (typeof action === 'string' && action.length > 2 ? INFORM_ACTION.test(action) : INFORM_ELEMENT.test(body)) {
       stats.informs++;
       return answer(res, informResponse[version]!, cwmpId(body));
     }
@@ -146,41 +149,4 @@ export async function startStubAcs(profile: CompiledProfile, host = '127.0.0.1')
         server.close(() => resolve());
       }),
   };
-}
-
-// ---------------------------------------------------------------- the stub in its own process
-
-export type StubAcsRequest = { type: 'usage' } | { type: 'close' };
-export type StubAcsMessage = { type: 'ready'; url: string } | { type: 'usage'; cpuMs: number; stats: StubAcsStats };
-
-const ANSWER_TIMEOUT_MS = 10_000;
-
-/** The parent's handle on a stub ACS child process (stub-acs-main.js): its URL, its CPU time and counters. */
-export class StubAcsProcess {
-  private constructor(
-    private readonly child: BenchChild<StubAcsRequest, StubAcsMessage>,
-    /** Base URL: append PLAIN_PATH or GPV_PATH. */
-    readonly url: string,
-  ) {}
-
-  static async start(profileName: string): Promise<StubAcsProcess> {
-    const child = BenchChild.start<StubAcsRequest, StubAcsMessage>(new URL('./stub-acs-main.js', import.meta.url), [profileName]);
-    const m = await child.next(ANSWER_TIMEOUT_MS).catch((err: unknown) => {
-      child.kill();
-      throw err;
-    });
-    if (m.type !== 'ready') throw new CpesimError('CPESIM_BENCH_ACS_PROTOCOL', `stub ACS sent ${m.type} before ready`);
-    return new StubAcsProcess(child, m.url);
-  }
-
-  async usage(): Promise<{ cpuMs: number; stats: StubAcsStats }> {
-    const m = await this.child.request({ type: 'usage' }, ANSWER_TIMEOUT_MS);
-    if (m.type !== 'usage') throw new CpesimError('CPESIM_BENCH_ACS_PROTOCOL', `expected usage from the stub ACS, got ${m.type}`);
-    return m;
-  }
-
-  async close(): Promise<void> {
-    this.child.send({ type: 'close' });
-    await this.child.exited(ANSWER_TIMEOUT_MS);
-  }
 }
