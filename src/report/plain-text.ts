@@ -6,6 +6,8 @@ import type { ProfileSummary, RunOutcome, RunSummary } from './summary.js';
 /** One progress line per interval, for `--ui plain` (stderr). */
 export function formatProgressLine(s: ProgressSample, opts: { color?: boolean } = {}): string {
   const c = paint(opts.color ?? false);
+  // Before the start barrier (or a --start-at instant): nothing is scheduled yet.
+  if (s.startedAtEpochMs === undefined && !s.final) return `[start] cpes=${s.cpes}: not powered on yet (building the CPEs, warming up the worker threads, or waiting for --start-at)`;
   const t = (s.elapsedMs / 1000).toFixed(0).padStart(4);
   const p99 = s.sessionP99Ms === undefined ? '-' : `${s.sessionP99Ms.toFixed(1)}ms`;
   const st = s.cpeStates;
