@@ -4,6 +4,7 @@ import { sortedCounters, type Counters } from '../metrics/counters.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
 import type { ConnectionRequestDriverReport } from '../acs/connection-request-driver.js';
+import { bottleneckBasis, simulatorBottleneck } from '../metrics/bottleneck.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -88,12 +89,6 @@ export interface RunOutcome {
 /** summary.json as `cpesim run` writes it. */
 export type RunResults = RunSummary & RunOutcome;
 
-/**
- * Sessions that start this late (p99, due → sent) mean the load generator could not keep its schedule: its
- * numbers then describe the simulator as much as the ACS.
- */
-export const LATENESS_WARNING_P99_MS = 25;
-
 export function buildSummary(args: {
   scenario: string;
   startedAt: Date;
@@ -150,10 +145,12 @@ function cpeStatesOf({ cpes }: MergedCounts): RunSummary['cpeStates'] {
   return { online: cpes.online, booting: cpes.booting, offline: cpes.offline };
 }
 
+/** The simulator's own lateness rule (metrics/bottleneck.ts), shared with the terminal UI's banner. */
 function lateWarnings(lateness: LatencySummary | undefined): string[] {
-  if (!lateness || lateness.p99 <= LATENESS_WARNING_P99_MS) return [];
+  const late = simulatorBottleneck(lateness);
+  if (!late) return [];
   return [
-    `the simulator was the bottleneck: sessions started ${lateness.p99} ms after they were due (p99, max ${lateness.max} ms); ` +
+    `the simulator was the bottleneck: sessions started ${late.lateMs} ms after they were due (${bottleneckBasis(late)}, max ${late.max} ms); ` +
       `latencies are still measured from the due time, but the offered load was lower than scheduled: use more --workers or machines`,
   ];
 }

@@ -2,7 +2,7 @@ import type { ProgressSample } from '../fleet/run-fleet.js';
 import { summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import { IntervalDeltas } from '../metrics/intervals.js';
 import type { ErrorKind } from '../metrics/observer.js';
-import { LATENESS_WARNING_P99_MS } from '../report/summary.js';
+import { simulatorBottleneck, type SimulatorBottleneck } from '../metrics/bottleneck.js';
 import { percentileCurve, type PercentilePoint } from './percentile-scale.js';
 
 /**
@@ -39,10 +39,10 @@ export interface LiveState {
   /** Cumulative latency from the due time, phases first, then RPCs, then lateness. */
   latency: LatencyRow[];
   /**
-   * The simulator itself could not keep its schedule in the last interval (lateness p99 above the threshold
-   * summary.json warns at): it, not the ACS, limits the load and the latencies partly describe it.
+   * The simulator itself could not keep its schedule in the last interval (the rule summary.json warns by, on the
+   * interval's lateness): it, not the ACS, limits the load and the latencies partly describe it.
    */
-  simulatorBottleneck: { p99: number; max: number } | undefined;
+  simulatorBottleneck: SimulatorBottleneck | undefined;
   /** One row per profile of the fleet (the scenario's `profile` strings), in fleet order. */
   profiles: ProfileRow[];
 }
@@ -106,7 +106,7 @@ export class LiveView {
     }
     for (const [name, series] of this.intervalP99) if (!sample.metrics.latency.has(name)) push(series, undefined);
     const lateness = interval.latency.get('lateness')?.intended;
-    const late = lateness && lateness.totalCount > 0 ? summarize(lateness) : undefined;
+    const late = simulatorBottleneck(lateness && lateness.totalCount > 0 ? summarize(lateness) : undefined);
     this.samples++;
     this.last = sample;
     this.state = {
@@ -120,7 +120,7 @@ export class LiveView {
       errors: (Object.entries(sample.metrics.errors) as [ErrorKind, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]),
       errorSamples: sample.metrics.errorSamples,
       latency: names.map((name) => ({ name, group: latencyGroup(name), ...summarize(sample.metrics.latency.get(name)!.intended) })),
-      simulatorBottleneck: late && late.p99 > LATENESS_WARNING_P99_MS ? { p99: late.p99, max: late.max } : undefined,
+      simulatorBottleneck: late,
       profiles: this.profileRows(sample.metrics.profiles, dtS),
     };
     return this.state;

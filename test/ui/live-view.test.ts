@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { LATENESS_WARNING_P99_MS } from '../../src/report/summary.js';
+import { LATENESS_WARNING_MS } from '../../src/metrics/bottleneck.js';
 import { LiveView } from '../../src/ui/live-view.js';
 import { percentileCurve, percentileX } from '../../src/ui/percentile-scale.js';
 import { completeSessions, sampleOf } from './samples.js';
@@ -46,14 +46,33 @@ test('LiveView: errors largest first; the bottleneck warning follows the last in
   registry.sessionFailed('timeout', 'no answer in 30 s');
   registry.error('protocol', 'bad xml');
   registry.error('protocol', 'bad xml again');
-  completeSessions(registry, 10, 10, LATENESS_WARNING_P99_MS * 4);
+  completeSessions(registry, 10, 10, LATENESS_WARNING_MS * 4);
   let state = live.update(sampleOf(registry, 1000));
   assert.deepEqual(state.errors.map(([k]) => k), ['protocol', 'timeout']);
-  assert.ok(state.simulatorBottleneck && state.simulatorBottleneck.p99 >= LATENESS_WARNING_P99_MS * 3.9, JSON.stringify(state.simulatorBottleneck));
+  assert.ok(state.simulatorBottleneck && state.simulatorBottleneck.lateMs >= LATENESS_WARNING_MS * 3.9, JSON.stringify(state.simulatorBottleneck));
   // The simulator caught up: the warning goes although the run's cumulative p99 is still high.
   completeSessions(registry, 1000, 10, 1);
   state = live.update(sampleOf(registry, 2000));
   assert.equal(state.simulatorBottleneck, undefined);
+});
+
+test('LiveView: one stalled session in a small interval raises no banner; a late median or (with 1,000 samples) a late p99 does', () => {
+  const registry = new MetricsRegistry();
+  const live = new LiveView();
+  // A quickstart-sized second: a handful of sessions, one caught by a GC pause. Its p99 is that session.
+  completeSessions(registry, 19, 10, 1);
+  completeSessions(registry, 1, 10, LATENESS_WARNING_MS * 20);
+  assert.equal(live.update(sampleOf(registry, 1000)).simulatorBottleneck, undefined);
+  // Most of the next second's sessions late: the median says so.
+  completeSessions(registry, 3, 10, 1);
+  completeSessions(registry, 5, 10, LATENESS_WARNING_MS * 2);
+  assert.equal(live.update(sampleOf(registry, 2000)).simulatorBottleneck?.statistic, 'p50');
+  // 1,000 sessions in a second, 2 % of them late: the p99 is a percentile now and counts.
+  completeSessions(registry, 980, 10, 1);
+  completeSessions(registry, 20, 10, LATENESS_WARNING_MS * 2);
+  const late = live.update(sampleOf(registry, 3000)).simulatorBottleneck;
+  assert.equal(late?.statistic, 'p99');
+  assert.equal(late?.count, 1000);
 });
 
 test('percentile scale: 90/99/99.9 % are evenly spaced and the curve climbs to the tail', () => {
