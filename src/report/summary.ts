@@ -75,7 +75,7 @@ export interface RunOutcome {
   /** Why the run did not pass, one line each. */
   failures: string[];
   /** The other result files, relative to the results folder. */
-  files: { junit: string; scenario: string; timeSeries?: string; histograms: Record<string, string>; metrics?: string };
+  files: { junit: string; scenario: string; timeSeries?: string; histograms: Record<string, string>; metrics?: string; referenceAcs?: string };
   /** The machine shard this run was (`--shard I/N`); absent for a whole run. */
   shard?: { index: number; count: number };
   /** Hash of the effective scenario without the shard (src/scenario/fingerprint.ts): merge checks shards agree. */
