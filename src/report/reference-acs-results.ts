@@ -43,17 +43,7 @@ export interface MergedReferenceAcs {
 export function mergeReferenceAcs(shards: readonly ReferenceAcsShard[]): MergedReferenceAcs | undefined {
   const reports = shards.flatMap((s) => (s.report ? [s.report] : []));
   if (reports.length === 0) return undefined;
-  const sum: ConnectionRequestDriverReport = {
-    ratePerS: 0,
-    scheduled: 0,
-    sent: {},
-    skipped: { inFlight: 0, noDevice: 0 },
-    answered: { http: {}, xmpp: { result: 0, error: {} } },
-    failed: {},
-    peakInFlight: 0,
-    awaitingInform: 0,
-    toInform: {},
-  };
+  const sum = emptyReport();
   for (const r of reports) {
     sum.ratePerS += r.ratePerS;
     sum.scheduled += r.scheduled;
@@ -92,6 +82,21 @@ export function mergeReferenceAcs(shards: readonly ReferenceAcsShard[]): MergedR
     toInform[t] = encodeHistogram(histogram);
   }
   return { report: sum, histograms: { connectionRequests: { toInform } }, warnings };
+}
+
+/** Nothing scheduled, sent or measured: the start of a sum. */
+export function emptyReport(): ConnectionRequestDriverReport {
+  return {
+    ratePerS: 0,
+    scheduled: 0,
+    sent: {},
+    skipped: { inFlight: 0, noDevice: 0 },
+    answered: { http: {}, xmpp: { result: 0, error: {} } },
+    failed: {},
+    peakInFlight: 0,
+    awaitingInform: 0,
+    toInform: {},
+  };
 }
 
 function add(into: Record<string, number | undefined>, from: Record<string, number | undefined>): void {

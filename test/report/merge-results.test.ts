@@ -15,7 +15,7 @@ import { readReportInputs } from '../../src/report/html-report-inputs.js';
 import { renderHtmlReport } from '../../src/report/html-report.js';
 import { MergeInputError, mergeResults } from '../../src/report/merge-results.js';
 import { formatSummaryTable } from '../../src/report/plain-text.js';
-import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from '../../src/report/reference-acs-results.js';
+import { emptyReport, mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from '../../src/report/reference-acs-results.js';
 import type { RunResults } from '../../src/report/summary.js';
 import { tempDir } from '../support/cli.js';
 
@@ -27,14 +27,8 @@ function histogramOf(...values: [ms: number, times: number][]): Histogram {
 
 function report(over: Partial<ConnectionRequestDriverReport>, toInform: Partial<Record<'http' | 'udp' | 'xmpp', Histogram>>): ConnectionRequestDriverReport {
   return {
+    ...emptyReport(),
     ratePerS: 2,
-    scheduled: 0,
-    sent: {},
-    skipped: { inFlight: 0, noDevice: 0 },
-    answered: { http: {}, xmpp: { result: 0, error: {} } },
-    failed: {},
-    peakInFlight: 0,
-    awaitingInform: 0,
     ...over,
     toInform: Object.fromEntries(Object.entries(toInform).map(([t, h]) => [t, summarize(h)])),
   };
