@@ -47,7 +47,7 @@ export function renderWarning(state: LiveState | undefined): string {
   if (!late) return '';
   return (
     `{red-bg}{white-fg}{bold} SIMULATOR IS THE BOTTLENECK {/bold}{/white-fg}{/red-bg}{red-fg} sessions start ${ms(late.lateMs)} ms late ` +
-    `(${bottleneckBasis(late)} last second, max ${ms(late.max)} ms): the offered load is below the schedule; use more --workers or machines{/red-fg}`
+    `(${bottleneckBasis(late)} in the last ${late.seconds} s, max ${ms(late.max)} ms): the offered load is below the schedule; use more --workers or machines{/red-fg}`
   );
 }
 
