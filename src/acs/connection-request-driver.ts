@@ -7,7 +7,7 @@
  */
 import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
 import { seededRandom } from '../fleet/random.js';
-import { newHistogram, recordMs, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
+import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import type { ConnectionRequestOptions, ConnectionRequestResult } from './connection-request.js';
 import { usedTransports, type ConnectionRequestDriverSettings, type ConnectionRequestTransport } from './connection-request-settings.js';
 import type { DeviceRecord } from './device-registry.js';
@@ -168,6 +168,19 @@ export class ConnectionRequestDriver {
       awaitingInform,
       toInform,
     };
+  }
+
+  /**
+   * The histograms report() summarizes as `toInform`, encoded (HDR, compressed base64): the results keep them so that
+   * `cpesim merge` adds machine shards up exactly (percentiles cannot be added).
+   */
+  encodedToInform(): Partial<Record<ConnectionRequestTransport, string>> {
+    const out: Partial<Record<ConnectionRequestTransport, string>> = {};
+    for (const transport of this.transports) {
+      const histogram = this.latency.get(transport);
+      if (histogram) out[transport] = encodeHistogram(histogram);
+    }
+    return out;
   }
 
   /** Sends every request due by now (a late timer catches up: they were due), then sleeps until the next one. */

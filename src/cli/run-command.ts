@@ -152,7 +152,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       ...(acs?.connectionRequestDriver ? { referenceAcs: { connectionRequests: acs.connectionRequestDriver.report() } } : {}),
     });
     tui?.destroy();
-    const { results, file } = await outputs.finish({ summary, metrics, run });
+    const { results, file } = await outputs.finish({ summary, metrics, run, connectionRequestDriver: acs?.connectionRequestDriver });
     process.stdout.write(formatSummaryTable(results, file, { color: colorEnabled(process.stdout) }) + '\n');
     if (run.aborted > 0) {
       process.stderr.write(`cpesim: ${run.aborted} session(s) still running after the grace period were aborted (counted as failed: timeout)\n`);

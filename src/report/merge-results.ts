@@ -7,6 +7,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CpesimError } from '../errors.js';
+import { decodeHistogram } from '../metrics/histogram.js';
 import { mergeSnapshots } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import { evaluateThresholds } from '../metrics/threshold-eval.js';
@@ -15,6 +16,7 @@ import { HistogramLogSet } from './histogram-log.js';
 import { junitXml } from './junit.js';
 import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-outputs.js';
 import { HISTOGRAMS_DIR } from './run-recorder.js';
+import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from './reference-acs-results.js';
 import { buildSummary, type RunResults } from './summary.js';
 
 /** The shard results cannot be merged into one exact result. */
@@ -28,6 +30,8 @@ interface ShardInput {
   dir: string;
   summary: RunResults;
   snapshots: MetricsSnapshot[];
+  /** reference-acs.json, when the shard's built-in ACS sent connection requests and its results keep the histograms. */
+  referenceAcs: ReferenceAcsHistograms | undefined;
 }
 
 export async function mergeResults(dirs: readonly string[], out: string, runId: string): Promise<{ results: RunResults; file: string }> {
@@ -39,6 +43,9 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
   // Every shard powered on at the same instant (--start-at): the run lasted as long as its longest shard scheduled.
   const durationMs = Math.max(...byIndex.map((s) => s.summary.durationS)) * 1000;
   const startedAt = new Date(Math.min(...byIndex.map((s) => Date.parse(s.summary.startedAt))));
+  const referenceAcs = mergeReferenceAcs(
+    byIndex.map((s) => ({ name: s.dir, report: s.summary.referenceAcs?.connectionRequests, histograms: s.referenceAcs })),
+  );
   const summary = buildSummary({
     scenario: first.summary.scenario,
     startedAt,
@@ -46,13 +53,15 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     cpes: byIndex.reduce((n, s) => n + s.summary.cpes, 0),
     durationMs,
     metrics,
+    ...(referenceAcs ? { referenceAcs: { connectionRequests: referenceAcs.report } } : {}),
   });
+  if (referenceAcs) summary.warnings.push(...referenceAcs.warnings);
   const scenario = JSON.parse(await readFile(join(first.dir, SCENARIO_FILE), 'utf8')) as {
     thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number; profile?: string }[];
   };
   const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
-  const failures = thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`);
-  if (summary.sessions.completed === 0) failures.push('no session completed');
+  const runFailures = summary.sessions.completed === 0 ? ['no session completed'] : [];
+  const failures = [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
 
   await mkdir(join(out, HISTOGRAMS_DIR), { recursive: true });
   // The merged totals as one interval: the shards' own logs keep the course over time.
@@ -62,7 +71,8 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
   const histograms = Object.fromEntries(Object.entries(logs.paths()).map(([k, p]) => [k, p.slice(out.length + 1)]));
   await copyFile(join(first.dir, SCENARIO_FILE), join(out, SCENARIO_FILE));
   await writeFile(join(out, METRICS_FILE), JSON.stringify(byIndex.flatMap((s) => s.snapshots)) + '\n');
-  await writeFile(join(out, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt }));
+  if (referenceAcs) await writeFile(join(out, REFERENCE_ACS_FILE), JSON.stringify(referenceAcs.histograms) + '\n');
+  await writeFile(join(out, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt, runFailures, warnings: summary.warnings }));
   const results: RunResults = {
     ...summary,
     runId,
@@ -72,7 +82,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     passed: failures.length === 0,
     failures,
     // No timeseries.csv: per-interval rows of different machines do not share interval bounds.
-    files: { junit: JUNIT_FILE, scenario: SCENARIO_FILE, histograms, metrics: METRICS_FILE },
+    files: { junit: JUNIT_FILE, scenario: SCENARIO_FILE, histograms, metrics: METRICS_FILE, ...(referenceAcs ? { referenceAcs: REFERENCE_ACS_FILE } : {}) },
     ...(first.summary.scenarioFingerprint ? { scenarioFingerprint: first.summary.scenarioFingerprint } : {}),
     workerFailures: [],
     mergedFrom: byIndex.map((s) => s.dir),
@@ -100,7 +110,26 @@ async function readShard(dir: string): Promise<ShardInput> {
   if (!summary.shard) throw new MergeInputError(`${dir}: not a shard result (its run had no --shard I/N)`);
   const snapshots = await read(summary.files?.metrics ?? METRICS_FILE);
   if (!Array.isArray(snapshots)) throw new MergeInputError(`${join(dir, METRICS_FILE)}: not a list of metrics snapshots`);
-  return { dir, summary, snapshots: snapshots as MetricsSnapshot[] };
+  // Named in summary.json: then it must be there (the merge would be inexact without it). Older results lack both.
+  const referenceAcsFile = summary.files?.referenceAcs;
+  const referenceAcs = referenceAcsFile ? checkReferenceAcs(await read(referenceAcsFile), join(dir, referenceAcsFile)) : undefined;
+  return { dir, summary, snapshots: snapshots as MetricsSnapshot[], referenceAcs };
+}
+
+/** reference-acs.json as written by `cpesim run`: every histogram decodes (a broken one would make the sum wrong). */
+function checkReferenceAcs(json: unknown, file: string): ReferenceAcsHistograms {
+  const toInform = (json as Partial<ReferenceAcsHistograms> | null)?.connectionRequests?.toInform as unknown;
+  const bad = (why: string) => new MergeInputError(`${file}: not the reference ACS's connection-request histograms (${why})`);
+  if (typeof toInform !== 'object' || toInform === null) throw bad('no connectionRequests.toInform');
+  for (const [transport, encoded] of Object.entries(toInform)) {
+    try {
+      if (typeof encoded !== 'string') throw new Error('not a string');
+      decodeHistogram(encoded);
+    } catch (err) {
+      throw bad(`${transport}: ${(err as Error).message}`);
+    }
+  }
+  return json as ReferenceAcsHistograms;
 }
 
 /** The shards in index order, when they are exactly shards 0..N-1 of one scenario, each run to the end. */

@@ -6,6 +6,7 @@
  *   timeseries.csv        one row per interval (streamed while the run goes)
  *   histograms/*.hlog     HdrHistogram interval logs per latency metric (streamed)
  *   metrics.json          the final metrics snapshots (raw counters, encoded HDR histograms): what `cpesim merge` adds up
+ *   reference-acs.json    the built-in ACS's connection-request latency histograms (encoded), when it sent requests
  * While the run goes, each progress sample also feeds the Prometheus exporter and the abortOnFail thresholds.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -20,6 +21,8 @@ import { scenarioFingerprint } from '../scenario/fingerprint.js';
 import type { ShardSelector } from '../fleet/protocol.js';
 import { effectiveScenario } from './effective-scenario.js';
 import { junitXml } from './junit.js';
+import { REFERENCE_ACS_FILE, referenceAcsHistograms } from './reference-acs-results.js';
+import type { ConnectionRequestDriver } from '../acs/connection-request-driver.js';
 import { RunRecorder } from './run-recorder.js';
 import type { RunResults, RunSummary } from './summary.js';
 
@@ -69,7 +72,13 @@ export class RunOutputs {
   }
 
   /** Evaluates the thresholds on the final metrics, writes summary.json and junit.xml; returns what was written. */
-  async finish(args: { summary: RunSummary; metrics: MergedMetrics; run: FleetRunResult }): Promise<{ results: RunResults; file: string }> {
+  async finish(args: {
+    summary: RunSummary;
+    metrics: MergedMetrics;
+    run: FleetRunResult;
+    /** The built-in ACS's connection-request driver, when it ran: its histograms go to reference-acs.json (for merge). */
+    connectionRequestDriver?: Pick<ConnectionRequestDriver, 'encodedToInform'> | undefined;
+  }): Promise<{ results: RunResults; file: string }> {
     await this.recorder.close();
     const { run, summary } = args;
     const aborted = this.watch.failure;
@@ -77,10 +86,17 @@ export class RunOutputs {
       // It stopped the run: it stays failed even if the numbers recovered by the end (the run was cut short).
       aborted && r.expr === aborted.expr ? { ...aborted, message: `${aborted.message} (during the run: aborted it)` } : r,
     );
-    const failures: string[] = thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`);
-    for (const f of run.shardFailures) failures.push(`shard ${f.shard} failed: ${f.message}`);
-    if (summary.sessions.completed === 0) failures.push('no session completed');
-    const files = { junit: JUNIT_FILE, scenario: SCENARIO_FILE, ...this.recorder.files(), metrics: METRICS_FILE };
+    const runFailures = run.shardFailures.map((f) => `shard ${f.shard} failed: ${f.message}`);
+    if (summary.sessions.completed === 0) runFailures.push('no session completed');
+    const failures: string[] = [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
+    const driver = args.connectionRequestDriver;
+    const files = {
+      junit: JUNIT_FILE,
+      scenario: SCENARIO_FILE,
+      ...this.recorder.files(),
+      metrics: METRICS_FILE,
+      ...(driver ? { referenceAcs: REFERENCE_ACS_FILE } : {}),
+    };
     const results: RunResults = {
       ...summary,
       runId: this.opts.runId,
@@ -98,7 +114,8 @@ export class RunOutputs {
       workerFailures: run.shardFailures.map((f) => `worker ${f.shard}: ${f.message}`),
     };
     await writeFile(join(this.opts.dir, METRICS_FILE), JSON.stringify(run.snapshots) + '\n');
-    await writeFile(join(this.opts.dir, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt }));
+    if (driver) await writeFile(join(this.opts.dir, REFERENCE_ACS_FILE), JSON.stringify(referenceAcsHistograms(driver)) + '\n');
+    await writeFile(join(this.opts.dir, JUNIT_FILE), junitXml({ suite: summary.scenario, durationS: summary.durationS, results: thresholds, timestamp: summary.startedAt, runFailures, warnings: summary.warnings }));
     const file = join(this.opts.dir, SUMMARY_FILE);
     await writeFile(file, JSON.stringify(results, null, 2) + '\n');
     return { results, file };

@@ -4,6 +4,7 @@ import { sortedCounters, type Counters } from '../metrics/counters.js';
 import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
 import type { ConnectionRequestDriverReport } from '../acs/connection-request-driver.js';
+import { bottleneckBasis, simulatorBottleneck } from '../metrics/bottleneck.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -76,7 +77,7 @@ export interface RunOutcome {
   /** Why the run did not pass, one line each. */
   failures: string[];
   /** The other result files, relative to the results folder. */
-  files: { junit: string; scenario: string; timeSeries?: string; histograms: Record<string, string>; metrics?: string };
+  files: { junit: string; scenario: string; timeSeries?: string; histograms: Record<string, string>; metrics?: string; referenceAcs?: string };
   /** The machine shard this run was (`--shard I/N`); absent for a whole run. */
   shard?: { index: number; count: number };
   /** Hash of the effective scenario without the shard (src/scenario/fingerprint.ts): merge checks shards agree. */
@@ -89,12 +90,6 @@ export interface RunOutcome {
 
 /** summary.json as `cpesim run` writes it. */
 export type RunResults = RunSummary & RunOutcome;
-
-/**
- * Sessions that start this late (p99, due → sent) mean the load generator could not keep its schedule: its
- * numbers then describe the simulator as much as the ACS.
- */
-export const LATENESS_WARNING_P99_MS = 25;
 
 export function buildSummary(args: {
   scenario: string;
@@ -152,10 +147,12 @@ function cpeStatesOf({ cpes }: MergedCounts): RunSummary['cpeStates'] {
   return { online: cpes.online, booting: cpes.booting, offline: cpes.offline };
 }
 
+/** The simulator's own lateness rule (metrics/bottleneck.ts), shared with the terminal UI's banner. */
 function lateWarnings(lateness: LatencySummary | undefined): string[] {
-  if (!lateness || lateness.p99 <= LATENESS_WARNING_P99_MS) return [];
+  const late = simulatorBottleneck(lateness);
+  if (!late) return [];
   return [
-    `the simulator was the bottleneck: sessions started ${lateness.p99} ms after they were due (p99, max ${lateness.max} ms); ` +
+    `the simulator was the bottleneck: sessions started ${late.lateMs} ms after they were due (${bottleneckBasis(late)}, max ${late.max} ms); ` +
       `latencies are still measured from the due time, but the offered load was lower than scheduled: use more --workers or machines`,
   ];
 }

@@ -1,8 +1,8 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
-import { summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
+import { newHistogram, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import { IntervalDeltas } from '../metrics/intervals.js';
 import type { ErrorKind } from '../metrics/observer.js';
-import { LATENESS_WARNING_P99_MS } from '../report/summary.js';
+import { MIN_SAMPLES_FOR_P99, simulatorBottleneck, type SimulatorBottleneck } from '../metrics/bottleneck.js';
 import { percentileCurve, type PercentilePoint } from './percentile-scale.js';
 
 /**
@@ -13,6 +13,13 @@ import { percentileCurve, type PercentilePoint } from './percentile-scale.js';
 
 /** Seconds of history kept for the over-time charts. */
 export const HISTORY_LENGTH = 600;
+
+/**
+ * Intervals (about seconds) the bottleneck banner looks back at most. It judges the latest intervals that together
+ * hold enough lateness samples for a p99 (metrics/bottleneck.ts), so one second of a small fleet (a handful of
+ * sessions, one caught by a GC pause) cannot raise it, and a fleet that caught up clears it as soon as it has.
+ */
+export const BOTTLENECK_WINDOW = 10;
 
 /** The order phases of a session happen in; RPCs and the simulator's own lateness follow. */
 const PHASES = ['connect', 'tls', 'inform', 'emptyPost', 'session'] as const;
@@ -39,10 +46,10 @@ export interface LiveState {
   /** Cumulative latency from the due time, phases first, then RPCs, then lateness. */
   latency: LatencyRow[];
   /**
-   * The simulator itself could not keep its schedule in the last interval (lateness p99 above the threshold
-   * summary.json warns at): it, not the ACS, limits the load and the latencies partly describe it.
+   * The simulator itself could not keep its schedule lately (the rule summary.json warns by, on the lateness of the
+   * last `seconds`: see BOTTLENECK_WINDOW): it, not the ACS, limits the load and the latencies partly describe it.
    */
-  simulatorBottleneck: { p99: number; max: number } | undefined;
+  simulatorBottleneck: (SimulatorBottleneck & { seconds: number }) | undefined;
   /** One row per profile of the fleet (the scenario's `profile` strings), in fleet order. */
   profiles: ProfileRow[];
 }
@@ -84,6 +91,8 @@ export class LiveView {
   private readonly deltas = new IntervalDeltas();
   /** Per profile: sessions completed at the previous sample (for its sessions/s; no histogram deltas needed). */
   private readonly profileCompleted = new Map<string, number>();
+  /** The lateness of the last BOTTLENECK_WINDOW intervals, oldest first. */
+  private readonly recentLateness: { histogram: Histogram | undefined; seconds: number }[] = [];
 
   /** Folds in the next progress sample; returns the new state. */
   update(sample: ProgressSample): LiveState {
@@ -105,8 +114,7 @@ export class LiveView {
       push(series, h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : undefined);
     }
     for (const [name, series] of this.intervalP99) if (!sample.metrics.latency.has(name)) push(series, undefined);
-    const lateness = interval.latency.get('lateness')?.intended;
-    const late = lateness && lateness.totalCount > 0 ? summarize(lateness) : undefined;
+    const late = this.bottleneck(interval.latency.get('lateness')?.intended, dtS);
     this.samples++;
     this.last = sample;
     this.state = {
@@ -120,10 +128,25 @@ export class LiveView {
       errors: (Object.entries(sample.metrics.errors) as [ErrorKind, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]),
       errorSamples: sample.metrics.errorSamples,
       latency: names.map((name) => ({ name, group: latencyGroup(name), ...summarize(sample.metrics.latency.get(name)!.intended) })),
-      simulatorBottleneck: late && late.p99 > LATENESS_WARNING_P99_MS ? { p99: late.p99, max: late.max } : undefined,
+      simulatorBottleneck: late,
       profiles: this.profileRows(sample.metrics.profiles, dtS),
     };
     return this.state;
+  }
+
+  /** The bottleneck rule on the latest intervals that hold MIN_SAMPLES_FOR_P99 lateness samples (or all kept ones). */
+  private bottleneck(lateness: Histogram | undefined, seconds: number): LiveState['simulatorBottleneck'] {
+    this.recentLateness.push({ histogram: lateness, seconds });
+    if (this.recentLateness.length > BOTTLENECK_WINDOW) this.recentLateness.shift();
+    const window = newHistogram();
+    let span = 0;
+    for (let i = this.recentLateness.length - 1; i >= 0 && window.totalCount < MIN_SAMPLES_FOR_P99; i--) {
+      const recent = this.recentLateness[i]!;
+      if (recent.histogram) window.add(recent.histogram);
+      span += recent.seconds;
+    }
+    const late = simulatorBottleneck(window.totalCount > 0 ? summarize(window) : undefined);
+    return late && { ...late, seconds: Math.round(span) };
   }
 
   private profileRows(profiles: ProgressSample['metrics']['profiles'], dtS: number): ProfileRow[] {

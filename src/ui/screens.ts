@@ -1,4 +1,5 @@
 import { columnChart, fitColumns } from './text-chart.js';
+import { bottleneckBasis } from '../metrics/bottleneck.js';
 import type { LiveState, LiveView } from './live-view.js';
 
 /**
@@ -45,8 +46,8 @@ export function renderWarning(state: LiveState | undefined): string {
   const late = state?.simulatorBottleneck;
   if (!late) return '';
   return (
-    `{red-bg}{white-fg}{bold} SIMULATOR IS THE BOTTLENECK {/bold}{/white-fg}{/red-bg}{red-fg} sessions start ${ms(late.p99)} ms late ` +
-    `(p99 last second, max ${ms(late.max)} ms): the offered load is below the schedule; use more --workers or machines{/red-fg}`
+    `{red-bg}{white-fg}{bold} SIMULATOR IS THE BOTTLENECK {/bold}{/white-fg}{/red-bg}{red-fg} sessions start ${ms(late.lateMs)} ms late ` +
+    `(${bottleneckBasis(late)} in the last ${late.seconds} s, max ${ms(late.max)} ms): the offered load is below the schedule; use more --workers or machines{/red-fg}`
   );
 }
 

@@ -6,6 +6,7 @@ import type { ConnectionRequestDriverSettings, ConnectionRequestTransport } from
 import type { DeviceRecord } from '../../src/acs/device-registry.js';
 import type { AcsRequest, CpeMessage } from '../../src/cwmp/messages.js';
 import { CpesimError } from '../../src/errors.js';
+import { decodeHistogram, summarize } from '../../src/metrics/histogram.js';
 
 /** Timers that run only when the test advances the time. */
 class FakeClock implements DriverClock {
@@ -247,6 +248,13 @@ test('answers and failures are counted; the request → 6 CONNECTION REQUEST Inf
   assert.equal(r.toInform.http?.count, 1);
   assert.ok(Math.abs(r.toInform.http!.p50 - 4500) < 5, `from the first request: ${r.toInform.http!.p50}`);
   assert.equal(r.awaitingInform, 0);
+  // The same histogram, encoded for the results (cpesim merge adds them up). Decoded, its max is its bucket's top
+  // (HDR keeps 3 significant digits), so the numbers agree to 0.1 %.
+  const encoded = driver.encodedToInform();
+  assert.deepEqual(Object.keys(encoded), ['http']);
+  const decoded = summarize(decodeHistogram(encoded.http!));
+  assert.equal(decoded.count, 1);
+  assert.ok(Math.abs(decoded.p50 - r.toInform.http!.p50) <= r.toInform.http!.p50 * 0.001, JSON.stringify({ decoded, summary: r.toInform.http }));
 });
 
 test('XMPP errors are counted by condition; an accepted request without an Inform stays awaiting', async () => {

@@ -4,9 +4,14 @@
  * side counts them accepted and starts `6 CONNECTION REQUEST` sessions; the ACS side's numbers reach summary.json.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { decodeHistogram, summarize } from '../../src/metrics/histogram.js';
+import { readReportInputs } from '../../src/report/html-report-inputs.js';
+import { renderHtmlReport } from '../../src/report/html-report.js';
+import type { ReferenceAcsHistograms } from '../../src/report/reference-acs-results.js';
+import type { RunResults } from '../../src/report/summary.js';
 import { readSummary, runCli, tempDir } from '../support/cli.js';
 
 test('cpesim run with referenceAcs.connectionRequests over http and udp: the CPEs accept them and inform 6 CONNECTION REQUEST', { timeout: 120_000 }, async () => {
@@ -57,4 +62,18 @@ test('cpesim run with referenceAcs.connectionRequests over http and udp: the CPE
   assert.ok(summary.sessions.completed > 4, detail);
   assert.match(run.stdout, /reference ACS connection requests \(4\/s\): sent \d+ \(http \d+, udp \d+\)/);
   assert.match(run.stdout, /http: request -> 6 CONNECTION REQUEST inform/);
+  // The histograms behind toInform are kept for cpesim merge, and decode to the summary's numbers.
+  assert.equal((summary as RunResults).files.referenceAcs, 'reference-acs.json');
+  const kept = JSON.parse(await readFile(join(out, 'reference-acs.json'), 'utf8')) as ReferenceAcsHistograms;
+  for (const t of ['http', 'udp'] as const) {
+    const decoded = summarize(decodeHistogram(kept.connectionRequests.toInform[t]!));
+    assert.equal(decoded.count, cr.toInform[t]!.count, t);
+    // HDR's 3 significant digits: a decoded value is its bucket's top.
+    assert.ok(Math.abs(decoded.p99 - cr.toInform[t]!.p99) <= cr.toInform[t]!.p99 * 0.001, JSON.stringify({ t, decoded, summary: cr.toInform[t] }));
+  }
+  // The HTML report shows the ACS side like the summary table does.
+  const html = renderHtmlReport(await readReportInputs(out));
+  assert.match(html, /<h2>Reference ACS connection requests<\/h2><p>reference ACS connection requests \(4\/s\): sent \d+ \(http \d+, udp \d+\)/);
+  assert.match(html, /<th>udp: request -&gt; 6 CONNECTION REQUEST inform<\/th>/);
+  assert.match(html, /<h2>Connection requests<\/h2><ul><li>connection requests \(http\): received \d+/);
 });

@@ -56,6 +56,24 @@ test('report from summary.json alone: escaped text, thresholds, summary-percenti
   assert.doesNotMatch(html, /<script|<link|\ssrc=|@import|url\(/i);
 });
 
+test('report: the CPEs\' connection-request counters and the run facts the summary table and stderr give reach the HTML', async () => {
+  const dir = await tempDir('cpesim-report-cr-');
+  await writeFile(join(dir, 'summary.json'), JSON.stringify({
+    ...minimalSummary,
+    counters: { 'cr.http.received': 5, 'cr.http.accepted': 2, 'cr.http.rejected.unauthenticated': 3, 'stun.requests': 4, 'stun.responses': 4 },
+    abortedAtShutdown: 2,
+    shard: { index: 1, count: 3 },
+  }));
+  const html = renderHtmlReport(await readReportInputs(dir));
+  assert.match(html, /<h2>Connection requests<\/h2><ul><li>connection requests \(http\): received 5, accepted 2, merged 0, rejected 3 \(unauthenticated 3\)<\/li><li>stun: requests 4, responses 4, errors 0<\/li><\/ul>/);
+  assert.match(html, /<tr><th>aborted at shutdown<\/th><td>2 sessions still running/);
+  assert.match(html, /<tr><th>machine shard<\/th><td>1\/3<\/td><\/tr>/);
+  assert.doesNotMatch(html, /Reference ACS connection requests/, 'no such section without referenceAcs');
+  // Without counters: no section.
+  await writeFile(join(dir, 'summary.json'), JSON.stringify(minimalSummary));
+  assert.doesNotMatch(renderHtmlReport(await readReportInputs(dir)), /id="connection-requests"/);
+});
+
 test('cpesim report: a folder without summary.json is a usage error (exit 2)', async () => {
   const dir = await tempDir('cpesim-report-empty-');
   const run = await runCli(['report', dir], { timeoutMs: 20_000 });

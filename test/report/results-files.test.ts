@@ -107,6 +107,30 @@ test('junit.xml: one well-formed test case per threshold, failures carry the mea
   assert.equal(suite.testcase[1]!.failure, undefined);
 });
 
+test('junit.xml: a run that failed for another reason than a threshold has a failed test case for it; warnings are the suite output', () => {
+  const xml = junitXml({
+    suite: 's', durationS: 1, results: [], timestamp: '2024-01-01T00:00:00.000Z',
+    runFailures: ['no session completed', 'shard 1 failed: <boom>'],
+    warnings: ['the simulator was the bottleneck: sessions started 30 ms after they were due (median of 5 sessions, max 40 ms)'],
+  });
+  assert.equal(XMLValidator.validate(xml), true);
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as {
+    testsuites: { testsuite: { tests: string; failures: string; 'system-out': string; testcase: { classname: string; name: string; failure?: { message: string; type: string } }[] } };
+  };
+  const suite = doc.testsuites.testsuite;
+  assert.equal(suite.tests, '2');
+  assert.equal(suite.failures, '2');
+  assert.deepEqual(suite.testcase.map((t) => [t.classname, t.name, t.failure?.type]), [
+    ['cpesim.run.s', 'no session completed', 'run'],
+    ['cpesim.run.s', 'shard 1 failed: <boom>', 'run'],
+  ]);
+  assert.match(suite['system-out'], /^WARNING: the simulator was the bottleneck: .*median of 5 sessions/);
+  // A clean run: no such test case, no output.
+  const clean = junitXml({ suite: 's', durationS: 1, results: [], timestamp: '2024-01-01T00:00:00.000Z', runFailures: [], warnings: [] });
+  assert.match(clean, /tests="0" failures="0"/);
+  assert.doesNotMatch(clean, /testcase|system-out/);
+});
+
 test('effective scenario: passwords (also in the URL) are redacted', async () => {
   const base = await defaultScenario();
   const out = effectiveScenario({

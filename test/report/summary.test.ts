@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { LATENESS_WARNING_P99_MS, buildSummary } from '../../src/report/summary.js';
+import { LATENESS_WARNING_MS } from '../../src/metrics/bottleneck.js';
+import { buildSummary } from '../../src/report/summary.js';
 import { formatSummaryTable } from '../../src/report/plain-text.js';
 
-function summaryWithLateness(lateMs: number) {
+function summaryWithLateness(lateMs: number, onTime = 0) {
   const metrics = new MetricsRegistry();
   for (let i = 0; i < 5; i++) metrics.cpeState(undefined, 'booting');
   for (let i = 0; i < 3; i++) metrics.cpeState('booting', 'online');
@@ -16,6 +17,7 @@ function summaryWithLateness(lateMs: number) {
     metrics.latency('lateness', lateMs, lateMs);
     metrics.latency('session', 20 + lateMs, 20);
   }
+  for (let i = 0; i < onTime; i++) metrics.latency('lateness', 1, 1);
   metrics.sessionStarted();
   metrics.sessionFailed('timeout', 'no answer in 30000 ms');
   return buildSummary({ scenario: 't', startedAt: new Date(0), acsUrl: 'http://127.0.0.1:1/', cpes: 5, durationMs: 10_000, metrics: mergeSnapshots([metrics.snapshot()]) });
@@ -37,10 +39,23 @@ test('summary.json carries the contract fields in milliseconds', () => {
 });
 
 test('a late simulator is called out in the summary and the table', () => {
-  const s = summaryWithLateness(LATENESS_WARNING_P99_MS * 4);
+  const s = summaryWithLateness(LATENESS_WARNING_MS * 4);
   assert.equal(s.warnings.length, 1);
-  assert.match(s.warnings[0]!, /simulator was the bottleneck/);
+  assert.match(s.warnings[0]!, /simulator was the bottleneck: sessions started 100(\.\d+)? ms after they were due \(median of 100 sessions, max 100(\.\d+)? ms\)/);
   assert.match(formatSummaryTable(s, 'x/summary.json'), /WARNING: the simulator was the bottleneck/);
+});
+
+test('the bottleneck warning needs a late median on a small run and a late p99 on a large one', () => {
+  // 100 late of 180 (small run): the median is late.
+  assert.equal(summaryWithLateness(LATENESS_WARNING_MS * 4, 80).warnings.length, 1);
+  // 100 late of 300: p99 and p90 are late, the median is not: too few samples for a p99 to be a percentile.
+  assert.deepEqual(summaryWithLateness(LATENESS_WARNING_MS * 4, 200).warnings, []);
+  // 100 late of 5,000 (2 %): the p99 is late and rests on enough samples.
+  const large = summaryWithLateness(LATENESS_WARNING_MS * 4, 4900);
+  assert.equal(large.warnings.length, 1);
+  assert.match(large.warnings[0]!, /\(p99 of 5000 sessions, max 100(\.\d+)? ms\)/);
+  // 100 late of 20,000 (0.5 %): below the p99.
+  assert.deepEqual(summaryWithLateness(LATENESS_WARNING_MS * 4, 19_900).warnings, []);
 });
 
 test('summary.json carries the named counters (sorted, through JSON); the table shows them only when non-zero', () => {

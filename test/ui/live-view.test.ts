@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { LATENESS_WARNING_P99_MS } from '../../src/report/summary.js';
-import { LiveView } from '../../src/ui/live-view.js';
+import { LATENESS_WARNING_MS } from '../../src/metrics/bottleneck.js';
+import { BOTTLENECK_WINDOW, LiveView } from '../../src/ui/live-view.js';
 import { percentileCurve, percentileX } from '../../src/ui/percentile-scale.js';
 import { completeSessions, sampleOf } from './samples.js';
 
@@ -46,14 +46,41 @@ test('LiveView: errors largest first; the bottleneck warning follows the last in
   registry.sessionFailed('timeout', 'no answer in 30 s');
   registry.error('protocol', 'bad xml');
   registry.error('protocol', 'bad xml again');
-  completeSessions(registry, 10, 10, LATENESS_WARNING_P99_MS * 4);
+  completeSessions(registry, 10, 10, LATENESS_WARNING_MS * 4);
   let state = live.update(sampleOf(registry, 1000));
   assert.deepEqual(state.errors.map(([k]) => k), ['protocol', 'timeout']);
-  assert.ok(state.simulatorBottleneck && state.simulatorBottleneck.p99 >= LATENESS_WARNING_P99_MS * 3.9, JSON.stringify(state.simulatorBottleneck));
+  assert.ok(state.simulatorBottleneck && state.simulatorBottleneck.lateMs >= LATENESS_WARNING_MS * 3.9, JSON.stringify(state.simulatorBottleneck));
   // The simulator caught up: the warning goes although the run's cumulative p99 is still high.
   completeSessions(registry, 1000, 10, 1);
   state = live.update(sampleOf(registry, 2000));
   assert.equal(state.simulatorBottleneck, undefined);
+});
+
+test('LiveView: the banner judges the latest seconds that hold enough samples: one stalled session raises nothing, a late median or p99 does', () => {
+  const registry = new MetricsRegistry();
+  const live = new LiveView();
+  // A quickstart-sized second: a handful of sessions, one caught by a GC pause. Its p99 is that session.
+  completeSessions(registry, 19, 10, 1);
+  completeSessions(registry, 1, 10, LATENESS_WARNING_MS * 20);
+  assert.equal(live.update(sampleOf(registry, 1000)).simulatorBottleneck, undefined);
+  // The next second all 30 late: over both seconds (50 sessions) the median is late.
+  completeSessions(registry, 30, 10, LATENESS_WARNING_MS * 2);
+  let late = live.update(sampleOf(registry, 2000)).simulatorBottleneck;
+  assert.deepEqual([late?.statistic, late?.count, late?.seconds], ['p50', 50, 2]);
+  // 1,000 sessions in one second, 2 % of them late: that second alone is enough for a p99, and it is late.
+  completeSessions(registry, 980, 10, 1);
+  completeSessions(registry, 20, 10, LATENESS_WARNING_MS * 2);
+  late = live.update(sampleOf(registry, 3000)).simulatorBottleneck;
+  assert.deepEqual([late?.statistic, late?.count, late?.seconds], ['p99', 1000, 1]);
+  // Caught up: 1,000 on time clear it at once.
+  completeSessions(registry, 1000, 10, 1);
+  assert.equal(live.update(sampleOf(registry, 4000)).simulatorBottleneck, undefined);
+  // A slow trickle of late sessions: judged over at most BOTTLENECK_WINDOW seconds.
+  for (let second = 5; second <= 5 + BOTTLENECK_WINDOW; second++) {
+    completeSessions(registry, 2, 10, LATENESS_WARNING_MS * 2);
+    late = live.update(sampleOf(registry, second * 1000)).simulatorBottleneck;
+  }
+  assert.deepEqual([late?.statistic, late?.count, late?.seconds], ['p50', 2 * BOTTLENECK_WINDOW, BOTTLENECK_WINDOW]);
 });
 
 test('percentile scale: 90/99/99.9 % are evenly spaced and the curve climbs to the tail', () => {
