@@ -17,7 +17,7 @@ import { junitXml } from './junit.js';
 import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-outputs.js';
 import { HISTOGRAMS_DIR } from './run-recorder.js';
 import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from './reference-acs-results.js';
-import { buildSummary, type RunResults } from './summary.js';
+import { buildSummary, mergeWarmUps, type RunResults } from './summary.js';
 
 /** The shard results cannot be merged into one exact result. */
 export class MergeInputError extends CpesimError {
@@ -60,6 +60,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number; profile?: string }[];
   };
   const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
+  const warmUp = mergeWarmUps(byIndex.map((s) => s.summary.warmUp));
   const runFailures = summary.sessions.completed === 0 ? ['no session completed'] : [];
   const failures = [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
 
@@ -78,6 +79,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     runId,
     drainS: Math.max(...byIndex.map((s) => s.summary.drainS)),
     abortedAtShutdown: byIndex.reduce((n, s) => n + s.summary.abortedAtShutdown, 0),
+    ...(warmUp ? { warmUp } : {}),
     thresholds,
     passed: failures.length === 0,
     failures,

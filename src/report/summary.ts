@@ -88,6 +88,19 @@ export interface RunOutcome {
   mergedFrom?: string[];
 }
 
+/** The warm-up in a sentence (summary table, HTML report). */
+export function describeWarmUp(w: NonNullable<RunOutcome['warmUp']>): string {
+  return `${w.sessions} sessions in ${w.durationS}s${w.failed > 0 ? `, ${w.failed} failed` : ''}`;
+}
+
+/** Shards' warm-ups as one (`cpesim merge`): sessions add up, the time is the longest (they ran side by side). */
+export function mergeWarmUps(list: readonly (RunOutcome['warmUp'] | undefined)[]): RunOutcome['warmUp'] {
+  const present = list.filter((w): w is NonNullable<RunOutcome['warmUp']> => w !== undefined);
+  if (present.length === 0) return undefined;
+  const sum = (key: 'sessions' | 'completed' | 'failed') => present.reduce((n, w) => n + w[key], 0);
+  return { sessions: sum('sessions'), completed: sum('completed'), failed: sum('failed'), durationS: Math.max(...present.map((w) => w.durationS)) };
+}
+
 /** summary.json as `cpesim run` writes it. */
 export type RunResults = RunSummary & RunOutcome;
 

@@ -50,6 +50,9 @@ test('two machine shards cover the same CPEs as one whole run, and merge adds th
     assert.deepEqual(m.thresholds.map((t) => [t.expr, t.ok]), [['sessions.completed >= 1', true]]);
     assert.match(await readFile(join(dir, 'merged', 'junit.xml'), 'utf8'), /tests="1" failures="0"/);
     assert.match(await readFile(join(dir, 'merged', 'report.html'), 'utf8'), /<html/i);
+    // Each worker thread warmed up with at most its own CPEs' worth of sessions: 4 + 3 in all, merged as a sum.
+    assert.deepEqual([r0.warmUp?.sessions, r1.warmUp?.sessions, m.warmUp?.sessions], [4, 3, 7]);
+    assert.match(await readFile(join(dir, 'merged', 'report.html'), 'utf8'), /warm-up before power-on/);
 
     // Bad input: exit 2 with a message naming the problem, nothing averaged.
     const missing = await runCli(['merge', join(dir, 's0'), '--out', join(dir, 'bad1')]);
