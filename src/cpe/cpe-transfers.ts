@@ -7,6 +7,7 @@
  * (the session loop): created on a CPE's first transfer, so a CPE that never had one holds nothing of this.
  */
 import { CwmpFault } from '../cwmp/faults.js';
+import { softwareVersionPath } from '../datamodel/firmware-rule.js';
 import type { ScheduleDownloadRequest } from '../cwmp/messages.js';
 import { fileServerAccess } from './cpe-environment.js';
 import { firmwareApplied } from './cpe-initiated.js';
@@ -28,11 +29,6 @@ import type { VirtualCpe } from './virtual-cpe.js';
 const TRANSFER_COMPLETE_EVENT = '7 TRANSFER COMPLETE';
 /** TR-069 §3.7.1.5: a transfer the ACS did not request finished. */
 const AUTONOMOUS_TRANSFER_COMPLETE_EVENT = '10 AUTONOMOUS TRANSFER COMPLETE';
-
-/** The parameter a firmware image changes (and a factory reset keeps). */
-export function softwareVersionPath(root: string): string {
-  return `${root}.DeviceInfo.SoftwareVersion`;
-}
 
 export class CpeTransfers {
   private readonly cpe: VirtualCpe;

@@ -1,33 +1,27 @@
 import type { ChangeDuStateRequest, CwmpVersion, DuOperation, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
-import { DeviceModel } from '../datamodel/device-model.js';
-import { CpesimError } from '../errors.js';
 import type { ConnectionRequestTransport } from '../metrics/counters.js';
-import type { CpeState, ErrorKind } from '../metrics/observer.js';
+import type { ErrorKind } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { TransportError } from '../transport/transport-error.js';
 import { returnAbortController, takeAbortController } from './abort-controller-pool.js';
-import { fileServerAccess, standaloneEnvironment, type CpeEnvironment, type FleetCpeOptions, type VirtualCpeOptions } from './cpe-environment.js';
+import { diagnosticsSet, settleDiagnostics } from './cpe-diagnostics.js';
 import { CpeDuChanges } from './cpe-du-changes.js';
+import { standaloneEnvironment, type FleetCpeOptions, type VirtualCpeOptions } from './cpe-environment.js';
 import { cpeInitiatedEvent, type CpeInitiatedRequest } from './cpe-initiated.js';
+import { BOOTSTRAPPED, POWER_CUT_IN_SESSION, powerCut, PoweredCpe, RAISED_IN_SESSION, RUNNING, STOPPED } from './cpe-power.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
 import { reacceptSaved, type CpeSnapshot } from './cpe-snapshot.js';
-import { cancelTransfer, CpeTransfers, listTransfers, reacceptTransfer, softwareVersionPath } from './cpe-transfers.js';
-import { checkDiagnosticsRequest, Diagnostics, DIAGNOSTICS_COMPLETE_EVENT, forgetRequestedDiagnostics, touchesDiagnostics, type DiagnosticsHost } from './diagnostics.js';
+import { cancelTransfer, CpeTransfers, listTransfers, reacceptTransfer } from './cpe-transfers.js';
+import { checkDiagnosticsRequest, forgetRequestedDiagnostics, type Diagnostics } from './diagnostics.js';
 import { EventQueue } from './event-queue.js';
 import * as management from './management-server.js';
 import type { DeviceActions } from './rpc-dispatch.js';
-import {
-  nextScheduledInformMs,
-  raiseDueScheduledInforms,
-  restoreScheduledInforms,
-  scheduledInformsSnapshot,
-  type ScheduledInform,
-} from './scheduled-informs.js';
+import { nextScheduledInformMs, raiseDueScheduledInforms, restoreScheduledInforms, scheduledInformsSnapshot, type ScheduledInform } from './scheduled-informs.js';
 import { errorKindOf, runCwmpSession } from './session.js';
 import { validateUpload, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 
 export type { AcsEndpoint } from '../transport/acs-http-session.js';
-// Where they were declared before the CPE's concerns got modules of their own: importers keep these names.
+// Declared here before the CPE's concerns got modules of their own: importers keep these names.
 export {
   cpeEnvironment,
   DEFAULT_REBOOT_DURATION_MS,
@@ -37,6 +31,7 @@ export {
   type VirtualCpeOptions,
 } from './cpe-environment.js';
 export { DEFAULT_PERIODIC_INFORM_INTERVAL_S } from './management-server.js';
+
 export interface SessionResult {
   ok: boolean;
   errorKind?: ErrorKind;
@@ -56,11 +51,6 @@ export interface SessionResult {
   scheduledInformMs?: number;
 }
 
-/** The reason a power cut aborts the running session with (counted as a failed session of kind power_cut). */
-function powerCut(index: number): TransportError {
-  return new TransportError('power_cut', `CPE ${index} lost power during the session (power cycle)`);
-}
-
 /** TR-069 §3.2.1: a parameter with notification 1 or 2 changed (not by the ACS). */
 const VALUE_CHANGE_EVENT = '4 VALUE CHANGE';
 /** TR-069 Amendment 6 (Annex O): a heartbeat session's Inform carries this event and no other. */
@@ -76,15 +66,6 @@ function heartbeatEvents(): EventQueue {
 /** TR-069 §3.2.2: the session a connection request asked for carries it. */
 export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
-// Boolean state of a CPE, packed into one field (a million CPEs: one slot instead of four).
-const BOOTSTRAPPED = 1;
-const RUNNING = 2;
-const POWER_CUT_IN_SESSION = 4;
-const STOPPED = 8;
-/** A FactoryReset was answered in the running session. */
-const FACTORY_RESET = 16;
-/** A CPE-initiated request was queued while the session ran: the CPE wants a session after it. */
-const RAISED_IN_SESSION = 32;
 const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
 /**
@@ -94,30 +75,16 @@ const SESSION_OK: SessionResult = Object.freeze({ ok: true });
  * Memory: a fleet holds up to a million of these per process, so the settings shared by a group live in one
  * CpeEnvironment, rarely used parts (request queue, transfers, scheduled informs) are created on first use, and
  * no per-CPE timer exists (the power-on after a reboot or power cut is noticed when the CPE is next looked at).
- * Each feature's work lives in a module of its own (cpe-transfers, cpe-du-changes, diagnostics, scheduled-informs,
- * management-server, cpe-snapshot); this class holds the state and delegates.
+ * What each feature does lives in its own module (power in the PoweredCpe base class; cpe-transfers,
+ * cpe-du-changes, cpe-diagnostics, scheduled-informs, management-server, cpe-snapshot): this class holds their
+ * state, runs the sessions and delegates.
  */
-export class VirtualCpe implements DeviceActions, DiagnosticsHost {
-  readonly index: number;
-  readonly model: DeviceModel;
-  /** The group's shared settings (read by the CPE's feature modules, e.g. CpeTransfers). */
-  readonly env: CpeEnvironment;
+export class VirtualCpe extends PoweredCpe implements DeviceActions {
   readonly acs: AcsEndpoint;
-  private readonly events = new EventQueue();
   /** Created by the first queued request: most CPEs never hold one. */
   private cpeRequests: CpeRequestQueue | undefined;
   private retries = 0;
-  /** BOOTSTRAPPED | RUNNING | POWER_CUT_IN_SESSION | STOPPED | FACTORY_RESET. */
-  private flags = 0;
   private sessionsStarted = 0;
-  /** CommandKeys of the Reboots answered in the running session (undefined: no reboot wanted). */
-  private rebootKeys: string[] | undefined;
-  /** performance.now() until which the CPE is rebooting (no session can run). */
-  private offlineUntil = 0;
-  /** For the gauges; `offline` ends (lazily, see settlePower) once offlineUntil has passed. */
-  private state: CpeState = 'booting';
-  /** The running session's abort (deadline, power cut). */
-  private sessionAbort: AbortController | undefined;
   /** Created on the first transfer: most CPEs never hold one. */
   private transfers: CpeTransfers | undefined;
   /** Created on the first ChangeDUState or autonomous change: most CPEs never hold one. */
@@ -132,35 +99,12 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   private connectionRequestVia: ConnectionRequestTransport = 'http';
 
   constructor(opts: VirtualCpeOptions | FleetCpeOptions) {
-    this.index = opts.index;
+    super(opts.index, 'environment' in opts ? opts.environment : standaloneEnvironment(opts), opts.connectionRequestUrl);
     this.acs = opts.acs;
-    this.env = 'environment' in opts ? opts.environment : standaloneEnvironment(opts);
-    this.model = new DeviceModel(this.env.profile, {
-      index: opts.index,
-      connectionRequestUrl: opts.connectionRequestUrl,
-      bootTimeMs: Date.now(),
-      ...(this.env.initialValues !== undefined ? { initialValues: this.env.initialValues } : {}),
-      valueChangeScale: this.env.valueChangeScale,
-    });
-    // A new device: first contact ever, and it has just booted.
-    this.events.add('0 BOOTSTRAP');
-    this.events.add('1 BOOT');
-    this.env.observer.cpeState(undefined, this.state);
   }
 
-  /** booting (until a session completed after power-on), online, or offline (rebooting, power-cycled). */
-  get powerState(): CpeState {
-    return this.settlePower();
-  }
-
-  /**
-   * Brings the gauge up to date: a CPE whose reboot or power cut is over counts as booting from now on. Called
-   * whenever the CPE is looked at (its scheduler wakes it when the power is back, and settles every CPE when a
-   * run ends), instead of one Node timer per offline CPE (a boot storm over a million CPEs would create as many).
-   */
-  settlePower(): CpeState {
-    if (this.state === 'offline' && this.offlineUntil <= performance.now()) this.enter('booting');
-    return this.state;
+  protected override requestSession(delayMs: number): void {
+    this.env.requestSession?.(delayMs, this);
   }
 
   /** Failed sessions since the last successful one: the Inform's RetryCount. */
@@ -168,28 +112,9 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     return this.retries;
   }
 
-  /** A session with this ACS has succeeded (so BOOTSTRAP was delivered). */
-  get bootstrapped(): boolean {
-    return (this.flags & BOOTSTRAPPED) !== 0;
-  }
-
-  get inSession(): boolean {
-    return (this.flags & RUNNING) !== 0;
-  }
-
-  /** stop() was called: no more background work or session requests. */
-  get stopped(): boolean {
-    return (this.flags & STOPPED) !== 0;
-  }
-
   /** Sessions started since this CPE was created (an uploaded log says so). */
   get sessionCount(): number {
     return this.sessionsStarted;
-  }
-
-  /** Milliseconds until the CPE is back from a reboot; 0 when it is up. */
-  offlineForMs(): number {
-    return Math.max(0, this.offlineUntil - performance.now());
   }
 
   /** Accepted file transfers not yet reported. */
@@ -241,7 +166,6 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   setManagementValue(name: string, value: string, notify: boolean = true): void {
     this.model.setInternal(`${this.env.profile.root}.ManagementServer.${name}`, value, notify);
   }
-
 
   /** Queues a CPE → ACS request for the next session(s), until the ACS acknowledges it. */
   queueCpeRequest(req: QueuedCpeRequest): void {
@@ -299,8 +223,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
         this.retries = 0;
         this.flags |= BOOTSTRAPPED;
       }
-      // Still booting unless the power went off meanwhile (then it is offline).
-      if (this.state === 'booting') this.enter('online');
+      this.reachedAcs();
       return this.afterSession(SESSION_OK);
     } catch (err) {
       if (this.flags & POWER_CUT_IN_SESSION) {
@@ -333,7 +256,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     }
     if (this.scheduledInforms !== undefined) this.scheduledInforms = raiseDueScheduledInforms(this.scheduledInforms, this.events);
     // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
-    this.settleDiagnostics();
+    if (this.diagnostics !== undefined) this.diagnostics = settleDiagnostics(this.diagnostics, this.events);
     this.model.recordGeneratedChanges(Date.now());
     if (this.model.pendingValueChange() > 0) this.events.add(VALUE_CHANGE_EVENT);
   }
@@ -341,26 +264,6 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
   /** ManagementServer.HeartbeatPolicy when enabled (see management-server.ts heartbeatPolicy). */
   heartbeatPolicy(): { reportingIntervalS: number; initiationTime: string } | undefined {
     return management.heartbeatPolicy(this.model, this.env.profile.root);
-  }
-
-  /**
-   * Cuts the power for `offlineMs` (a boot storm): a running session is aborted (failed, kind power_cut);
-   * runSession answers `offline` until the power is back; then the next Inform carries "1 BOOT" and UpTime
-   * restarts. Unlike a Reboot RPC there is no "M Reboot"; the configuration, pending events, queued requests
-   * and accepted transfers survive. The CPE asks its scheduler for a session when the power is back.
-   */
-  powerCycle(offlineMs: number): void {
-    if (!Number.isFinite(offlineMs) || offlineMs < 0) {
-      throw new CpesimError('CPESIM_INVALID_ARGUMENT', `powerCycle: offlineMs must be a finite number >= 0, got ${offlineMs}`);
-    }
-    if (this.flags & STOPPED) return;
-    this.restart([], offlineMs);
-    if (this.flags & RUNNING) {
-      this.flags |= POWER_CUT_IN_SESSION;
-      this.sessionAbort?.abort(powerCut(this.index));
-    } else {
-      this.env.requestSession?.(offlineMs, this);
-    }
   }
 
   /**
@@ -372,16 +275,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     this.flags &= ~RUNNING;
     // A power cut during the session: come back when the power is.
     let wake = (this.flags & POWER_CUT_IN_SESSION) !== 0;
-    if (this.flags & FACTORY_RESET) {
-      this.flags &= ~FACTORY_RESET;
-      this.resetToFactory();
-    }
-    const keys = this.rebootKeys;
-    if (keys !== undefined) {
-      this.rebootKeys = undefined;
-      this.restart(keys);
-      wake = true;
-    }
+    if (this.restartAsAnswered()) wake = true;
     this.transfers?.sessionEnded();
     this.duChanges?.sessionEnded();
     // Tests requested in the session start now (not when the run is ending).
@@ -402,52 +296,23 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     };
   }
 
-  /**
-   * Reboots: offline for the reboot duration, UpTime restarts when it is back, the next Inform carries
-   * "1 BOOT" and one "M Reboot" per Reboot CommandKey. The configuration (the model's overlay), pending
-   * events and queued requests survive.
-   */
-  restart(commandKeys: readonly string[], offlineMs: number = this.env.rebootDurationMs): void {
-    this.offlineUntil = performance.now() + offlineMs;
-    this.model.restartedAt(Date.now() + offlineMs);
+  /** A reboot (Reboot RPC, firmware, power cut) ends the diagnostics requested or running. */
+  override restart(commandKeys: readonly string[], offlineMs?: number): void {
+    super.restart(commandKeys, offlineMs);
     this.diagnostics?.interrupt();
-    this.events.add('1 BOOT');
-    for (const key of commandKeys) this.events.add('M Reboot', key);
-    this.enter('offline');
   }
 
-  private enter(to: CpeState): void {
-    if (this.state === to) return;
-    this.env.observer.cpeState(this.state, to);
-    this.state = to;
+  /** A factory reset also forgets the diagnostics, the transfers not yet started and the ScheduleInforms. */
+  protected override resetToFactory(): void {
+    super.resetToFactory();
+    this.diagnostics?.stop();
+    this.diagnostics = undefined;
+    this.transfers?.dropWaiting();
+    this.scheduledInforms = undefined;
   }
 
-  /** Diagnostics whose results are due write them now; this session's Inform then carries "8 DIAGNOSTICS COMPLETE". */
-  private settleDiagnostics(): void {
-    const diagnostics = this.diagnostics;
-    if (diagnostics === undefined) return;
-    if (diagnostics.settle() > 0) this.events.add(DIAGNOSTICS_COMPLETE_EVENT);
-    if (diagnostics.idle) this.diagnostics = undefined;
-  }
-
-  // DiagnosticsHost: what the CPE's diagnostics need from it.
-
-  /** The CPE's HTTP settings for the Download/Upload diagnostics (its file-transfer bounds and trust). */
-  get http(): DiagnosticsHost['http'] {
-    const { limits, ...trust } = fileServerAccess(this.env, this.acs);
-    return { timeoutMs: limits.requestTimeoutMs, maxBytes: limits.maxBytes, ...trust };
-  }
-
-  /** A diagnostic's results are due: a session then (during a session, afterSession reports it instead). */
-  diagnosticReady(): void {
-    if (this.flags & (STOPPED | RUNNING)) return;
-    const dueMs = this.diagnostics?.nextDueMs();
-    if (dueMs !== undefined) this.env.requestSession?.(Math.max(dueMs, this.offlineForMs()), this);
-  }
-
-  diagnosticFailed(message: string): void {
-    this.env.observer.error('internal', `CPE ${this.index}: ${message}`);
-  }
+  // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
+  // Reboot and FactoryReset: PoweredCpe.
 
   /** SetParameterValues checks of the diagnostics objects (DiagnosticsState values, the inputs of a request). */
   checkParameterValues(list: readonly ParameterValue[]): void {
@@ -456,43 +321,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
 
   /** An applied SetParameterValues that requested, canceled or changed a diagnostic. */
   parameterValuesSet(list: readonly ParameterValue[]): void {
-    const { root } = this.env.profile;
-    if (!touchesDiagnostics(root, list)) return;
-    (this.diagnostics ??= new Diagnostics(this, root)).acsSet(list);
-  }
-
-  // DeviceActions: the session's RPC dispatch calls these (methods, not per-CPE closures: a fleet holds many CPEs).
-
-  /** A Reboot answered in the running session: carried out when it ends. */
-  reboot(commandKey: string): void {
-    (this.rebootKeys ??= []).push(commandKey);
-  }
-
-  /** A FactoryReset answered in the running session: carried out when it ends (with the reboot it implies). */
-  factoryReset(): void {
-    this.flags |= FACTORY_RESET;
-    this.rebootKeys ??= [];
-  }
-
-  /**
-   * Back to the profile (TR-069 A.4.1.6): the model's overlay (values, attributes, added/deleted instances and
-   * instance counters) is gone, and so are the transfers and ScheduleInforms not yet started; the device has
-   * never met the ACS, so its next Inform carries "0 BOOTSTRAP" (the reboot adds "1 BOOT"). Pending events and
-   * unreported TransferCompletes stay: they describe what happened before the reset.
-   */
-  private resetToFactory(): void {
-    // The firmware stays what it is: a factory reset restores the configuration, not an older image.
-    const path = softwareVersionPath(this.env.profile.root);
-    const softwareVersion = this.env.profile.firmwareVersion === undefined ? undefined : this.model.get(path);
-    this.model.factoryReset();
-    // Not a value change: a factory-fresh device has nothing to notify (its Inform carries 0 BOOTSTRAP).
-    if (softwareVersion !== undefined) this.model.setInternal(path, softwareVersion, false);
-    this.diagnostics?.stop();
-    this.diagnostics = undefined;
-    this.transfers?.dropWaiting();
-    this.scheduledInforms = undefined;
-    this.flags &= ~BOOTSTRAPPED;
-    this.events.add('0 BOOTSTRAP');
+    this.diagnostics = diagnosticsSet(this, this.diagnostics, list);
   }
 
   /** A ScheduleInform (DelaySeconds > 0, checked by the dispatch): a session with "3 SCHEDULED" that much later. */
@@ -526,18 +355,9 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     cancelTransfer(this.transfers, this.cpeRequests, commandKey);
   }
 
-  /** Created on the first transfer: most CPEs never hold one. */
-  private fileTransfers(): CpeTransfers {
-    return (this.transfers ??= new CpeTransfers(this));
-  }
-
   /** A ChangeDUState received in the running session: validated now, carried out after the session. */
   changeDuState(req: ChangeDuStateRequest): void {
     this.duOperations().accept(req);
-  }
-
-  private duOperations(): CpeDuChanges {
-    return (this.duChanges ??= new CpeDuChanges(this));
   }
 
   /**
@@ -555,8 +375,16 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
    * message, so it downloads and says nothing); a firmware image is applied like a requested one.
    */
   autonomousDownload(req: DownloadRequest, delayMs: number): void {
-    if (this.flags & STOPPED) return;
-    this.fileTransfers().autonomousDownload(req, delayMs);
+    if (!(this.flags & STOPPED)) this.fileTransfers().autonomousDownload(req, delayMs);
+  }
+
+  /** Created on the first transfer: most CPEs never hold one. */
+  private fileTransfers(): CpeTransfers {
+    return (this.transfers ??= new CpeTransfers(this));
+  }
+
+  private duOperations(): CpeDuChanges {
+    return (this.duChanges ??= new CpeDuChanges(this));
   }
 
   /**
@@ -575,7 +403,7 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     if (commandKeyEvent) this.events.add(commandKeyEvent.code, commandKeyEvent.commandKey);
     // During a session the report may miss it (its Inform is gone): a session of its own follows (afterSession).
     if (this.flags & RUNNING) this.flags |= RAISED_IN_SESSION;
-    else this.env.requestSession?.(this.offlineForMs(), this);
+    else this.requestSession(this.offlineForMs());
   }
 
   /**
@@ -640,4 +468,3 @@ export class VirtualCpe implements DeviceActions, DiagnosticsHost {
     return management.periodicInformIntervalS(this.model, this.env.paths);
   }
 }
-
