@@ -7,7 +7,7 @@ import { returnAbortController, takeAbortController } from './abort-controller-p
 import { diagnosticsSet, settleDiagnostics } from './cpe-diagnostics.js';
 import { CpeDuChanges } from './cpe-du-changes.js';
 import { standaloneEnvironment, type FleetCpeOptions, type VirtualCpeOptions } from './cpe-environment.js';
-import { cpeInitiatedEvent, type CpeInitiatedRequest } from './cpe-initiated.js';
+import { cpeInitiatedEvent, reannounceWaitingRequests, type CpeInitiatedRequest } from './cpe-initiated.js';
 import { BOOTSTRAPPED, POWER_CUT_IN_SESSION, powerCut, PoweredCpe, RAISED_IN_SESSION, RUNNING, STOPPED } from './cpe-power.js';
 import { CpeRequestQueue, NO_CPE_REQUESTS, type QueuedCpeRequest } from './cpe-request-queue.js';
 import { reacceptSaved, type CpeSnapshot } from './cpe-snapshot.js';
@@ -249,11 +249,7 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
 
   /** The events a normal session's Inform carries besides the pending ones: reports waiting, ScheduleInforms and diagnostics due, value changes. */
   private prepareInformEvents(): void {
-    // A report still waiting (its session failed after the Inform) goes with its event again.
-    for (const r of this.cpeRequests?.snapshot() ?? []) {
-      const event = cpeInitiatedEvent(r);
-      if (event !== undefined) this.events.add(event);
-    }
+    reannounceWaitingRequests(this.cpeRequests, this.events);
     if (this.scheduledInforms !== undefined) this.scheduledInforms = raiseDueScheduledInforms(this.scheduledInforms, this.events);
     // Diagnostic results are device changes: written first, so they count for "4 VALUE CHANGE" too.
     if (this.diagnostics !== undefined) this.diagnostics = settleDiagnostics(this.diagnostics, this.events);
