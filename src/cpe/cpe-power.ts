@@ -131,7 +131,7 @@ export abstract class PoweredCpe {
   /**
    * Reboots: offline for the reboot duration, UpTime restarts when it is back, the next Inform carries
    * "1 BOOT" and one "M Reboot" per Reboot CommandKey. The configuration (the model's overlay), pending
-   * events and queued requests survive.
+   * events and queued requests survive. Public: an applied firmware image (CpeTransfers) reboots the CPE too.
    */
   restart(commandKeys: readonly string[], offlineMs: number = this.env.rebootDurationMs): void {
     this.offlineUntil = performance.now() + offlineMs;

@@ -103,6 +103,7 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
     this.acs = opts.acs;
   }
 
+  /** Through the environment, which tells the fleet's scheduler which CPE asks. */
   protected override requestSession(delayMs: number): void {
     this.env.requestSession?.(delayMs, this);
   }
@@ -392,7 +393,10 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
     this.raiseCpeInitiated({ method: 'RequestDownload', fileType, fileTypeArg });
   }
 
-  /** Queues a CPE-initiated request with its events and asks for a session (unless one runs: it will carry it). */
+  /**
+   * Queues a CPE-initiated request with its events and asks for a session (unless one runs: it will carry it).
+   * Also how CpeDuChanges reports a change carried out.
+   */
   raiseCpeInitiated(req: CpeInitiatedRequest, commandKeyEvent?: { code: string; commandKey: string }): void {
     this.queueCpeRequest(req);
     this.events.add(cpeInitiatedEvent(req)!);
