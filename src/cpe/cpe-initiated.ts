@@ -5,7 +5,8 @@ import type {
   RequestDownloadRequest,
 } from '../cwmp/messages.js';
 import { firmwareVersion, type FirmwareVersionRule } from '../datamodel/firmware-rule.js';
-import type { QueuedCpeRequest } from './cpe-request-queue.js';
+import type { PendingCpeRequests, QueuedCpeRequest } from './cpe-request-queue.js';
+import type { EventQueue } from './event-queue.js';
 import type { FileFetchRequest } from './transfers.js';
 
 /** CPE → ACS requests the CPE raises itself (beyond TransferComplete), each announced by its own event. */
@@ -29,6 +30,14 @@ const EVENT_OF: Readonly<Partial<Record<QueuedCpeRequest['method'], string>>> = 
 
 export function cpeInitiatedEvent(req: { method: QueuedCpeRequest['method'] }): string | undefined {
   return EVENT_OF[req.method];
+}
+
+/** A report still waiting (its session failed after the Inform) goes into the next Inform with its event again. */
+export function reannounceWaitingRequests(pending: PendingCpeRequests | undefined, events: EventQueue): void {
+  for (const r of pending?.snapshot() ?? []) {
+    const event = cpeInitiatedEvent(r);
+    if (event !== undefined) events.add(event);
+  }
 }
 
 /** The SoftwareVersion a successfully downloaded firmware image brings, per the profile's rule; undefined: unchanged. */

@@ -6,6 +6,7 @@
 import type { ChangeDuStateRequest, EventStruct } from '../cwmp/messages.js';
 import type { ModelSnapshot } from '../datamodel/device-model.js';
 import { CpesimError } from '../errors.js';
+import type { SessionObserver } from '../metrics/observer.js';
 import type { QueuedCpeRequest } from './cpe-request-queue.js';
 import type { TransferRequest } from './transfers.js';
 
@@ -58,4 +59,18 @@ export function checkCpeSnapshot(raw: unknown): CpeSnapshot {
   list('duChanges', (c) => c.method === 'ChangeDUState' && Array.isArray(c.operations));
   list('scheduledInforms', (x) => typeof x.commandKey === 'string' && Number.isFinite(x.atEpochMs));
   return raw as CpeSnapshot;
+}
+
+/**
+ * Accepts a state file's saved requests (transfers, ChangeDUStates) again as if the ACS had just sent them: one
+ * that no longer validates (`accept` throws) is counted as an error of CPE `index` and dropped, the others restored.
+ */
+export function reacceptSaved<T>(saved: readonly T[] | undefined, accept: (req: T) => void, describe: (req: T) => string, observer: SessionObserver, index: number): void {
+  for (const req of saved ?? []) {
+    try {
+      accept(req);
+    } catch (err) {
+      observer.error('internal', `CPE ${index}: saved ${describe(req)} not restored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }

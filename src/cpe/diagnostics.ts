@@ -120,6 +120,13 @@ export function touchesDiagnostics(root: string, list: readonly ParameterValue[]
   return false;
 }
 
+/** A device restored from a state file: a test that was requested or running is gone (DiagnosticsState None, as after a reboot). */
+export function forgetRequestedDiagnostics(model: DeviceModel, root: string): void {
+  for (const o of diagnosticObjects(root)) {
+    if (model.get(o.path + DIAGNOSTICS_STATE) === REQUESTED) model.setInternal(o.path + DIAGNOSTICS_STATE, NONE_STATE);
+  }
+}
+
 /** One CPE's requested and running diagnostics. */
 export class Diagnostics {
   private readonly host: DiagnosticsHost;

@@ -12,6 +12,11 @@ export type FirmwareVersionRule =
   | { readonly kind: 'template'; readonly template: string }
   | { readonly kind: 'rules'; readonly rules: readonly { readonly match: RegExp; readonly version: string }[] };
 
+/** The parameter a firmware image changes (and a factory reset keeps). */
+export function softwareVersionPath(root: string): string {
+  return `${root}.DeviceInfo.SoftwareVersion`;
+}
+
 export const FIRMWARE_TEMPLATE_VARIABLES = ['file', 'stem', 'version'] as const;
 const VARIABLE_RE = /\{\{(\w+)\}\}/g;
 
