@@ -14,6 +14,7 @@ import type { DeviceRecord } from './device-registry.js';
 import { dataModelRoot } from './provisioning.js';
 import type { UdpConnectionRequestOptions } from './udp-connection-request.js';
 import type { XmppConnectionRequestOptions, XmppConnectionRequestResult } from './xmpp-connection-request.js';
+import { CONNECTION_REQUEST_EVENT } from '../cwmp/event-codes.js';
 
 /** What the driver needs of the reference ACS (an interface, so the scheduling is testable without sockets). */
 export interface ConnectionRequestTarget {
@@ -56,8 +57,6 @@ export interface ConnectionRequestDriverReport {
   /** Request sent → the device's next Inform with `6 CONNECTION REQUEST` (ms), by transport. */
   toInform: Partial<Record<ConnectionRequestTransport, LatencySummary>>;
 }
-
-const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
 /** Requests waiting for an Inform are kept per device up to this many (later ones merge into the same session anyway). */
 const MAX_PENDING_PER_DEVICE = 16;

@@ -1,4 +1,5 @@
 import type { CwmpVersion, DeviceIdStruct, EventStruct, InformRequest, ParameterValue } from '../cwmp/messages.js';
+import { BOOTSTRAP_EVENT } from '../cwmp/event-codes.js';
 
 /** What the ACS knows about one CPE, refreshed by every Inform. */
 export interface DeviceRecord {
@@ -32,7 +33,6 @@ export function deviceKey(id: DeviceIdStruct): string {
   return `${id.oui}-${id.productClass}-${id.serialNumber}`;
 }
 
-export const BOOTSTRAP_EVENT = '0 BOOTSTRAP';
 
 /** Every CPE that ever informed this ACS instance, by device key. */
 export class DeviceRegistry {

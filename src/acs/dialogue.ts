@@ -4,7 +4,8 @@ import type { AcsBody, AcsRequest, CpeMessage, CpeRequest } from '../cwmp/messag
 import { parseCpeMessage, type CpeEnvelope } from '../cwmp/parse.js';
 import { faultString } from '../cwmp/faults.js';
 import { ProtocolError, UnsupportedMethodError } from '../errors.js';
-import { BOOTSTRAP_EVENT, type DeviceRegistry, type MutableDeviceRecord } from './device-registry.js';
+import { BOOTSTRAP_EVENT } from '../cwmp/event-codes.js';
+import type { DeviceRegistry, MutableDeviceRecord } from './device-registry.js';
 import { bootstrapRequests, dataModelRoot, type ProvisioningSettings } from './provisioning.js';
 import type { RpcQueue } from './rpc-queue.js';
 import type { AcsSession, SessionStore } from './session-store.js';

@@ -19,6 +19,7 @@ import type { DeviceActions } from './rpc-dispatch.js';
 import { nextScheduledInformMs, raiseDueScheduledInforms, restoreScheduledInforms, scheduledInformsSnapshot, type ScheduledInform } from './scheduled-informs.js';
 import { errorKindOf, runCwmpSession } from './session.js';
 import { validateUpload, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
+import { CONNECTION_REQUEST_EVENT } from '../cwmp/event-codes.js';
 
 export type { AcsEndpoint } from '../transport/acs-http-session.js';
 // Declared here before the CPE's concerns got modules of their own: importers keep these names.
@@ -62,9 +63,6 @@ function heartbeatEvents(): EventQueue {
   q.add(HEARTBEAT_EVENT);
   return q;
 }
-
-/** TR-069 §3.2.2: the session a connection request asked for carries it. */
-export const CONNECTION_REQUEST_EVENT = '6 CONNECTION REQUEST';
 
 const SESSION_OK: SessionResult = Object.freeze({ ok: true });
 
