@@ -58,13 +58,21 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       const { XmppConnector } = await import('../connreq/xmpp-connector.js');
       xmpp = new XmppConnector({ settings: cr.xmpp, cpes: fleet.localCpes, target: fleet, counters: metrics });
     }
-    const progress = (): ShardProgress => ({
+    const progress = (snapshot: ShardProgress['snapshot']): ShardProgress => ({
       type: 'progress',
       shard: shard.index,
       cpes: fleet.size,
       inFlight: fleet.sessionsInFlight,
-      snapshot: metrics.snapshot(),
+      snapshot,
     });
+    // During the run the snapshot is built in slices (sessions stay on time); one at a time, and never after the final one.
+    let reporting: Promise<void> | undefined;
+    const reportProgress = () => {
+      reporting ??= metrics.snapshotInSlices().then((snapshot) => {
+        reporting = undefined;
+        send(progress(snapshot));
+      });
+    };
 
     // Before ready: the start barrier waits for every thread's warm-up, so none of it overlaps the measured run.
     const warmUpSessions = Math.min(scenario.warmUpSessions ?? DEFAULT_WARM_UP_SESSIONS, fleet.size);
@@ -80,7 +88,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
             udp?.start(message.atEpochMs - performance.timeOrigin);
             // The CPEs log in to the XMPP server from power-on, paced (connector.start queues them).
             xmpp?.start();
-            ticker = setInterval(() => send(progress()), task.progressIntervalMs);
+            ticker = setInterval(reportProgress, task.progressIntervalMs);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
             break;
@@ -103,6 +111,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     const report = await fleet.drain();
     await xmpp?.close();
     clearInterval(ticker);
+    await reporting;
     // After the drain (and its grace period): nothing changes the CPEs any more.
     let statePart: ShardResult['statePart'];
     if (task.stateFile !== undefined) {
@@ -110,7 +119,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       await writeStatePart(path, fleet.snapshotStates());
       statePart = { path, cpes: fleet.size };
     }
-    const last = progress();
+    const last = progress(metrics.snapshot());
     send(last);
     port.close();
     return { shard: shard.index, cpes: last.cpes, snapshot: last.snapshot, ...report, ...(statePart ? { statePart } : {}) };
