@@ -5,10 +5,10 @@
  * JIDs the CPEs reported. Both sides' numbers must reach summary.json.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readSummary, runCli, tempDir } from '../support/cli.js';
+import { readSummary, runCli, writeScenario } from '../support/cli.js';
 import { startProsody } from '../support/prosody.js';
 
 const CPES = 3;
@@ -18,35 +18,29 @@ test('cpesim run with referenceAcs.connectionRequests over xmpp: the CPEs accept
   const cpeAccounts = Array.from({ length: CPES }, (_, i) => ({ username: `cpe-${i}`, password: `pw-${i}` }));
   const prosody = await startProsody({ accounts: [...cpeAccounts, { username: 'acs', password: 'acs-pw' }] });
   try {
-    const dir = await tempDir('cpesim-acs-cr-xmpp-');
-    const file = join(dir, 'scenario.yaml');
-    await writeFile(
-      file,
-      [
-        'name: acs-cr-xmpp-e2e',
-        'duration: 12s',
-        'seed: 4',
-        'gracePeriod: 5s',
-        'connectionRequests:',
-        '  xmpp:',
-        `    server: ${prosody.host}:${prosody.port}`,
-        `    domain: ${prosody.domain}`,
-        '    username: "cpe-{{index}}"',
-        '    password: "pw-{{index}}"',
-        '    concurrency: 2',
-        '    loginTimeout: 20s',
-        'referenceAcs:',
-        '  xmpp: { username: acs, password: acs-pw }',
-        // At most ~4 requests per CPE, well under a CPE's default rate limit (10 a minute). Loaded machine: a
-        // generous answer timeout; requests due before the JIDs are known are skipped (noDevice).
-        '  connectionRequests: { rate: 1/s, transport: xmpp, startAfter: 2s, timeout: 20s }',
-        'fleet:',
-        '  - { profile: tr098, count: 2 }',
-        `  - { profile: tr181, count: ${CPES - 2} }`,
-        'schedule: { periodicInterval: 3600s, jitter: 0, ramp: 0 }',
-        '',
-      ].join('\n'),
-    );
+    const { dir, file } = await writeScenario('cpesim-acs-cr-xmpp-', [
+      'name: acs-cr-xmpp-e2e',
+      'duration: 12s',
+      'seed: 4',
+      'gracePeriod: 5s',
+      'connectionRequests:',
+      '  xmpp:',
+      `    server: ${prosody.host}:${prosody.port}`,
+      `    domain: ${prosody.domain}`,
+      '    username: "cpe-{{index}}"',
+      '    password: "pw-{{index}}"',
+      '    concurrency: 2',
+      '    loginTimeout: 20s',
+      'referenceAcs:',
+      '  xmpp: { username: acs, password: acs-pw }',
+      // At most ~4 requests per CPE, well under a CPE's default rate limit (10 a minute). Loaded machine: a
+      // generous answer timeout; requests due before the JIDs are known are skipped (noDevice).
+      '  connectionRequests: { rate: 1/s, transport: xmpp, startAfter: 2s, timeout: 20s }',
+      'fleet:',
+      '  - { profile: tr098, count: 2 }',
+      `  - { profile: tr181, count: ${CPES - 2} }`,
+      'schedule: { periodicInterval: 3600s, jitter: 0, ramp: 0 }',
+    ]);
     const out = join(dir, 'out');
     const run = await runCli(['run', file, '--workers', '2', '--ui', 'none', '--out', out], { timeoutMs: 150_000 });
     assert.equal(run.code, 0, `${run.stderr}\n${await prosody.log()}`);
