@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -37,6 +37,14 @@ export function runCli(
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A scenario for `cpesim run`: `lines` of YAML written to scenario.yaml in a new temp dir (results can go next to it). */
+export async function writeScenario(prefix: string, lines: readonly string[]): Promise<{ dir: string; file: string }> {
+  const dir = await tempDir(prefix);
+  const file = join(dir, 'scenario.yaml');
+  await writeFile(file, [...lines, ''].join('\n'));
+  return { dir, file };
 }
 
 export async function readSummary(dir: string): Promise<RunSummary> {
