@@ -139,7 +139,7 @@ export function buildSummary(args: {
     errorSamples: args.metrics.errorSamples,
     bytes: args.metrics.bytes,
     cpeStates: cpeStatesOf(args.metrics),
-    warnings: lateWarnings(latency['lateness']),
+    warnings: [...lateWarnings(latency['lateness']), ...referenceAcsWarnings(args.referenceAcs)],
     profiles,
     counters: sortedCounters(args.metrics.counters),
     ...(args.referenceAcs ? { referenceAcs: args.referenceAcs } : {}),
@@ -158,6 +158,18 @@ function latencySummaries(counts: MergedCounts, from: 'intended' | 'actual'): Re
 
 function cpeStatesOf({ cpes }: MergedCounts): RunSummary['cpeStates'] {
   return { online: cpes.online, booting: cpes.booting, offline: cpes.offline };
+}
+
+/**
+ * The reference ACS's own connection requests that failed (login refused, timeout, connection refused): the CPEs'
+ * numbers alone would not show that requests never reached them. A warning, not a failure: thresholds decide that.
+ */
+function referenceAcsWarnings(acs: RunSummary['referenceAcs']): string[] {
+  const failed = acs?.connectionRequests?.failed ?? {};
+  const total = Object.values(failed).reduce<number>((n, k) => n + (k ?? 0), 0);
+  if (total === 0) return [];
+  const reasons = Object.entries(failed).map(([code, n]) => `${code} ${n}`).join(', ');
+  return [`the reference ACS could not send ${total} of its connection requests (${reasons})`];
 }
 
 /** The simulator's own lateness rule (metrics/bottleneck.ts), shared with the terminal UI's banner. */
