@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('source-ips', { type: 'string', describe: 'local source IPs for the CPEs, e.g. 127.0.0.2-127.0.0.50 (comma-separated)' })
           .option('ui', { choices: ['tui', 'plain', 'none'] as const, describe: 'progress output (default: tui when stdout is a terminal, else plain)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<timestamp>/)' })
-          .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, e.g. "session.p99 < 500ms" (repeatable; adds to the scenario\'s)' })
+          .option('threshold', { type: 'string', array: true, describe: 'pass/fail criterion, e.g. "session.p99 < 500ms", or "PROFILE: EXPR" for one fleet profile (repeatable; adds to the scenario\'s)' })
           .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics on this port (0: any free port) during the run' })
           .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics endpoint binds to' })
           .option('shard', { type: 'string', describe: 'run only machine shard I/N of the fleet (0-based, e.g. 0/2); merge the results with `cpesim merge`' })
