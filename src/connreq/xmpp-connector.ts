@@ -1,6 +1,7 @@
 import type { Client, IncomingContext, XmlElement } from '@xmpp/client';
 import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import { compileTemplate, type CompiledTemplate } from '../datamodel/template.js';
+import { deriveSeed } from '../fleet/random.js';
 import { TimerQueue } from '../fleet/timer-queue.js';
 import type { CounterSink } from '../metrics/counters.js';
 import type { XmppSettings } from '../scenario/scenario.js';
@@ -24,8 +25,11 @@ export interface XmppConnectorOptions {
   target: Pick<ConnectionRequestTarget, 'connectionRequest'> & { deviceChanged(index: number): void };
   /** `cr.xmpp.*` and `xmpp.*` counters: the shard's MetricsRegistry. */
   counters: CounterSink;
-  /** [0, 1) source of the back-off jitter (default Math.random). */
-  random?: () => number;
+  /**
+   * The scenario seed (default 1): a back-off's jitter is drawn from it, the CPE's index and its failure count, so
+   * the same seed and the same failures give the same logins, whatever the other CPEs do.
+   */
+  seed?: number;
   /** Back-off after a failed login or a lost session: from retryMinMs doubling up to retryMaxMs (defaults 1 s, 60 s). */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -60,7 +64,6 @@ export class XmppConnector {
   private active = 0;
   /** Back-off waits behind one timer (a server outage must not create a Node timer per CPE). */
   private readonly retries: TimerQueue<number>;
-  private readonly random: () => number;
   private closed = false;
   private onlineCount = 0;
 
@@ -68,7 +71,6 @@ export class XmppConnector {
     const compile = (text: string) => compileTemplate(text, { tableDepth: 0 });
     this.templates = { username: compile(opts.settings.username), password: compile(opts.settings.password), resource: compile(opts.settings.resource) };
     this.links = opts.cpes.map(() => ({ client: undefined, online: false, failures: 0 }));
-    this.random = opts.random ?? Math.random;
     this.retries = new TimerQueue((slot) => this.enqueue(slot));
     // The CPEs now take XMPP connection requests: ManagementServer.SupportedConnReqMethods says so (TR-181 2.7+).
     for (const cpe of opts.cpes) {
@@ -174,7 +176,9 @@ export class XmppConnector {
   private retryLater(slot: number, failures: number): void {
     if (this.closed) return;
     const { retryMinMs = DEFAULT_RETRY_MIN_MS, retryMaxMs = DEFAULT_RETRY_MAX_MS } = this.opts;
-    const waitMs = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + this.random() / 2);
+    // Uniform in [0, 1): a derived seed is an evenly mixed 32-bit number.
+    const draw = deriveSeed(this.opts.seed ?? 1, this.opts.cpes[slot]!.index, failures) / 4294967296;
+    const waitMs = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + draw / 2);
     this.retries.schedule(performance.now() + waitMs, slot);
   }
 
