@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<ExitCode> {
           .option('acs-password', { type: 'string', describe: 'password for HTTP Basic/Digest auth to the ACS' })
           .option('insecure', { type: 'boolean', describe: 'accept any TLS certificate from the ACS' })
           .option('ca', { type: 'string', describe: 'PEM file of a CA to trust for the ACS certificate' })
-          .option('seed', { type: 'number', describe: 'seed for the schedule randomness' })
+          .option('seed', { type: 'number', describe: 'seed for the schedule randomness and the random quirks' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
           .option('grace', { type: 'string', describe: 'after the run (or SIGINT/SIGTERM), time running sessions get to finish (default 10s)' })
           .option('cr-host', { type: 'string', describe: 'address the CPEs\' connection-request listeners bind to and advertise (default 127.0.0.1)' })

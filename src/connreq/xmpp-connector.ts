@@ -47,6 +47,16 @@ const DEFAULT_RETRY_MIN_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 60_000;
 
 /**
+ * The wait before a CPE's next login: from minMs doubling with each failure up to maxMs, times a jitter in
+ * [0.5, 1) drawn from the seed, the CPE's global index and the failure count (no per-CPE generator to keep).
+ */
+export function loginBackOffMs(seed: number, cpeIndex: number, failures: number, minMs: number, maxMs: number): number {
+  // Uniform in [0, 1): a derived seed is an evenly mixed 32-bit number.
+  const draw = deriveSeed(seed, cpeIndex, failures) / 4294967296;
+  return Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + draw / 2);
+}
+
+/**
  * The XMPP side of a shard's CPEs (TR-069 Annex K): each CPE logs in with its own account, reports its full JID in
  * ManagementServer.ConnReqJabberID (an active notification: the ACS learns it in an Inform) and answers the
  * connectionRequest IQ after checking the sender against ConnReqAllowedJabberIDs and the credentials against its
@@ -176,9 +186,7 @@ export class XmppConnector {
   private retryLater(slot: number, failures: number): void {
     if (this.closed) return;
     const { retryMinMs = DEFAULT_RETRY_MIN_MS, retryMaxMs = DEFAULT_RETRY_MAX_MS } = this.opts;
-    // Uniform in [0, 1): a derived seed is an evenly mixed 32-bit number.
-    const draw = deriveSeed(this.opts.seed ?? 1, this.opts.cpes[slot]!.index, failures) / 4294967296;
-    const waitMs = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + draw / 2);
+    const waitMs = loginBackOffMs(this.opts.seed ?? 1, this.opts.cpes[slot]!.index, failures, retryMinMs, retryMaxMs);
     this.retries.schedule(performance.now() + waitMs, slot);
   }
 
