@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { parseDurationMs } from '../config/duration.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
 import { expandSourceAddresses, SourceAddressError } from '../scenario/source-addresses.js';
-import { parseThreshold, ThresholdSyntaxError } from '../scenario/threshold.js';
+import { parseThresholdFlag } from './threshold-flag.js';
 
 /** `cpesim run` flags that override the scenario. These names are a contract (see README). */
 export interface RunFlags {
@@ -24,7 +24,7 @@ export interface RunFlags {
   sourceIps?: string | undefined;
   /** Address of the CPEs' connection-request listeners (bound and advertised in ConnectionRequestURL). */
   crHost?: string | undefined;
-  /** Extra threshold expressions (`--threshold "session.p99 < 500ms"`), checked at the end of the run. */
+  /** Extra thresholds (`--threshold "session.p99 < 500ms"`, `"PROFILE: EXPR"` scoped to a profile), checked at the end of the run. */
   thresholds?: string[] | undefined;
 }
 
@@ -91,14 +91,7 @@ export function applyRunFlags(scenario: Scenario, flags: RunFlags): Scenario {
   // `--profile` replaces the fleet: a threshold scoped to a profile that no longer runs could never be met.
   const orphan = thresholds.find((t) => t.profile !== undefined && !fleet.some((g) => g.profile === t.profile));
   if (orphan) throw new ConfigError(`the scenario's threshold "${orphan.expr}" is scoped to profile ${orphan.profile}, which --profile replaced`, { field: '--profile' });
-  for (const expr of flags.thresholds ?? []) {
-    try {
-      thresholds.push(parseThreshold(expr));
-    } catch (err) {
-      if (err instanceof ThresholdSyntaxError) throw new ConfigError(err.message, { field: '--threshold' });
-      throw err;
-    }
-  }
+  for (const text of flags.thresholds ?? []) thresholds.push(parseThresholdFlag(text, fleet, scenario.file));
   return { ...scenario, acs, fleet, durationMs, schedule, seed: flags.seed ?? scenario.seed, gracePeriodMs, thresholds, connectionRequests };
 }
 

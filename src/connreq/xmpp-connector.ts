@@ -1,6 +1,7 @@
 import type { Client, IncomingContext, XmlElement } from '@xmpp/client';
 import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import { compileTemplate, type CompiledTemplate } from '../datamodel/template.js';
+import { deriveSeed } from '../fleet/random.js';
 import { TimerQueue } from '../fleet/timer-queue.js';
 import type { CounterSink } from '../metrics/counters.js';
 import type { XmppSettings } from '../scenario/scenario.js';
@@ -24,8 +25,11 @@ export interface XmppConnectorOptions {
   target: Pick<ConnectionRequestTarget, 'connectionRequest'> & { deviceChanged(index: number): void };
   /** `cr.xmpp.*` and `xmpp.*` counters: the shard's MetricsRegistry. */
   counters: CounterSink;
-  /** [0, 1) source of the back-off jitter (default Math.random). */
-  random?: () => number;
+  /**
+   * The scenario seed (default 1): a back-off's jitter is drawn from it, the CPE's index and its failure count, so
+   * the same seed and the same failures give the same logins, whatever the other CPEs do.
+   */
+  seed?: number;
   /** Back-off after a failed login or a lost session: from retryMinMs doubling up to retryMaxMs (defaults 1 s, 60 s). */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -41,6 +45,16 @@ interface Link {
 
 const DEFAULT_RETRY_MIN_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 60_000;
+
+/**
+ * The wait before a CPE's next login: from minMs doubling with each failure up to maxMs, times a jitter in
+ * [0.5, 1) drawn from the seed, the CPE's global index and the failure count (no per-CPE generator to keep).
+ */
+export function loginBackOffMs(seed: number, cpeIndex: number, failures: number, minMs: number, maxMs: number): number {
+  // Uniform in [0, 1): a derived seed is an evenly mixed 32-bit number.
+  const draw = deriveSeed(seed, cpeIndex, failures) / 4294967296;
+  return Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + draw / 2);
+}
 
 /**
  * The XMPP side of a shard's CPEs (TR-069 Annex K): each CPE logs in with its own account, reports its full JID in
@@ -60,7 +74,6 @@ export class XmppConnector {
   private active = 0;
   /** Back-off waits behind one timer (a server outage must not create a Node timer per CPE). */
   private readonly retries: TimerQueue<number>;
-  private readonly random: () => number;
   private closed = false;
   private onlineCount = 0;
 
@@ -68,7 +81,6 @@ export class XmppConnector {
     const compile = (text: string) => compileTemplate(text, { tableDepth: 0 });
     this.templates = { username: compile(opts.settings.username), password: compile(opts.settings.password), resource: compile(opts.settings.resource) };
     this.links = opts.cpes.map(() => ({ client: undefined, online: false, failures: 0 }));
-    this.random = opts.random ?? Math.random;
     this.retries = new TimerQueue((slot) => this.enqueue(slot));
     // The CPEs now take XMPP connection requests: ManagementServer.SupportedConnReqMethods says so (TR-181 2.7+).
     for (const cpe of opts.cpes) {
@@ -174,7 +186,7 @@ export class XmppConnector {
   private retryLater(slot: number, failures: number): void {
     if (this.closed) return;
     const { retryMinMs = DEFAULT_RETRY_MIN_MS, retryMaxMs = DEFAULT_RETRY_MAX_MS } = this.opts;
-    const waitMs = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 30)) * (0.5 + this.random() / 2);
+    const waitMs = loginBackOffMs(this.opts.seed ?? 1, this.opts.cpes[slot]!.index, failures, retryMinMs, retryMaxMs);
     this.retries.schedule(performance.now() + waitMs, slot);
   }
 

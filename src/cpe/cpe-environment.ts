@@ -4,6 +4,7 @@
  */
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
+import { seededRandom } from '../fleet/random.js';
 import type { SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { managementPaths, type ManagementPaths } from './management-server.js';
@@ -28,8 +29,10 @@ export interface VirtualCpeOptions extends CpeSharedOptions {
 export interface CpeSharedOptions {
   profile: CompiledProfile;
   observer: SessionObserver;
-  /** [0, 1) source for the retry jitter; Math.random by default. */
+  /** [0, 1) source for the retry jitter; by default one seeded from `seed` (a fleet gives its shard's). */
   random?: () => number;
+  /** The scenario seed: the random quirks' draws derive from it (quirks/quirk-random.ts); default 1, the scenario's. */
+  seed?: number;
   /** Overrides of the hostile-ACS guards (DEFAULT_SESSION_LIMITS). */
   limits?: Partial<SessionLimits>;
   /** How long a reboot keeps the CPE offline (Reboot RPC, firmware upgrade); default 3000. */
@@ -52,6 +55,7 @@ export interface CpeEnvironment {
   readonly profile: CompiledProfile;
   readonly observer: SessionObserver;
   readonly random: () => number;
+  readonly seed: number;
   readonly limits: SessionLimits;
   readonly rebootDurationMs: number;
   readonly transferLimits: TransferLimits;
@@ -66,10 +70,12 @@ export interface CpeEnvironment {
 /** Throws CPESIM_DATAMODEL_PATH when an initial value names no parameter of the profile. */
 export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (delayMs: number, cpe: VirtualCpe) => void }): CpeEnvironment {
   if (opts.initialValues) DeviceModel.checkInitialValues(opts.profile, opts.initialValues);
+  const seed = opts.seed ?? 1;
   return Object.freeze({
     profile: opts.profile,
     observer: opts.observer,
-    random: opts.random ?? Math.random,
+    random: opts.random ?? seededRandom(seed),
+    seed,
     limits: opts.limits ? { ...DEFAULT_SESSION_LIMITS, ...opts.limits } : DEFAULT_SESSION_LIMITS,
     rebootDurationMs: opts.rebootDurationMs ?? DEFAULT_REBOOT_DURATION_MS,
     transferLimits: opts.transferLimits ? { ...DEFAULT_TRANSFER_LIMITS, ...opts.transferLimits } : DEFAULT_TRANSFER_LIMITS,

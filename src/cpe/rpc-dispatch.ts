@@ -2,6 +2,7 @@ import { CwmpFault } from '../cwmp/faults.js';
 import type { AcsRequest, ChangeDuStateRequest, CpeMessage, CpeResponse, CwmpVersion, ParameterValue, ScheduleDownloadRequest } from '../cwmp/messages.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { NO_QUIRKS, QUIRK, RPC_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
+import { missingQuirkRandom } from '../quirks/quirk-random.js';
 import { UNKNOWN_TIME, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 
 /**
@@ -82,7 +83,8 @@ const MAX_TRANSFER_LIST = 16;
 
 /**
  * Answers one ACS request through the device model (TR-069 A.3.2). A CwmpFault from the model
- * becomes the SOAP Fault message; any other error is a simulator bug and propagates.
+ * becomes the SOAP Fault message; any other error is a simulator bug and propagates. `random` is the
+ * session's seeded source for randomFaults (quirks/quirk-random.ts).
  */
 export function dispatchAcsRequest(
   model: DeviceModel,
@@ -90,7 +92,7 @@ export function dispatchAcsRequest(
   req: AcsRequest,
   version: CwmpVersion,
   quirks: QuirkSet = NO_QUIRKS,
-  random: () => number = Math.random,
+  random: () => number = missingQuirkRandom,
 ): CpeMessage {
   try {
     if (quirks.flags & RPC_QUIRKS) checkRpcQuirks(req, quirks, random);

@@ -4,6 +4,7 @@ import { cwmpNamespace } from '../cwmp/namespaces.js';
 import { envelopeDeclaresCwmp, parseAcsMessage } from '../cwmp/parse.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
+import { missingQuirkRandom, slowAnswerMs } from '../quirks/quirk-random.js';
 import type { DeviceModel } from '../datamodel/device-model.js';
 import { CpesimError, ProtocolError } from '../errors.js';
 import type { ConnectionRequestTransport } from '../metrics/counters.js';
@@ -77,6 +78,8 @@ export interface CwmpSessionParams {
   connectionRequestAt?: number | undefined;
   /** The profile's vendor quirks (src/quirks/catalogue.ts); none when absent. */
   quirks?: QuirkSet | undefined;
+  /** The seeded [0, 1) source of this session's random quirks (quirks/quirk-random.ts); needed when it has one. */
+  quirkRandom?: (() => number) | undefined;
   /** How that request arrived: the latencies are recorded under `cr.<transport>.*` as well (default http). */
   connectionRequestTransport?: ConnectionRequestTransport | undefined;
   /** The Inform lists the forced-inform parameters only (a heartbeat session: value changes wait for a normal one). */
@@ -171,6 +174,7 @@ class CwmpSession {
   private cpeRequestsOffered = false;
   private firstRpcSeen = false;
   private readonly q: QuirkSet;
+  private readonly quirkRandom: () => number;
   /** The Inform's RetryCount (informRetryForever raises it for each repeated Inform). */
   private retryCount: number;
 
@@ -178,6 +182,7 @@ class CwmpSession {
     this.p = p;
     this.http = http;
     this.q = p.quirks ?? NO_QUIRKS;
+    this.quirkRandom = p.quirkRandom ?? missingQuirkRandom;
     this.version = this.q.flags & QUIRK.cwmpNamespace ? this.q.cwmpVersion : p.cwmpVersion;
     this.retryCount = p.retryCount;
   }
@@ -263,7 +268,7 @@ class CwmpSession {
     let outgoing: string | undefined; // undefined: the empty POST
     let answered: LatencyName = 'emptyPost';
     for (;;) {
-      if (outgoing !== undefined && this.q.flags & QUIRK.slowAnswers) await this.pause(slowAnswerMs(this.q));
+      if (outgoing !== undefined && this.q.flags & QUIRK.slowAnswers) await this.pause(slowAnswerMs(this.q, this.quirkRandom));
       const sentAt = performance.now();
       const reply = await this.http.post(outgoing, NO_SOAP_ACTION);
       const took = performance.now() - sentAt;
@@ -314,7 +319,7 @@ class CwmpSession {
     const answer =
       q.flags & QUIRK.namespacesOnEnvelopeOnly && !envelopeDeclaresCwmp(reply)
         ? { method: 'Fault' as const, fault: { faultCode: 9000, faultString: 'Method not supported' } }
-        : dispatchAcsRequest(this.p.model, this.p.actions, req, version, q);
+        : dispatchAcsRequest(this.p.model, this.p.actions, req, version, q, this.quirkRandom);
     return buildCpeMessage(answer, { cwmpVersion: version, id }, q);
   }
 
@@ -378,11 +383,6 @@ class CwmpSession {
 function quirkyCurrentTime(q: QuirkSet): string {
   const utc = new Date().toISOString().slice(0, -1);
   return q.currentTimeZone === 'plusZero' ? `${utc}+00:00` : utc;
-}
-
-/** slowAnswers quirk: latency ± jitter, uniform. */
-function slowAnswerMs(q: QuirkSet): number {
-  return Math.max(0, q.slowLatencyMs + (Math.random() * 2 - 1) * q.slowJitterMs);
 }
 
 function describe(body: AcsBody): string {

@@ -18,6 +18,7 @@ import * as management from './management-server.js';
 import type { DeviceActions } from './rpc-dispatch.js';
 import { nextScheduledInformMs, raiseDueScheduledInforms, restoreScheduledInforms, scheduledInformsSnapshot, type ScheduledInform } from './scheduled-informs.js';
 import { errorKindOf, runCwmpSession } from './session.js';
+import { sessionQuirkRandom } from '../quirks/quirk-random.js';
 import { validateUpload, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 import { CONNECTION_REQUEST_EVENT } from '../cwmp/event-codes.js';
 
@@ -196,6 +197,7 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
     // This Inform carries the pending connection request; a request arriving during the session is the next one's.
     const crAt = heartbeat ? Number.NaN : this.connectionRequestAt;
     if (!heartbeat) this.connectionRequestAt = Number.NaN;
+    const session = ++this.sessionsStarted;
     try {
       await runCwmpSession({
         acs: this.acs,
@@ -208,11 +210,12 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
         cwmpVersion: this.env.profile.cwmpVersion,
         retryCount: this.retries,
         intendedStartMs,
-        informId: `${this.index}.${++this.sessionsStarted}`,
+        informId: `${this.index}.${session}`,
         limits: this.env.limits,
         abort,
         connectionRequestAt: Number.isNaN(crAt) ? undefined : crAt,
         quirks: this.env.profile.quirks,
+        quirkRandom: sessionQuirkRandom(this.env.profile.quirks, this.env.seed, this.index, session),
         connectionRequestTransport: this.connectionRequestVia,
       });
       const now = performance.now();

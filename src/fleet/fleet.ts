@@ -193,6 +193,7 @@ export class Fleet implements ConnectionRequestTarget {
             profile,
             observer: this.observers[g]!,
             random: this.random,
+            seed: scenario.seed,
             requestSession: this.onRequestSession,
             valueChangeScale: (scenario.valueChanges ?? DEFAULT_VALUE_CHANGE_SETTINGS).rateScale,
             ...(initialValues.size > 0 ? { initialValues } : {}),

@@ -9,3 +9,17 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seed for one stream of a run (a CPE, one of its sessions) from the run's seed and the stream's numbers:
+ * each step is murmur3's 32-bit finalizer, so neighbouring indexes and seeds give unrelated streams.
+ */
+export function deriveSeed(seed: number, a: number, b: number): number {
+  return fmix32(fmix32(fmix32(seed >>> 0) ^ (a >>> 0)) ^ (b >>> 0));
+}
+
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -56,7 +56,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     if (cr?.xmpp !== undefined) {
       // Loaded only when used: most runs have no XMPP.
       const { XmppConnector } = await import('../connreq/xmpp-connector.js');
-      xmpp = new XmppConnector({ settings: cr.xmpp, cpes: fleet.localCpes, target: fleet, counters: metrics });
+      xmpp = new XmppConnector({ settings: cr.xmpp, cpes: fleet.localCpes, target: fleet, counters: metrics, seed: scenario.seed });
     }
     const progress = (snapshot: ShardProgress['snapshot']): ShardProgress => ({
       type: 'progress',

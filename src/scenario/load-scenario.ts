@@ -398,7 +398,7 @@ function thresholdProfile(name: string, fleet: NonNullable<ScenarioDocument['fle
 }
 
 /** A fleet group's profile: a NAME as is, a relative path resolved against the scenario's folder. */
-function groupProfileKey(profile: string, baseDir: string): string {
+export function groupProfileKey(profile: string, baseDir: string): string {
   return profile.includes('/') && !isAbsolute(profile) ? resolve(baseDir, profile) : profile;
 }
 
