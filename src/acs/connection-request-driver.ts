@@ -6,7 +6,7 @@
  * side shows up as skips instead of silently lowering the rate.
  */
 import type { AcsRequest, CpeMessage } from '../cwmp/messages.js';
-import { seededRandom } from '../fleet/random.js';
+import { seededRandom } from '../random.js';
 import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import type { ConnectionRequestOptions, ConnectionRequestResult } from './connection-request.js';
 import { usedTransports, type ConnectionRequestDriverSettings, type ConnectionRequestTransport } from './connection-request-settings.js';

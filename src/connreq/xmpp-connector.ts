@@ -1,7 +1,7 @@
 import type { Client, IncomingContext, XmlElement } from '@xmpp/client';
 import type { VirtualCpe } from '../cpe/virtual-cpe.js';
 import { compileTemplate, type CompiledTemplate } from '../datamodel/template.js';
-import { deriveSeed } from '../fleet/random.js';
+import { deriveSeed } from '../random.js';
 import { TimerQueue } from '../fleet/timer-queue.js';
 import type { CounterSink } from '../metrics/counters.js';
 import type { XmppSettings } from '../scenario/scenario.js';

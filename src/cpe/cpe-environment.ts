@@ -4,7 +4,7 @@
  */
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
-import { seededRandom } from '../fleet/random.js';
+import { seededRandom } from '../random.js';
 import type { SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { managementPaths, type ManagementPaths } from './management-server.js';

@@ -5,7 +5,7 @@
  * timeout, tries, MaxHopCount). Each result says how long the real test would have taken.
  */
 import { isIP } from 'node:net';
-import { seededRandom } from '../fleet/random.js';
+import { seededRandom } from '../random.js';
 
 /** The pause between two echo requests of a ping (the ping(8) default). */
 export const PING_INTERVAL_MS = 1000;

@@ -8,6 +8,7 @@
 import type { ParamType } from '../cwmp/messages.js';
 import { parseDurationMs } from '../config/duration.js';
 import { normalizeValue, type ValueConstraints } from './value-types.js';
+import { fmix32 } from '../random.js';
 
 export const GENERATOR_KINDS = ['counter', 'gauge', 'randomWalk', 'uptime', 'flip'] as const;
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
@@ -143,10 +144,7 @@ export function generatorSeed(deviceIndex: number, path: string): number {
 
 /** Murmur3's finaliser over two words: a stateless hash, so any sample can be drawn without its predecessors. */
 function mix(a: number, b: number): number {
-  let h = (a ^ Math.imul(b >>> 0, 0x9e3779b1) ^ Math.floor(b / 4294967296)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return fmix32((a ^ Math.imul(b >>> 0, 0x9e3779b1) ^ Math.floor(b / 4294967296)) >>> 0);
 }
 
 /** Uniform in [0, 1) for sample k of a seed's stream. */

@@ -14,7 +14,7 @@ import { ClosableObserver } from './closable-observer.js';
 import { actionDelayMs, cpeActionsOf, performCpeAction, type CpeAction } from './cpe-actions.js';
 import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../random.js';
 import { PowerOnRamp, RAMP_FEED_BATCH, RAMP_LOOKAHEAD_MS } from './power-on-ramp.js';
 import { TimerQueue } from './timer-queue.js';
 import { ValueChangeTimers, type ValueChangeCheck } from './value-change-timers.js';

@@ -7,7 +7,7 @@
  * million-CPE fleet an object; CPEs without these quirks get nothing at all).
  */
 import { CpesimError } from '../errors.js';
-import { deriveSeed, seededRandom } from '../fleet/random.js';
+import { deriveSeed, seededRandom } from '../random.js';
 import { QUIRK, type QuirkSet } from './quirk-set.js';
 
 /** The quirks that draw random numbers. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_FIRES_PER_DRAIN, TimerQueue } from '../../src/fleet/timer-queue.js';
-import { seededRandom } from '../../src/fleet/random.js';
+import { seededRandom } from '../../src/random.js';
 
 test('items fire in due-time order whatever order they were scheduled in', async () => {
   const fired: number[] = [];

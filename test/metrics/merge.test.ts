@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../../src/fleet/random.js';
+import { seededRandom } from '../../src/random.js';
 import { summarize } from '../../src/metrics/histogram.js';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';

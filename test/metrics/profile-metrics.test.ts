@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../../src/fleet/random.js';
+import { seededRandom } from '../../src/random.js';
 import type { Histogram } from '../../src/metrics/histogram.js';
 import { mergeSnapshots, type MergedCounts } from '../../src/metrics/merge.js';
 import { MetricsRegistry, type ProfileMetrics } from '../../src/metrics/registry.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
-import { deriveSeed } from '../../src/fleet/random.js';
+import { deriveSeed } from '../../src/random.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
 import { RANDOM_QUIRKS, sessionQuirkRandom, slowAnswerMs } from '../../src/quirks/quirk-random.js';

@@ -18,7 +18,8 @@ export function deriveSeed(seed: number, a: number, b: number): number {
   return fmix32(fmix32(fmix32(seed >>> 0) ^ (a >>> 0)) ^ (b >>> 0));
 }
 
-function fmix32(h: number): number {
+/** Murmur3's 32-bit finaliser: a stateless hash step (also the value generators' sample hash). */
+export function fmix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
