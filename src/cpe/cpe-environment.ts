@@ -11,6 +11,7 @@ import { managementPaths, type ManagementPaths } from './management-server.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './session.js';
 import { DEFAULT_TRANSFER_LIMITS, type FileServerAccess, type TransferLimits } from './transfers.js';
 import type { VirtualCpe } from './virtual-cpe.js';
+import { RepeatedMessageParser } from '../cwmp/repeated-messages.js';
 
 export const DEFAULT_REBOOT_DURATION_MS = 3000;
 
@@ -65,6 +66,8 @@ export interface CpeEnvironment {
   readonly confirmDownloads: boolean;
   /** As VirtualCpeOptions.requestSession, told which CPE asks (so one function serves a whole fleet). */
   readonly requestSession: ((delayMs: number, cpe: VirtualCpe) => void) | undefined;
+  /** The group's ACS messages, parsed once per shape (cwmp/repeated-messages.ts). */
+  readonly acsMessages: RepeatedMessageParser;
 }
 
 /** Throws CPESIM_DATAMODEL_PATH when an initial value names no parameter of the profile. */
@@ -82,6 +85,7 @@ export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (dela
     paths: managementPaths(opts.profile.root),
     initialValues: opts.initialValues,
     valueChangeScale: opts.valueChangeScale ?? 1,
+    acsMessages: new RepeatedMessageParser(),
     confirmDownloads: opts.confirmDownloads ?? false,
     requestSession: opts.requestSession,
   });

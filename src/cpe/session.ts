@@ -15,6 +15,7 @@ import { expectedResponse, type PendingCpeRequests } from './cpe-request-queue.j
 import type { EventQueue } from './event-queue.js';
 import { dispatchAcsRequest, type DeviceActions } from './rpc-dispatch.js';
 import { transferCompleteFor } from './transfers.js';
+import type { RepeatedMessageParser } from '../cwmp/repeated-messages.js';
 
 /** Guards against a hostile or broken ACS. */
 export interface SessionLimits {
@@ -84,6 +85,8 @@ export interface CwmpSessionParams {
   connectionRequestTransport?: ConnectionRequestTransport | undefined;
   /** The Inform lists the forced-inform parameters only (a heartbeat session: value changes wait for a normal one). */
   forcedParametersOnly?: boolean | undefined;
+  /** Parses the ACS's messages, reusing the parse of a repeated one (shared by the CPEs of a group); a full parse when absent. */
+  parser?: RepeatedMessageParser | undefined;
 }
 
 /** Connection-request latencies: received → Inform sent, received → the session's first ACS RPC. */
@@ -369,7 +372,7 @@ class CwmpSession {
     }
     let env: AcsEnvelope;
     try {
-      env = parseAcsMessage(reply);
+      env = this.p.parser ? this.p.parser.parse(reply) : parseAcsMessage(reply);
     } catch (err) {
       // The codec does not know who sent the text: the session names the peer and the message it answered.
       throw err instanceof ProtocolError ? new ProtocolError(`ACS answer to ${to}: ${err.message}`, { cause: err }) : err;

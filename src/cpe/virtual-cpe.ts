@@ -217,6 +217,7 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
         quirks: this.env.profile.quirks,
         quirkRandom: sessionQuirkRandom(this.env.profile.quirks, this.env.seed, this.index, session),
         connectionRequestTransport: this.connectionRequestVia,
+        parser: this.env.acsMessages,
       });
       const now = performance.now();
       observer.latency('session', now - intendedStartMs, now - startedAt);
