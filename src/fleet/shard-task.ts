@@ -47,7 +47,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       profiles,
       metrics,
       connectionRequestUrl: (index) => listener.urlOf(index),
-      ...(cr?.delayMs !== undefined ? { connectionRequests: { delayMs: cr.delayMs } } : {}),
+      connectionRequests: { ...(cr?.delayMs !== undefined ? { delayMs: cr.delayMs } : {}), ...cr?.rateLimit },
       restored,
       ...(udp ? { initialValues: (profile: CompiledProfile) => udp.initialValues(profile), sessionStarted: (index: number) => udp.sessionStarted(index), sessionEnded: (index: number) => udp.sessionEnded(index) } : {}),
     });

@@ -46,7 +46,7 @@ interface ScenarioDocument {
   warmUp?: number;
   /** State file (`--state`), relative to the scenario file. */
   state?: string;
-  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; udp?: UdpSettingsDocument; xmpp?: XmppDocument };
+  connectionRequests?: { host?: string; auth?: 'digest' | 'basic'; delay?: string | number; rateLimit?: { max: number; window: string | number }; udp?: UdpSettingsDocument; xmpp?: XmppDocument };
   valueChanges?: { rateScale?: number; notifyDelay?: string | number };
   acs?: {
     url?: string;
@@ -127,6 +127,12 @@ const validateScenario = ajv.compile<ScenarioDocument>({
         host: { type: 'string', minLength: 1 },
         auth: { enum: ['digest', 'basic'] },
         delay: durationSchema,
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['max', 'window'],
+          properties: { max: { type: 'integer', minimum: 1 }, window: durationSchema },
+        },
         udp: udpSettingsSchema,
         xmpp: {
           type: 'object',
@@ -247,10 +253,13 @@ async function resolveScenario(doc: ScenarioDocument, yaml: YamlFile | undefined
     if (delayMs !== undefined && delayMs > MAX_CONNECTION_REQUEST_DELAY_MS) {
       throw fail('must be at most 30s (TR-069 §3.2.2: the session follows within 30 seconds)', ['connectionRequests', 'delay']);
     }
+    const windowMs = d.rateLimit === undefined ? undefined : duration(d.rateLimit.window, 0, ['connectionRequests', 'rateLimit', 'window']);
+    if (windowMs !== undefined && windowMs <= 0) throw fail('must be longer than 0s', ['connectionRequests', 'rateLimit', 'window']);
     return {
       host: d.host,
       auth: d.auth,
       delayMs,
+      ...(d.rateLimit !== undefined && windowMs !== undefined ? { rateLimit: { maxPerWindow: d.rateLimit.max, windowMs } } : {}),
       ...(d.udp !== undefined ? { udp: resolveUdpSettings(d.udp, fail, duration) } : {}),
       ...(d.xmpp !== undefined ? { xmpp: xmppSettings(d.xmpp) } : {}),
     };

@@ -30,6 +30,8 @@ export interface ConnectionRequestSettings {
   auth?: 'digest' | 'basic' | undefined;
   /** The requested session starts this long after the request (0..30 s; default 0). */
   delayMs?: number | undefined;
+  /** `rateLimit`: a CPE accepts at most `maxPerWindow` requests per `windowMs` and answers the rest 503 (default 10 per 60 s). */
+  rateLimit?: { maxPerWindow: number; windowMs: number } | undefined;
   /** UDP connection requests (TR-069 Annex G) and STUN (udp-settings.ts). */
   udp?: UdpConnectionRequestSettings | undefined;
   /** XMPP connection requests (TR-069 Annex K): every CPE also logs in to this XMPP server. */

@@ -46,3 +46,36 @@ test('the ACS sends Digest connection requests to CPEs on two shards; each answe
     await acs.close();
   }
 });
+
+test('connectionRequests.rateLimit reaches every shard: beyond `max` requests per window a CPE answers 503', { timeout: 30_000 }, async () => {
+  const acs = await startReferenceAcs({ provision: { connectionRequestUsername: 'u', connectionRequestPassword: 'p', periodicInformInterval: 3600 } });
+  try {
+    const scenario: Scenario = {
+      name: 'connreq-rate-limit',
+      file: undefined,
+      durationMs: 20_000,
+      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
+      referenceAcs: { provision: true, maxConcurrentSessions: undefined },
+      fleet: [{ profile: 'tr098', count: 2 }],
+      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
+      seed: 3,
+      gracePeriodMs: 2000,
+      connectionRequests: { rateLimit: { maxPerWindow: 2, windowMs: 60_000 } },
+    };
+    const control = new RunControl();
+    const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
+    await waitFor('2 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 2, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const key of acs.devices.keys()) {
+      // Two accepted (the second merges into the session the first asked for, or follows it), the third refused.
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await acs.connectionRequest(key)).status);
+      assert.deepEqual(statuses, [200, 200, 503], key);
+    }
+    control.stop();
+    const result = await run;
+    assert.equal(result.shardFailures.length, 0);
+  } finally {
+    await acs.close();
+  }
+});

@@ -92,6 +92,10 @@ test('connection-request settings load from the scenario and bad ones name their
   const late = await configError('connectionRequests:\n  delay: 45s\n');
   assert.equal(late.line, 2);
   assert.match(late.message, /at most 30s/);
+  const limited = await loadScenarioFile(await scenarioFile('connectionRequests:\n  rateLimit: { max: 3, window: 10s }\n'));
+  assert.deepEqual(limited.connectionRequests?.rateLimit, { maxPerWindow: 3, windowMs: 10_000 });
+  assert.equal((await configError('connectionRequests:\n  rateLimit: { max: 3, window: 0s }\n')).field, 'connectionRequests.rateLimit.window');
+  assert.equal((await configError('connectionRequests:\n  rateLimit: { max: 0, window: 1s }\n')).field, 'connectionRequests.rateLimit.max');
 });
 
 test('cpe, autonomousTransfers and requestDownloads: values converted, group cpe fields kept apart', async () => {
