@@ -6,21 +6,17 @@ import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { waitFor } from '../cpe/file-server.js';
+import { testScenario } from '../fleet/fleet-harness.js';
+
+/** Provisioned CPEs informing hourly on two shards: the sessions after the bootstrap are the requested ones. */
+function connreqScenario(acsUrl: string, over: Partial<Scenario>): Scenario {
+  return testScenario(acsUrl, { durationMs: 20_000, referenceAcs: { provision: true, maxConcurrentSessions: undefined }, seed: 3, gracePeriodMs: 2000, ...over });
+}
 
 test('the ACS sends Digest connection requests to CPEs on two shards; each answers with a 6 CONNECTION REQUEST session', { timeout: 30_000 }, async () => {
   const acs = await startReferenceAcs({ provision: { connectionRequestUsername: 'u', connectionRequestPassword: 'p', periodicInformInterval: 3600 } });
   try {
-    const scenario: Scenario = {
-      name: 'connreq-e2e',
-      file: undefined,
-      durationMs: 20_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-      referenceAcs: { provision: true, maxConcurrentSessions: undefined },
-      fleet: [{ profile: 'tr098', count: 2 }, { profile: 'tr181', count: 2 }],
-      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
-      seed: 3,
-      gracePeriodMs: 2000,
-    };
+    const scenario = connreqScenario(acs.url, { name: 'connreq-e2e', fleet: [{ profile: 'tr098', count: 2 }, { profile: 'tr181', count: 2 }] });
     const control = new RunControl();
     const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
     await waitFor('4 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 4, 15_000);
@@ -50,18 +46,11 @@ test('the ACS sends Digest connection requests to CPEs on two shards; each answe
 test('connectionRequests.rateLimit reaches every shard: beyond `max` requests per window a CPE answers 503', { timeout: 30_000 }, async () => {
   const acs = await startReferenceAcs({ provision: { connectionRequestUsername: 'u', connectionRequestPassword: 'p', periodicInformInterval: 3600 } });
   try {
-    const scenario: Scenario = {
+    const scenario = connreqScenario(acs.url, {
       name: 'connreq-rate-limit',
-      file: undefined,
-      durationMs: 20_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-      referenceAcs: { provision: true, maxConcurrentSessions: undefined },
       fleet: [{ profile: 'tr098', count: 2 }],
-      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
-      seed: 3,
-      gracePeriodMs: 2000,
       connectionRequests: { rateLimit: { maxPerWindow: 2, windowMs: 60_000 } },
-    };
+    });
     const control = new RunControl();
     const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
     await waitFor('2 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 2, 15_000);
