@@ -1,30 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-
-async function scenarioFile(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-scenario-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return file;
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const file = await scenarioFile(text);
-  const err = await loadScenarioFile(file).then(
-    () => assert.fail('expected a ConfigError'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ConfigError, String(err));
-  assert.equal(err.file, file);
-  assert.ok(err.message.startsWith(file), err.message);
-  return err;
-}
+import { scenarioConfigError as configError, scenarioFile } from '../support/scenario-file.js';
 
 test('the quickstart scenario loads with its values converted to milliseconds', async () => {
   const s = await loadScenarioFile(join(SCENARIOS_DIR, 'quickstart.yaml'));

@@ -1,25 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/errors.js';
-import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
+import { loadScenario as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 import { groupSchedule } from '../../src/scenario/scenario.js';
 import { expandSourceAddresses, MAX_SOURCE_ADDRESSES, SourceAddressError } from '../../src/scenario/source-addresses.js';
-
-async function load(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-schedule-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return loadScenarioFile(file);
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const err = await load(text).then(() => assert.fail('expected a ConfigError'), (e: unknown) => e);
-  assert.ok(err instanceof ConfigError, String(err));
-  return err;
-}
 
 test('schedule fields, per-group overrides, grace period and source addresses load', async () => {
   const s = await load(

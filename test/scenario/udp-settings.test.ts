@@ -1,33 +1,11 @@
 /** `connectionRequests.udp` in scenario files: values in their units, and errors that name file, line and field. */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/errors.js';
 import { effectiveScenario, REDACTED } from '../../src/report/effective-scenario.js';
-import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-
-async function load(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-udp-scenario-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return { file, result: loadScenarioFile(file) };
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const { file, result } = await load(text);
-  const err = await result.then(
-    () => assert.fail('expected a ConfigError'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ConfigError, String(err));
-  assert.equal(err.file, file);
-  return err;
-}
+import { loadScenarioText as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 
 test('connectionRequests.udp loads: enabled by default, replay window and STUN settings in their units', async () => {
-  const { result } = await load(
+  const { scenario: result } = await load(
     [
       'connectionRequests:',
       '  udp:',
@@ -47,9 +25,9 @@ test('connectionRequests.udp loads: enabled by default, replay window and STUN s
     replayWindowMs: 120_000,
     stun: { host: '127.0.0.1', port: 3478, minKeepAliveS: 30, maxKeepAliveS: 90, username: 'stun-user', password: 'stun-secret' },
   });
-  const off = await (await load('connectionRequests:\n  udp: { enabled: false }\n')).result;
+  const off = await (await load('connectionRequests:\n  udp: { enabled: false }\n')).scenario;
   assert.deepEqual(off.connectionRequests?.udp, { enabled: false, replayWindowMs: undefined, stun: undefined });
-  const noUdp = await (await load('connectionRequests:\n  delay: 1s\n')).result;
+  const noUdp = await (await load('connectionRequests:\n  delay: 1s\n')).scenario;
   assert.equal(noUdp.connectionRequests?.udp, undefined);
 });
 
@@ -69,7 +47,7 @@ test('bad connectionRequests.udp fields name their line and field', async () => 
 });
 
 test('the STUN password is redacted in the results\' scenario.json', async () => {
-  const s = await (await load('connectionRequests:\n  udp:\n    stun: { server: 127.0.0.1, password: stun-secret }\n')).result;
+  const s = await (await load('connectionRequests:\n  udp:\n    stun: { server: 127.0.0.1, password: stun-secret }\n')).scenario;
   const text = JSON.stringify(effectiveScenario(s));
   assert.ok(!text.includes('stun-secret'), text);
   assert.ok(text.includes(REDACTED));

@@ -1,27 +1,7 @@
 /** Scenario `valueChanges`: defaults, conversion, and located errors. */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/errors.js';
-import { loadScenarioFile } from '../../src/scenario/load-scenario.js';
-
-async function load(text: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'cpesim-vc-'));
-  const file = join(dir, 'scenario.yaml');
-  await writeFile(file, text);
-  return loadScenarioFile(file);
-}
-
-async function configError(text: string): Promise<ConfigError> {
-  const err = await load(text).then(
-    () => assert.fail('expected a ConfigError'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ConfigError, String(err));
-  return err;
-}
+import { loadScenario as load, scenarioConfigError as configError } from '../support/scenario-file.js';
 
 test('valueChanges: absent means the defaults (undefined), given fields are converted, missing ones defaulted', async () => {
   assert.equal((await load('name: a\n')).valueChanges, undefined);
