@@ -22,21 +22,13 @@ import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { CounterName } from '../../src/metrics/counters.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { waitFor } from '../cpe/file-server.js';
+import { testScenario } from '../fleet/fleet-harness.js';
 
 const CR = { connectionRequestUsername: 'acs-cr', connectionRequestPassword: 'cr-secret', periodicInformInterval: 3600 };
 
 function scenarioFor(url: string): Scenario {
-  return {
-    name: 'connreq',
-    file: undefined,
-    durationMs: 60_000,
-    acs: { url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-    referenceAcs: { provision: true, maxConcurrentSessions: undefined },
-    fleet: [{ profile: 'tr098', count: 1 }],
-    // An hour between periodic informs: any later session within a test is the connection request's.
-    schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
-    seed: 7,
-  };
+  // testScenario's hour between periodic informs: any later session within a test is the connection request's.
+  return testScenario(url, { name: 'connreq', referenceAcs: { provision: true, maxConcurrentSessions: undefined }, seed: 7 });
 }
 
 interface Rig {

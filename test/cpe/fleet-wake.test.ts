@@ -14,7 +14,7 @@ import { DeviceModel } from '../../src/datamodel/device-model.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import type { Scenario } from '../../src/scenario/scenario.js';
+import { testScenario } from '../fleet/fleet-harness.js';
 import { FILE_BYTES, startFileServer, waitFor } from './file-server.js';
 
 describe('Fleet scheduling after Reboot and Download', () => {
@@ -29,17 +29,8 @@ describe('Fleet scheduling after Reboot and Download', () => {
     closers.push(() => acs.close());
     const files = await startFileServer();
     closers.push(() => files.close());
-    const scenario: Scenario = {
-      name: 'fleet-wake',
-      file: undefined,
-      durationMs: 60_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-      referenceAcs: { provision: false, maxConcurrentSessions: undefined },
-      fleet: [{ profile: 'tr098', count: 1 }],
-      // An hour between periodic informs: any second or third session within the test is a wake-up.
-      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
-      seed: 1,
-    };
+    // An hour between periodic informs (testScenario's): any second or third session within the test is a wake-up.
+    const scenario = testScenario(acs.url, { name: 'fleet-wake' });
     const key = deviceKey(new DeviceModel(profile, { index: 0, connectionRequestUrl: '', bootTimeMs: 0 }).deviceId());
     // Session 1 carries the Reboot; session 2 (after the reboot) the Download; session 3 the TransferComplete.
     const rebooted = acs.enqueue(key, { method: 'Reboot', commandKey: 'fleet-rb' });
@@ -95,16 +86,7 @@ describe('Fleet scheduling after Reboot and Download', () => {
     const acs = await startReferenceAcs({ recordMessages: false, provision: false });
     closers.push(() => acs.close());
     const intervalS = 4;
-    const scenario: Scenario = {
-      name: 'fleet-schedule-inform',
-      file: undefined,
-      durationMs: 60_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
-      referenceAcs: { provision: false, maxConcurrentSessions: undefined },
-      fleet: [{ profile: 'tr098', count: 1 }],
-      schedule: { periodicIntervalS: intervalS, jitter: 0, rampMs: 0 },
-      seed: 1,
-    };
+    const scenario = testScenario(acs.url, { name: 'fleet-schedule-inform', schedule: { periodicIntervalS: intervalS } });
     const key = deviceKey(new DeviceModel(profile, { index: 0, connectionRequestUrl: '', bootTimeMs: 0 }).deviceId());
     const scheduled = acs.enqueue(key, { method: 'ScheduleInform', delaySeconds: 1, commandKey: 'fleet-si' });
     const fleet = new Fleet({

@@ -11,9 +11,9 @@ import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
 import { addCounters, type Counters } from '../../src/metrics/counters.js';
-import type { Scenario } from '../../src/scenario/scenario.js';
 import { waitFor } from '../cpe/file-server.js';
 import { startProsody } from '../support/prosody.js';
+import { testScenario } from '../fleet/fleet-harness.js';
 
 test('two shards of CPEs take XMPP connection requests from the reference ACS through prosody', { timeout: 120_000 }, async () => {
   const tr098 = await loadProfile('tr098');
@@ -28,14 +28,11 @@ test('two shards of CPEs take XMPP connection requests from the reference ACS th
     xmpp: { host: prosody.host, port: prosody.port, domain: prosody.domain, username: 'acs', password: 'acs-pw' },
   });
   try {
-    const scenario: Scenario = {
+    const scenario = testScenario(acs.url, {
       name: 'xmpp-e2e',
-      file: undefined,
       durationMs: 90_000,
-      acs: { url: acs.url, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 5000 },
       referenceAcs: { provision: true, maxConcurrentSessions: undefined },
       fleet: [{ profile: 'tr098', count: 2 }, { profile: 'tr181', count: 2 }],
-      schedule: { periodicIntervalS: 3600, jitter: 0, rampMs: 0 },
       seed: 5,
       gracePeriodMs: 2000,
       connectionRequests: {
@@ -50,7 +47,7 @@ test('two shards of CPEs take XMPP connection requests from the reference ACS th
           loginTimeoutMs: 15_000,
         },
       },
-    };
+    });
     const control = new RunControl();
     const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
     await waitFor('4 provisioned CPEs with their JIDs reported', () => {
