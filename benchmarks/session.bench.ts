@@ -18,7 +18,7 @@ import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { CpesimError } from '../src/errors.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
 import { cpuMs, median, publish, ratio, withTimeout } from './harness.js';
-import { GPV_NAMES, GPV_PATH, PLAIN_PATH, StubAcsProcess, type StubAcsStats } from './stub-acs-process.js';
+import { GPV_NAMES, GPV_PATH, PLAIN_PATH, StubAcsProcess, type MinimalAcsStats } from './stub-acs-process.js';
 
 const PROFILE = 'tr181';
 const CONCURRENCY = 8;
@@ -95,7 +95,7 @@ function floorRunners(): SessionRunner[] {
   return Array.from({ length: CONCURRENCY }, () => session);
 }
 
-function delta(after: StubAcsStats, before: StubAcsStats, key: keyof StubAcsStats): number {
+function delta(after: MinimalAcsStats, before: MinimalAcsStats, key: keyof MinimalAcsStats): number {
   return after[key] - before[key];
 }
 

@@ -5,11 +5,11 @@
 import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { parentChannel } from './child-process.js';
 import { cpuMs } from './harness.js';
-import { startStubAcs } from '../src/acs/stub-acs.js';
+import { startMinimalAcs } from '../src/acs/minimal-acs.js';
 import type { StubAcsMessage, StubAcsRequest } from './stub-acs-process.js';
 
 const reply = parentChannel<StubAcsMessage>('stub-acs-main');
-const acs = await startStubAcs(await loadProfile(process.argv[2] ?? 'tr181'));
+const acs = await startMinimalAcs(await loadProfile(process.argv[2] ?? 'tr181'));
 
 async function stop(): Promise<void> {
   await acs.close();

@@ -1,13 +1,13 @@
-/** The stub ACS (src/acs/stub-acs.ts) in a child process of its own, so that its CPU time is not the client's. */
+/** The stub ACS (src/acs/minimal-acs.ts) in a child process of its own, so that its CPU time is not the client's. */
 import { CpesimError } from '../src/errors.js';
-import type { StubAcsStats } from '../src/acs/stub-acs.js';
+import type { MinimalAcsStats } from '../src/acs/minimal-acs.js';
 import { BenchChild } from './child-process.js';
 
-export { GPV_NAMES, GPV_PATH, PLAIN_PATH, type StubAcsStats } from '../src/acs/stub-acs.js';
+export { GPV_NAMES, GPV_PATH, PLAIN_PATH, type MinimalAcsStats } from '../src/acs/minimal-acs.js';
 
 
 export type StubAcsRequest = { type: 'usage' } | { type: 'close' };
-export type StubAcsMessage = { type: 'ready'; url: string } | { type: 'usage'; cpuMs: number; stats: StubAcsStats };
+export type StubAcsMessage = { type: 'ready'; url: string } | { type: 'usage'; cpuMs: number; stats: MinimalAcsStats };
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -29,7 +29,7 @@ export class StubAcsProcess {
     return new StubAcsProcess(child, m.url);
   }
 
-  async usage(): Promise<{ cpuMs: number; stats: StubAcsStats }> {
+  async usage(): Promise<{ cpuMs: number; stats: MinimalAcsStats }> {
     const m = await this.child.request({ type: 'usage' }, ANSWER_TIMEOUT_MS);
     if (m.type !== 'usage') throw new CpesimError('CPESIM_BENCH_ACS_PROTOCOL', `expected usage from the stub ACS, got ${m.type}`);
     return m;

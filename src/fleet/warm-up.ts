@@ -3,10 +3,10 @@
  * sockets) spends several times more CPU per session than a warm one, so at power-on a fleet due at a high rate
  * builds a backlog that a nearly busy thread takes seconds to clear: the simulator's own start-up would show as
  * lateness and as ACS latency measured from the due time. So each shard first runs a small throwaway fleet of its
- * own profiles through the very same code (Fleet, VirtualCpe, codec, undici) against a private stub ACS on
+ * own profiles through the very same code (Fleet, VirtualCpe, codec, undici) against a private minimal ACS (src/acs/minimal-acs.ts) on
  * loopback. The ACS under test sees none of it, and none of it reaches the run's metrics.
  */
-import { startStubAcs, GPV_PATH } from '../acs/stub-acs.js';
+import { startMinimalAcs, GPV_PATH } from '../acs/minimal-acs.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
@@ -33,7 +33,7 @@ export interface WarmUpReport {
 /**
  * Runs `sessions` warm-up sessions (GetParameterValues dialogues, which also cover the plain Inform and empty
  * POST path) spread over the scenario's profiles in proportion to their CPEs; resolves when they ended or the
- * limit passed. Throws only if a stub ACS cannot listen on loopback.
+ * limit passed. Throws only if a minimal ACS cannot listen on loopback.
  */
 export async function warmUp(scenario: Scenario, profiles: ReadonlyMap<string, CompiledProfile>, sessions: number): Promise<WarmUpReport> {
   const started = performance.now();
@@ -63,7 +63,7 @@ export function warmUpGroups(fleet: readonly FleetGroup[], sessions: number): Ma
 }
 
 async function warmUpProfile(scenario: Scenario, name: string, profile: CompiledProfile, groups: FleetGroup[]): Promise<Omit<WarmUpReport, 'ms'>> {
-  const acs = await startStubAcs(profile);
+  const acs = await startMinimalAcs(profile);
   try {
     const sessions = groups.reduce((n, g) => n + g.count, 0);
     const endpoint: AcsEndpoint = { url: acs.url + GPV_PATH, requestTimeoutMs: scenario.acs.requestTimeoutMs };
@@ -84,7 +84,7 @@ async function warmUpProfile(scenario: Scenario, name: string, profile: Compiled
       acs: endpoint,
       profiles: new Map([[name, profile]]),
       metrics,
-      // Never contacted: the stub ACS sends no connection requests.
+      // Never contacted: the minimal ACS sends no connection requests.
       connectionRequestUrl: (index) => `http://127.0.0.1:9/warm-up/${index}`,
     });
     fleet.start(performance.now());

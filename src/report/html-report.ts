@@ -52,7 +52,7 @@ function overview({ summary: s }: ReportInputs): string {
     ['scheduled time', `${s.durationS} s`],
     ...(s.drainS !== undefined ? [['drain after the run', `${s.drainS} s`] as [string, string]] : []),
     ...(s.pausedS !== undefined ? [['paused', `${s.pausedS} s`] as [string, string]] : []),
-    ...(s.warmUp ? [['warm-up before power-on', `${describeWarmUp(s.warmUp)} against a private stub ACS (not measured)`] as [string, string]] : []),
+    ...(s.warmUp ? [['warm-up before power-on', `${describeWarmUp(s.warmUp)} against a private loopback ACS (not measured)`] as [string, string]] : []),
     ...(s.abortedAtShutdown ? [['aborted at shutdown', `${s.abortedAtShutdown} sessions still running after the grace period (counted as failed)`] as [string, string]] : []),
     ...(s.shard ? [['machine shard', `${s.shard.index}/${s.shard.count}`] as [string, string]] : []),
     ...(s.mergedFrom && s.mergedFrom.length > 0 ? [['merged from', s.mergedFrom.join(', ')] as [string, string]] : []),

@@ -35,7 +35,7 @@ export function formatSummaryTable(
   const st = summary.cpeStates;
   lines.push(`cpes at the end: online ${st.online}, booting ${st.booting}, offline ${st.offline}`);
   const w = summary.warmUp;
-  if (w) lines.push(`warm-up before power-on (private stub ACS, not measured): ${describeWarmUp(w)}`);
+  if (w) lines.push(`warm-up before power-on (private loopback ACS, not measured): ${describeWarmUp(w)}`);
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));

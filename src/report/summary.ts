@@ -66,7 +66,7 @@ export interface RunOutcome {
   abortedAtShutdown: number;
   /** Time the run was paused (seconds), when it was. */
   pausedS?: number;
-  /** The worker threads' JIT warm-up against private stub ACSs before power-on (not measured); absent when none ran. */
+  /** The worker threads' JIT warm-up against private loopback ACSs (src/acs/minimal-acs.ts) before power-on (not measured); absent when none ran. */
   warmUp?: { sessions: number; completed: number; failed: number; durationS: number };
   /** Every threshold with its measured value (ms, fraction or number) and verdict, in scenario order. */
   thresholds: ThresholdResult[];

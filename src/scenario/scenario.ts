@@ -121,7 +121,7 @@ export interface Scenario {
   gracePeriodMs?: number | undefined;
   /** State file (scenario `state`, resolved; `--state` overrides): CPEs restored from it and saved to it. */
   stateFile?: string | undefined;
-  /** `warmUp`: sessions each worker thread runs against a private stub ACS before power-on (0: none; default src/fleet/warm-up.ts). */
+  /** `warmUp`: sessions each worker thread runs against a private loopback ACS before power-on (0: none; default src/fleet/warm-up.ts). */
   warmUpSessions?: number | undefined;
   connectionRequests?: ConnectionRequestSettings | undefined;
   /** Value generators and notifications (DEFAULT_VALUE_CHANGE_SETTINGS when absent). */

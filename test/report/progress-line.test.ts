@@ -31,5 +31,5 @@ test('the summary table reports the warm-up when one ran, and its failures', () 
   const summary = buildSummary({ scenario: 't', startedAt: new Date(0), acsUrl: 'http://127.0.0.1:1/', cpes: 2, durationMs: 1000, metrics: mergeSnapshots([new MetricsRegistry().snapshot()]) });
   assert.doesNotMatch(formatSummaryTable(summary, 'x/summary.json'), /warm-up/);
   const table = formatSummaryTable({ ...summary, warmUp: { sessions: 2000, completed: 1990, failed: 10, durationS: 1.2 } }, 'x/summary.json');
-  assert.match(table, /warm-up before power-on \(private stub ACS, not measured\): 2000 sessions in 1\.2s, 10 failed/);
+  assert.match(table, /warm-up before power-on \(private loopback ACS, not measured\): 2000 sessions in 1\.2s, 10 failed/);
 });

@@ -19,20 +19,20 @@ export const PLAIN_PATH = '/cwmp';
 export const GPV_PATH = '/cwmp-gpv';
 export const GPV_NAMES = 50;
 
-export interface StubAcsStats {
+export interface MinimalAcsStats {
   informs: number;
   emptyPosts: number;
   gpvSent: number;
   gpvAnswered: number;
-  /** Sessions the stub ended with 204. */
+  /** Sessions this ACS ended with 204. */
   ended: number;
   /** Requests that fit neither dialogue (answered 400): a benchmark with any of these is broken. */
   unexpected: number;
 }
 
-export interface StubAcs {
+export interface MinimalAcs {
   readonly url: string;
-  readonly stats: Readonly<StubAcsStats>;
+  readonly stats: Readonly<MinimalAcsStats>;
   close(): Promise<void>;
 }
 
@@ -83,14 +83,14 @@ function cwmpVersionOf(body: string): CwmpVersion {
   return (v >= 0 && v <= 4 ? v : 0) as CwmpVersion;
 }
 
-export async function startStubAcs(profile: CompiledProfile, host = '127.0.0.1'): Promise<StubAcs> {
+export async function startMinimalAcs(profile: CompiledProfile, host = '127.0.0.1'): Promise<MinimalAcs> {
   const informResponse = template((v) => buildAcsMessage({ method: 'InformResponse', maxEnvelopes: 1 }, { cwmpVersion: v, id: ID_MARK }));
   const names = gpvNames(profile);
   // An empty POST names no version: the ACS speaks the one the profile's CPEs inform with.
   const gpv = template((v) => buildAcsMessage({ method: 'GetParameterValues', parameterNames: names }, { cwmpVersion: v, id: ID_MARK }))[
     profile.cwmpVersion
   ]!;
-  const stats: StubAcsStats = { informs: 0, emptyPosts: 0, gpvSent: 0, gpvAnswered: 0, ended: 0, unexpected: 0 };
+  const stats: MinimalAcsStats = { informs: 0, emptyPosts: 0, gpvSent: 0, gpvAnswered: 0, ended: 0, unexpected: 0 };
   let gpvIds = 0;
 
   const answer = (res: ServerResponse, t: Template, id: string): void => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStubAcs, gpvNames, GPV_NAMES, GPV_PATH, PLAIN_PATH, type StubAcs } from '../../src/acs/stub-acs.js';
+import { startMinimalAcs, gpvNames, GPV_NAMES, GPV_PATH, PLAIN_PATH, type MinimalAcs } from '../../src/acs/minimal-acs.js';
 import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
 import { parseAcsMessage } from '../../src/cwmp/parse.js';
 import type { CompiledProfile } from '../../src/datamodel/compiled-profile.js';
@@ -8,13 +8,13 @@ import { DeviceModel } from '../../src/datamodel/device-model.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 
-// The benchmarks' numbers mean something only if the stub ACS holds a real CWMP dialogue with a real CPE.
-describe('stub ACS', { timeout: 20_000 }, () => {
+// The benchmarks' numbers mean something only if the minimal ACS holds a real CWMP dialogue with a real CPE.
+describe('minimal ACS', { timeout: 20_000 }, () => {
   let profile: CompiledProfile;
-  let acs: StubAcs;
+  let acs: MinimalAcs;
   before(async () => {
     profile = await loadProfile('tr181');
-    acs = await startStubAcs(profile);
+    acs = await startMinimalAcs(profile);
   });
   after(() => acs.close());
 
