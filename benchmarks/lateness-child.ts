@@ -10,6 +10,7 @@ import { CpesimError } from '../src/errors.js';
 import { runFleet, type ProgressSample } from '../src/fleet/run-fleet.js';
 import { summarize, type LatencySummary } from '../src/metrics/histogram.js';
 import { mergeSnapshots } from '../src/metrics/merge.js';
+import type { HostCpuShare } from '../src/metrics/host-cpu.js';
 import type { ErrorKind } from '../src/metrics/observer.js';
 import type { Scenario } from '../src/scenario/scenario.js';
 import { parentChannel } from './child-process.js';
@@ -36,6 +37,10 @@ export interface LatenessSample {
   clientCpuUsPerSession: number;
   lateness: LatencySummary;
   session: LatencySummary | undefined;
+  /** The worker threads' GC pauses from power-on (their event loops stood still meanwhile). */
+  gcPause: LatencySummary | undefined;
+  /** The host's CPU from power-on to the end, steal included (absent off Linux). */
+  hostCpu: HostCpuShare | undefined;
 }
 
 const send = parentChannel<LatenessSample>('lateness-child');
@@ -84,6 +89,7 @@ try {
   if (!first) throw new CpesimError('CPESIM_BENCH_SESSIONS', 'lateness run: no progress sample after power-on');
   const wallMs = result.durationMs + result.drainMs;
   const session = merged.latency.get('session')?.intended;
+  const gcPause = merged.latency.get('gcPause')?.intended;
   send({
     profile: PROFILE,
     durationMs: DURATION_MS,
@@ -97,6 +103,8 @@ try {
     clientCpuUsPerSession: ((clientCpuMs - first.cpuMs) * 1000) / Math.max(1, completed + failed - first.sessions),
     lateness: summarize(lateness),
     session: session ? summarize(session) : undefined,
+    gcPause: gcPause ? summarize(gcPause) : undefined,
+    hostCpu: result.hostCpu,
   });
 } finally {
   await acs.close();

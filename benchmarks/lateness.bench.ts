@@ -46,6 +46,10 @@ for (const workers of WORKER_COUNTS) {
       `client CPU ${(s.clientCpuShareOfOneCore * 100).toFixed(0)}% of one core, ${s.clientCpuUsPerSession.toFixed(0)} µs per session`,
   );
   console.log(`  lateness ms: p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  (n=${l.count})`);
+  // What held the threads' event loops meanwhile: their own GC pauses, and CPU the hypervisor gave other guests.
+  const gc = s.gcPause;
+  if (gc) console.log(`  worker GC pauses ms: p50 ${gc.p50}  p90 ${gc.p90}  p99 ${gc.p99}  max ${gc.max}  (n=${gc.count})`);
+  if (s.hostCpu) console.log(`  host CPU during the run: ${s.hostCpu.busyPercent}% busy, ${s.hostCpu.stealPercent}% steal (taken by the hypervisor)`);
   if (workers === DEFAULT_WORKERS) console.log(`  target: lateness p99 <= ${TARGET_P99_MS} ms: ${l.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}`);
   if (s.sessions.failed > 0) console.log(`  errors: ${JSON.stringify(s.errors)}`);
   const label = `${CPES.toLocaleString('en-US')} CPEs, ${workers} thread${workers === 1 ? '' : 's'}`;
@@ -56,5 +60,7 @@ for (const workers of WORKER_COUNTS) {
     unit: 'ms',
     ...(workers === DEFAULT_WORKERS ? { target: { max: TARGET_P99_MS, text: `<= ${TARGET_P99_MS} ms` } } : {}),
   });
+  if (s.gcPause) rows.push({ metric: `worker GC pause max (lateness run, ${label})`, value: s.gcPause.max, unit: 'ms' });
+  if (s.hostCpu) rows.push({ metric: `host CPU steal (lateness run, ${label})`, value: s.hostCpu.stealPercent, unit: '%' });
 }
 publish({ rows, data: { runs: samples } });

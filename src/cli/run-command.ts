@@ -150,6 +150,7 @@ export async function runCommand(args: RunCommandArgs): Promise<ExitCode> {
       durationMs: run.durationMs,
       metrics,
       ...(acs?.connectionRequestDriver ? { referenceAcs: { connectionRequests: acs.connectionRequestDriver.report() } } : {}),
+      hostCpu: run.hostCpu,
     });
     tui?.destroy();
     const { results, file } = await outputs.finish({ summary, metrics, run, connectionRequestDriver: acs?.connectionRequestDriver });

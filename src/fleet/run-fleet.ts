@@ -11,6 +11,7 @@ import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 import { assembleStateFile, checkStateFile, stateFileExists } from './state-file.js';
 import type { WarmUpReport } from './warm-up.js';
+import { hostCpuBetween, sampleHostCpu, type HostCpuShare, type HostCpuTimes } from '../metrics/host-cpu.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
 export interface ProgressSample {
@@ -91,6 +92,8 @@ export interface FleetRunResult {
   state?: StateFileOutcome;
   /** The shards' JIT warm-ups before power-on, summed (ms: the longest); absent when none ran one. */
   warmUp?: WarmUpReport;
+  /** The host's CPU from power-on to the end (src/metrics/host-cpu.ts); absent before power-on or off Linux. */
+  hostCpu?: HostCpuShare;
 }
 
 /** Head start given with the start message so every shard receives it before the instant it names. */
@@ -122,6 +125,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   // The start barrier: power on only when every shard has compiled its profiles, built its CPEs and warmed up.
   let notReady = workers;
   let warmUp: WarmUpReport | undefined;
+  let hostCpuAtStart: HostCpuTimes | undefined;
   const onShardMessage = (message: ShardToCoordinator) => {
     if (message.type === 'progress') {
       latest.set(message.shard, message);
@@ -131,6 +135,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     if (--notReady === 0 && !stopped) {
       startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
       started = true;
+      hostCpuAtStart = sampleHostCpu();
       send({ type: 'start', atEpochMs: startAtEpochMs });
       // Paused before the shards were up: they start paused (their ramps begin at resume).
       if (options.control?.paused) send({ type: 'pause' });
@@ -191,6 +196,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
 
   const settled = await Promise.allSettled(tasks);
   const endedAtEpochMs = Date.now();
+  const hostCpu = hostCpuBetween(hostCpuAtStart, sampleHostCpu());
   options.signal?.removeEventListener('abort', interrupt);
   unsubscribe?.();
   if (ticker) clearInterval(ticker);
@@ -231,6 +237,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     interrupted,
     ...(state ? { state } : {}),
     ...(warmUp ? { warmUp } : {}),
+    ...(hostCpu ? { hostCpu } : {}),
   };
 }
 

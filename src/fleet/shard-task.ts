@@ -8,6 +8,7 @@ import { UdpShard } from '../connreq/udp-shard.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import type { XmppConnector } from '../connreq/xmpp-connector.js';
 import { DEFAULT_WARM_UP_SESSIONS, warmUp } from './warm-up.js';
+import { recordGcPauses } from '../metrics/gc-pauses.js';
 
 /**
  * A piscina task: runs one shard of the fleet on this worker thread's event loop. It reports ready, waits for the
@@ -79,6 +80,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     const warmUpReport = warmUpSessions > 0 ? await warmUp(scenario, profiles, warmUpSessions) : undefined;
 
     let ticker: NodeJS.Timeout | undefined;
+    let stopRecordingGc: (() => void) | undefined;
     await new Promise<void>((resolve) => {
       port.on('message', (message: CoordinatorToShard) => {
         switch (message.type) {
@@ -88,6 +90,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
             udp?.start(message.atEpochMs - performance.timeOrigin);
             // The CPEs log in to the XMPP server from power-on, paced (connector.start queues them).
             xmpp?.start();
+            // From power-on to the end of scheduling: the build and warm-up collected too, but no session was due then.
+            stopRecordingGc = recordGcPauses(metrics);
             ticker = setInterval(reportProgress, task.progressIntervalMs);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
@@ -108,6 +112,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
       });
       send({ type: 'ready', shard: shard.index, ...(warmUpReport ? { warmUp: warmUpReport } : {}) });
     });
+    // Scheduling is over: the shutdown's collections delay no due session.
+    stopRecordingGc?.();
     const report = await fleet.drain();
     await xmpp?.close();
     clearInterval(ticker);

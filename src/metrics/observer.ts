@@ -37,12 +37,17 @@ export type LatencyName =
   | 'connect'
   | 'tls'
   | 'lateness'
+  /** A garbage-collection pause of a simulator thread (src/metrics/gc-pauses.ts): its event loop stood still meanwhile. */
+  | 'gcPause'
   /** Connection request received → the Inform of its session sent / → that session's first ACS RPC. */
   | 'cr.toInform'
   | 'cr.toFirstRpc'
   /** The same two, per transport (the plain names cover every transport). */
   | `cr.${ConnectionRequestTransport}.${'toInform' | 'toFirstRpc'}`
   | `rpc.${string}`;
+
+/** The simulator's measures of itself, not of the ACS: kept apart in comparisons and shown as the simulator's in the UI. */
+export const SIMULATOR_LATENCIES: ReadonlySet<string> = new Set<LatencyName>(['lateness', 'gcPause']);
 
 /**
  * What a CPE is doing, for the fleet's gauges: `booting` from power-on until a session with the ACS completed

@@ -4,6 +4,7 @@
  * reads the files and prints.
  */
 import type { LatencySummary } from '../metrics/histogram.js';
+import { SIMULATOR_LATENCIES } from '../metrics/observer.js';
 import type { RunSummary } from './summary.js';
 
 export interface CompareTolerances {
@@ -34,7 +35,7 @@ export interface CompareCheck {
 
 export function compareSummaries(base: RunSummary, candidate: RunSummary, tol: CompareTolerances): CompareCheck[] {
   const checks: CompareCheck[] = [];
-  const names = tol.metrics ?? Object.keys(base.latency).filter((n) => n in candidate.latency && n !== 'lateness');
+  const names = tol.metrics ?? Object.keys(base.latency).filter((n) => n in candidate.latency && !SIMULATOR_LATENCIES.has(n));
   for (const name of names) {
     const b = base.latency[name];
     const c = candidate.latency[name];

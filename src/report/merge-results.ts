@@ -18,6 +18,7 @@ import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-out
 import { HISTOGRAMS_DIR } from './run-recorder.js';
 import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from './reference-acs-results.js';
 import { buildSummary, mergeWarmUps, type RunResults } from './summary.js';
+import type { HostCpuShare } from '../metrics/host-cpu.js';
 
 /** The shard results cannot be merged into one exact result. */
 export class MergeInputError extends CpesimError {
@@ -54,6 +55,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     durationMs,
     metrics,
     ...(referenceAcs ? { referenceAcs: { connectionRequests: referenceAcs.report } } : {}),
+    hostCpu: busiestHost(byIndex.map((s) => s.summary.hostCpu)),
   });
   if (referenceAcs) summary.warnings.push(...referenceAcs.warnings);
   const scenario = JSON.parse(await readFile(join(first.dir, SCENARIO_FILE), 'utf8')) as {
@@ -157,4 +159,11 @@ function checkShards(shards: ShardInput[]): ShardInput[] {
   const missing = byIndex.flatMap((s, i) => (s ? [] : [i]));
   if (missing.length > 0) throw new MergeInputError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}`);
   return byIndex as ShardInput[];
+}
+
+/** The shards' hosts as one: the highest busy and steal shares (the machine that held the run back). */
+function busiestHost(list: readonly (HostCpuShare | undefined)[]): HostCpuShare | undefined {
+  const present = list.filter((h): h is HostCpuShare => h !== undefined);
+  if (present.length === 0) return undefined;
+  return { busyPercent: Math.max(...present.map((h) => h.busyPercent)), stealPercent: Math.max(...present.map((h) => h.stealPercent)) };
 }

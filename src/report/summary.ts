@@ -5,6 +5,7 @@ import type { ErrorKind } from '../metrics/observer.js';
 import type { ThresholdResult } from '../metrics/threshold-eval.js';
 import type { ConnectionRequestDriverReport } from '../acs/connection-request-driver.js';
 import { bottleneckBasis, simulatorBottleneck } from '../metrics/bottleneck.js';
+import type { HostCpuShare } from '../metrics/host-cpu.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -43,6 +44,11 @@ export interface RunSummary {
   counters?: Counters;
   /** What the built-in reference ACS did itself, when it drove connection requests (scenario `referenceAcs.connectionRequests`). */
   referenceAcs?: { connectionRequests: ConnectionRequestDriverReport };
+  /**
+   * The whole host's CPU from power-on to the end (Linux /proc/stat; absent elsewhere): how busy it was and how much
+   * a hypervisor gave to other guests (steal). A merged run has the highest of its shards.
+   */
+  hostCpu?: HostCpuShare;
 }
 
 /** One profile's share of a run. */
@@ -112,6 +118,7 @@ export function buildSummary(args: {
   durationMs: number;
   metrics: MergedMetrics;
   referenceAcs?: RunSummary['referenceAcs'];
+  hostCpu?: HostCpuShare | undefined;
 }): RunSummary {
   const durationS = Math.round(args.durationMs) / 1000;
   const latency = latencySummaries(args.metrics, 'intended');
@@ -139,10 +146,11 @@ export function buildSummary(args: {
     errorSamples: args.metrics.errorSamples,
     bytes: args.metrics.bytes,
     cpeStates: cpeStatesOf(args.metrics),
-    warnings: [...lateWarnings(latency['lateness']), ...referenceAcsWarnings(args.referenceAcs)],
+    warnings: [...lateWarnings(latency['lateness'], latency['gcPause'], args.hostCpu), ...referenceAcsWarnings(args.referenceAcs)],
     profiles,
     counters: sortedCounters(args.metrics.counters),
     ...(args.referenceAcs ? { referenceAcs: args.referenceAcs } : {}),
+    ...(args.hostCpu ? { hostCpu: args.hostCpu } : {}),
   };
 }
 
@@ -172,12 +180,23 @@ function referenceAcsWarnings(acs: RunSummary['referenceAcs']): string[] {
   return [`the reference ACS could not send ${total} of its connection requests (${reasons})`];
 }
 
-/** The simulator's own lateness rule (metrics/bottleneck.ts), shared with the terminal UI's banner. */
-function lateWarnings(lateness: LatencySummary | undefined): string[] {
+/** Steal below this share of the host's CPU does not explain a late schedule. */
+const NOTABLE_STEAL_PERCENT = 5;
+
+/**
+ * The simulator's own lateness rule (metrics/bottleneck.ts), shared with the terminal UI's banner, with what the run
+ * measured about why: the simulator threads' GC pauses and the CPU a hypervisor withheld.
+ */
+function lateWarnings(lateness: LatencySummary | undefined, gcPause: LatencySummary | undefined, hostCpu: HostCpuShare | undefined): string[] {
   const late = simulatorBottleneck(lateness);
   if (!late) return [];
+  const causes = [
+    ...(gcPause && gcPause.count > 0 ? [`its threads' GC pauses: p99 ${gcPause.p99} ms, max ${gcPause.max} ms`] : []),
+    ...(hostCpu && hostCpu.stealPercent >= NOTABLE_STEAL_PERCENT ? [`the hypervisor withheld ${hostCpu.stealPercent}% of the host's CPU (steal)`] : []),
+  ];
   return [
-    `the simulator was the bottleneck: sessions started ${late.lateMs} ms after they were due (${bottleneckBasis(late)}, max ${late.max} ms); ` +
+    `the simulator was the bottleneck: sessions started ${late.lateMs} ms after they were due (${bottleneckBasis(late)}, max ${late.max} ms)` +
+      `${causes.length > 0 ? `; measured meanwhile: ${causes.join('; ')}` : ''}; ` +
       `latencies are still measured from the due time, but the offered load was lower than scheduled: use more --workers or machines`,
   ];
 }

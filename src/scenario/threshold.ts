@@ -46,7 +46,7 @@ export class ThresholdSyntaxError extends CpesimError {
   }
 }
 
-const LATENCY_NAMES = new Set(['session', 'inform', 'emptyPost', 'connect', 'tls', 'lateness']);
+const LATENCY_NAMES = new Set(['session', 'inform', 'emptyPost', 'connect', 'tls', 'lateness', 'gcPause']);
 const ERROR_KINDS = new Set([
   'connect_refused', 'connect_timeout', 'timeout', 'reset', 'tls', 'dns', 'http_status', 'auth_failed',
   'redirect_loop', 'overloaded', 'acs_fault', 'protocol', 'local_address', 'power_cut', 'internal',

@@ -1,7 +1,7 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
 import { newHistogram, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.js';
 import { IntervalDeltas } from '../metrics/intervals.js';
-import type { ErrorKind } from '../metrics/observer.js';
+import { SIMULATOR_LATENCIES, type ErrorKind } from '../metrics/observer.js';
 import { MIN_SAMPLES_FOR_P99, simulatorBottleneck, type SimulatorBottleneck } from '../metrics/bottleneck.js';
 import { percentileCurve, type PercentilePoint } from './percentile-scale.js';
 
@@ -67,7 +67,7 @@ export interface ProfileRow {
 }
 
 export function latencyGroup(name: string): LatencyGroup {
-  return name === 'lateness' ? 'simulator' : name.startsWith('rpc.') ? 'rpc' : 'phase';
+  return SIMULATOR_LATENCIES.has(name) ? 'simulator' : name.startsWith('rpc.') ? 'rpc' : 'phase';
 }
 
 function latencyOrder(a: string, b: string): number {

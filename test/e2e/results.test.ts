@@ -56,6 +56,10 @@ test('CI-style run: a failing threshold exits 1 and writes junit.xml, the interv
 
   const results = await readResults(out);
   assert.equal(results.passed, false);
+  if (process.platform === 'linux') {
+    const host = results.hostCpu;
+    assert.ok(host && host.busyPercent >= 0 && host.busyPercent <= 100 && host.stealPercent >= 0 && host.stealPercent <= host.busyPercent, JSON.stringify(host));
+  }
   assert.deepEqual(results.thresholds.map((t) => [t.expr, t.ok]), [
     ['session.p99 < 10s', true],
     ['sessions.completed >= 1', true],

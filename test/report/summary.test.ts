@@ -45,6 +45,27 @@ test('a late simulator is called out in the summary and the table', () => {
   assert.match(formatSummaryTable(s, 'x/summary.json'), /WARNING: the simulator was the bottleneck/);
 });
 
+test('the bottleneck warning names what was measured meanwhile: the threads\' GC pauses and notable host steal', () => {
+  const metrics = new MetricsRegistry();
+  for (let i = 0; i < 100; i++) metrics.latency('lateness', LATENESS_WARNING_MS * 4, LATENESS_WARNING_MS * 4);
+  for (const pause of [2, 3, 40]) metrics.latency('gcPause', pause, pause);
+  const build = (stealPercent: number) =>
+    buildSummary({
+      scenario: 't', startedAt: new Date(0), acsUrl: 'http://127.0.0.1:1/', cpes: 1, durationMs: 1000,
+      metrics: mergeSnapshots([metrics.snapshot()]), hostCpu: { busyPercent: 90, stealPercent },
+    });
+  const stolen = build(12.5);
+  assert.equal(stolen.warnings.length, 1);
+  assert.match(stolen.warnings[0]!, /measured meanwhile: its threads' GC pauses: p99 40(\.\d+)? ms, max 40(\.\d+)? ms; the hypervisor withheld 12\.5% of the host's CPU \(steal\)/);
+  assert.deepEqual(stolen.hostCpu, { busyPercent: 90, stealPercent: 12.5 });
+  // A little steal explains nothing and is left out; the GC pauses stay.
+  const quiet = build(1);
+  assert.doesNotMatch(quiet.warnings[0]!, /steal/);
+  assert.match(quiet.warnings[0]!, /GC pauses/);
+  // On time: no warning, whatever the pauses.
+  assert.deepEqual(summaryWithLateness(1).warnings, []);
+});
+
 test('the bottleneck warning needs a late median on a small run and a late p99 on a large one', () => {
   // 100 late of 180 (small run): the median is late.
   assert.equal(summaryWithLateness(LATENESS_WARNING_MS * 4, 80).warnings.length, 1);
