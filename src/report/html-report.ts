@@ -8,7 +8,7 @@ import { percentileCurve, percentileX } from '../ui/percentile-scale.js';
 import { connectionRequestLines, referenceAcsLatency, referenceAcsLine } from './connection-request-text.js';
 import type { ReportInputs } from './html-report-inputs.js';
 import { escapeHtml as h, lineChart, type Series } from './html-report-svg.js';
-import { describeWarmUp } from './summary.js';
+import { describeHostCpu, describeWarmUp } from './summary.js';
 
 /** Where `max` sits on the percentile axis when only the summary's percentiles are known: one step past 99.9 %. */
 const MAX_X = percentileX(99.99);
@@ -52,6 +52,7 @@ function overview({ summary: s }: ReportInputs): string {
     ['scheduled time', `${s.durationS} s`],
     ...(s.drainS !== undefined ? [['drain after the run', `${s.drainS} s`] as [string, string]] : []),
     ...(s.pausedS !== undefined ? [['paused', `${s.pausedS} s`] as [string, string]] : []),
+    ...(s.hostCpu ? [['host CPU from power-on', describeHostCpu(s.hostCpu)] as [string, string]] : []),
     ...(s.warmUp ? [['warm-up before power-on', `${describeWarmUp(s.warmUp)} against a private loopback ACS (not measured)`] as [string, string]] : []),
     ...(s.abortedAtShutdown ? [['aborted at shutdown', `${s.abortedAtShutdown} sessions still running after the grace period (counted as failed)`] as [string, string]] : []),
     ...(s.shard ? [['machine shard', `${s.shard.index}/${s.shard.count}`] as [string, string]] : []),

@@ -1,7 +1,7 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
 import { paint } from './color.js';
 import { connectionRequestLines, referenceAcsLatency, referenceAcsLine } from './connection-request-text.js';
-import { describeWarmUp, type ProfileSummary, type RunOutcome, type RunSummary } from './summary.js';
+import { describeHostCpu, describeWarmUp, type ProfileSummary, type RunOutcome, type RunSummary } from './summary.js';
 
 /** One progress line per interval, for `--ui plain` (stderr). */
 export function formatProgressLine(s: ProgressSample, opts: { color?: boolean } = {}): string {
@@ -36,6 +36,7 @@ export function formatSummaryTable(
   lines.push(`cpes at the end: online ${st.online}, booting ${st.booting}, offline ${st.offline}`);
   const w = summary.warmUp;
   if (w) lines.push(`warm-up before power-on (private loopback ACS, not measured): ${describeWarmUp(w)}`);
+  if (summary.hostCpu) lines.push(`host CPU from power-on: ${describeHostCpu(summary.hostCpu)}`);
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));

@@ -94,6 +94,11 @@ export interface RunOutcome {
   mergedFrom?: string[];
 }
 
+/** The host's CPU over the run in a few words (summary table, HTML report). */
+export function describeHostCpu(host: HostCpuShare): string {
+  return `${host.busyPercent}% busy, ${host.stealPercent}% steal (CPU the hypervisor gave other guests)`;
+}
+
 /** The warm-up in a sentence (summary table, HTML report). */
 export function describeWarmUp(w: NonNullable<RunOutcome['warmUp']>): string {
   return `${w.sessions} sessions in ${w.durationS}s${w.failed > 0 ? `, ${w.failed} failed` : ''}`;

@@ -53,6 +53,12 @@ test('two machine shards cover the same CPEs as one whole run, and merge adds th
     // Each worker thread warmed up with at most its own CPEs' worth of sessions: 4 + 3 in all, merged as a sum.
     assert.deepEqual([r0.warmUp?.sessions, r1.warmUp?.sessions, m.warmUp?.sessions], [4, 3, 7]);
     assert.match(await readFile(join(dir, 'merged', 'report.html'), 'utf8'), /warm-up before power-on/);
+    // The machine that held the run back: the merged host CPU is the busiest shard's.
+    if (process.platform === 'linux') {
+      const shards = [r0.hostCpu!, r1.hostCpu!];
+      assert.deepEqual(m.hostCpu, { busyPercent: Math.max(...shards.map((h) => h.busyPercent)), stealPercent: Math.max(...shards.map((h) => h.stealPercent)) });
+      assert.match(await readFile(join(dir, 'merged', 'report.html'), 'utf8'), /host CPU from power-on/);
+    }
 
     // Bad input: exit 2 with a message naming the problem, nothing averaged.
     const missing = await runCli(['merge', join(dir, 's0'), '--out', join(dir, 'bad1')]);

@@ -58,6 +58,7 @@ test('the bottleneck warning names what was measured meanwhile: the threads\' GC
   assert.equal(stolen.warnings.length, 1);
   assert.match(stolen.warnings[0]!, /measured meanwhile: its threads' GC pauses: p99 40(\.\d+)? ms, max 40(\.\d+)? ms; the hypervisor withheld 12\.5% of the host's CPU \(steal\)/);
   assert.deepEqual(stolen.hostCpu, { busyPercent: 90, stealPercent: 12.5 });
+  assert.match(formatSummaryTable(stolen, 'x/summary.json'), /host CPU from power-on: 90% busy, 12\.5% steal/);
   // A little steal explains nothing and is left out; the GC pauses stay.
   const quiet = build(1);
   assert.doesNotMatch(quiet.warnings[0]!, /steal/);
