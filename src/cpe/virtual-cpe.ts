@@ -122,12 +122,17 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
     return this.transfers?.size ?? 0;
   }
 
-  /** Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the CPE's background work (transfers and their timers) so a run ends promptly; no more session requests.
+   * A promise only when transfers or DU changes have work to wind down: a fleet stops all its CPEs at once, and a
+   * promise each was ~60 MB of garbage per 50,000 CPEs at shutdown.
+   */
+  stop(): Promise<void> | undefined {
     this.flags |= STOPPED;
     this.diagnostics?.stop();
+    if (this.transfers === undefined && this.duChanges === undefined) return undefined;
     // Stopping forgets the transfers and DU changes; each keeps the unfinished ones for a state file.
-    await Promise.all([this.transfers?.stop(), this.duChanges?.stop()]);
+    return Promise.all([this.transfers?.stop(), this.duChanges?.stop()]).then(() => undefined);
   }
 
   /** Raises an event; it is pending until an InformResponse confirms an Inform carrying it. */

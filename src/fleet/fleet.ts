@@ -336,7 +336,12 @@ export class Fleet implements ConnectionRequestTarget {
     const activeMs = this.startAt === undefined ? 0 : Math.max(0, Math.min(stoppedAt, this.endAt) - this.startAt - this.pausedMs);
     const grace = new AbortController();
     const drained = (async () => {
-      await Promise.all(this.cpes.map((cpe) => cpe.stop()));
+      const stopping: Promise<void>[] = [];
+      for (const cpe of this.cpes) {
+        const stopped = cpe.stop();
+        if (stopped) stopping.push(stopped);
+      }
+      await Promise.all(stopping);
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
       return true;
     })();

@@ -97,7 +97,7 @@ function newCpe(url: string) {
     rebootDurationMs: REBOOT_MS,
     requestSession: (delayMs) => wakes.push(delayMs),
   });
-  closers.push({ close: () => cpe.stop() });
+  closers.push({ close: async () => cpe.stop() });
   return { cpe, metrics, wakes };
 }
 

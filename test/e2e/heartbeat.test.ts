@@ -59,7 +59,7 @@ describe('14 HEARTBEAT against the reference ACS', () => {
       observer: new RecordingObserver(),
       connectionRequestUrl: 'http://127.0.0.1:7547/cr3',
     });
-    closers.push(() => cpe.stop());
+    closers.push(async () => cpe.stop());
     assert.ok((await cpe.runSession(performance.now())).ok);
     assert.deepEqual(cpe.heartbeatPolicy(), { reportingIntervalS: 30, initiationTime: '0001-01-01T00:00:00Z' });
     // Pending: a connection request's event and a changed parameter the ACS asked to be told about (passive).
