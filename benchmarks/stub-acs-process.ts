@@ -5,7 +5,6 @@ import { BenchChild } from './child-process.js';
 
 export { GPV_NAMES, GPV_PATH, PLAIN_PATH, type MinimalAcsStats } from '../src/acs/minimal-acs.js';
 
-
 export type StubAcsRequest = { type: 'usage' } | { type: 'close' };
 export type StubAcsMessage = { type: 'ready'; url: string } | { type: 'usage'; cpuMs: number; stats: MinimalAcsStats };
 

@@ -13,9 +13,9 @@ import { parseAcsMessage } from './parse.js';
 const MAX_SHAPES = 4;
 /** Larger messages are rare repeats and would make a cache entry costly: always parsed in full. */
 const MAX_CACHED_LENGTH = 16_384;
-/** The start tag of the ID element: any namespace prefix, attributes allowed. */
 /** parseAcsMessage reads the cwmp version from the first occurrence of this in the text. */
 const CWMP_NAMESPACE = 'urn:dslforum-org:cwmp-';
+/** The start tag of the ID element: any namespace prefix, attributes allowed. */
 const ID_START_TAG = /<(?:[A-Za-z_][\w.-]*:)?ID(?:\s[^>]*)?>$/;
 
 interface Shape {
