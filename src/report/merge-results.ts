@@ -17,7 +17,7 @@ import { junitXml } from './junit.js';
 import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-outputs.js';
 import { HISTOGRAMS_DIR } from './run-recorder.js';
 import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from './reference-acs-results.js';
-import { buildSummary, mergeWarmUps, type RunResults } from './summary.js';
+import { buildSummary, mergeWarmUps, outcomeFailures, runFailureLines, type RunResults } from './summary.js';
 import type { HostCpuShare } from '../metrics/host-cpu.js';
 
 /** The shard results cannot be merged into one exact result. */
@@ -63,8 +63,8 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
   };
   const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
   const warmUp = mergeWarmUps(byIndex.map((s) => s.summary.warmUp));
-  const runFailures = summary.sessions.completed === 0 ? ['no session completed'] : [];
-  const failures = [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
+  const runFailures = runFailureLines(summary, []);
+  const failures = outcomeFailures(thresholds, runFailures);
 
   await mkdir(join(out, HISTOGRAMS_DIR), { recursive: true });
   // The merged totals as one interval: the shards' own logs keep the course over time.

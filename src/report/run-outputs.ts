@@ -24,7 +24,7 @@ import { junitXml } from './junit.js';
 import { REFERENCE_ACS_FILE, referenceAcsHistograms } from './reference-acs-results.js';
 import type { ConnectionRequestDriver } from '../acs/connection-request-driver.js';
 import { RunRecorder } from './run-recorder.js';
-import type { RunResults, RunSummary } from './summary.js';
+import { outcomeFailures, runFailureLines, type RunResults, type RunSummary } from './summary.js';
 
 export const SUMMARY_FILE = 'summary.json';
 export const JUNIT_FILE = 'junit.xml';
@@ -86,9 +86,8 @@ export class RunOutputs {
       // It stopped the run: it stays failed even if the numbers recovered by the end (the run was cut short).
       aborted && r.expr === aborted.expr ? { ...aborted, message: `${aborted.message} (during the run: aborted it)` } : r,
     );
-    const runFailures = run.shardFailures.map((f) => `shard ${f.shard} failed: ${f.message}`);
-    if (summary.sessions.completed === 0) runFailures.push('no session completed');
-    const failures: string[] = [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
+    const runFailures = runFailureLines(summary, run.shardFailures.map((f) => `shard ${f.shard} failed: ${f.message}`));
+    const failures = outcomeFailures(thresholds, runFailures);
     const driver = args.connectionRequestDriver;
     const files = {
       junit: JUNIT_FILE,

@@ -112,6 +112,16 @@ export function mergeWarmUps(list: readonly (RunOutcome['warmUp'] | undefined)[]
   return { sessions: sum('sessions'), completed: sum('completed'), failed: sum('failed'), durationS: Math.max(...present.map((w) => w.durationS)) };
 }
 
+/** Why a run failed apart from its thresholds: its dead shards (lines given), and no session completed. */
+export function runFailureLines(summary: RunSummary, shardFailures: readonly string[]): string[] {
+  return summary.sessions.completed === 0 ? [...shardFailures, 'no session completed'] : [...shardFailures];
+}
+
+/** RunOutcome.failures: the failed thresholds, then the run's other failures (runFailureLines). */
+export function outcomeFailures(thresholds: readonly ThresholdResult[], runFailures: readonly string[]): string[] {
+  return [...thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.message}`), ...runFailures];
+}
+
 /** summary.json as `cpesim run` writes it. */
 export type RunResults = RunSummary & RunOutcome;
 
