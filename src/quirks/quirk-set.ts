@@ -54,9 +54,6 @@ export const RPC_QUIRKS = QUIRK.gpnEmptyPathUnsupported | QUIRK.batchedGpvFault 
 /** Quirks that change how a SetParameterValues value is read (DeviceModel.setParameterValues checks this mask). */
 export const WRITE_QUIRKS = QUIRK.booleansAsDigits | QUIRK.nonStandardEnums;
 
-/** Quirks that need the hand-written HTTP/1.x client (undici refuses `Expect`, speaks only HTTP/1.1). */
-export const RAW_HTTP_QUIRKS = QUIRK.expect100Continue | QUIRK.chunkedRequests | QUIRK.http10;
-
 export interface QuirkSetInit {
   flags: number;
   fixedCwmpId: string;

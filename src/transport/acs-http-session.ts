@@ -1,12 +1,11 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Client, errors as undiciErrors } from 'undici';
 import { CookieJar } from './cookie-jar.js';
 import { HttpAuthenticator } from './http-auth.js';
 import { checkLocalAddress } from './local-address.js';
 import { parseRetryAfterMs } from './retry-after.js';
 import { classifyRequestError, TransportError } from './transport-error.js';
-import { NO_QUIRKS, QUIRK, RAW_HTTP_QUIRKS, type QuirkSet } from '../quirks/quirk-set.js';
-import { RawHttpClient, type HttpRequester } from './raw-http-client.js';
+import { NO_QUIRKS, QUIRK, type QuirkSet } from '../quirks/quirk-set.js';
+import { Http1Client, type Http1Response } from './http1-client.js';
 
 /** Where and how a CPE reaches its ACS (ManagementServer.URL/Username/Password plus TLS settings). */
 export interface AcsEndpoint {
@@ -48,36 +47,6 @@ const CONTENT_TYPE_XML = 'text/xml; charset="utf-8"';
 const CONTENT_TYPE_XML_BARE = 'text/xml';
 
 /**
- * Connectors by TLS settings (CA, then timeout, then [strict, insecure]): shared by every session and every CPE
- * with the same settings, so per-CPE endpoints (another localAddress) do not build one each. Looked up
- * without allocating.
- */
-const connectorCache = new Map<string | undefined, Map<number, buildConnector.connector[]>>();
-
-/** What a connector really returns (its type says void): the socket, so the TCP connect can be timed. */
-type SocketConnector = (options: buildConnector.Options, callback: buildConnector.Callback) => Socket | undefined;
-
-function connectorFor(endpoint: AcsEndpoint): buildConnector.connector {
-  let byTimeout = connectorCache.get(endpoint.ca);
-  if (byTimeout === undefined) connectorCache.set(endpoint.ca, (byTimeout = new Map()));
-  let pair = byTimeout.get(endpoint.requestTimeoutMs);
-  if (pair === undefined) byTimeout.set(endpoint.requestTimeoutMs, (pair = []));
-  const slot = endpoint.insecure ? 1 : 0;
-  let connector = pair[slot];
-  if (connector === undefined) {
-    connector = buildConnector({
-      rejectUnauthorized: !endpoint.insecure,
-      ...(endpoint.ca !== undefined ? { ca: endpoint.ca } : {}),
-      timeout: endpoint.requestTimeoutMs,
-      // Every simulated CPE is its own device: no TLS session resumption across them.
-      maxCachedSessions: 0,
-    });
-    pair[slot] = connector;
-  }
-  return connector;
-}
-
-/**
  * Parsed ACS URLs by their text: every session of every CPE starts at its endpoint's URL, and parsing it (WHATWG URL)
  * per session showed in the profile. The URL objects are never mutated (a redirect makes a new one). Bounded: CPEs
  * whose ACS set a URL of their own add entries; past the bound the cache starts over.
@@ -95,21 +64,14 @@ function parsedUrl(text: string): URL {
   return url;
 }
 
-/**
- * What a clean session's connection is destroyed with. Client.close() with nothing pending does exactly
- * destroy(new ClientDestroyedError()), and capturing and formatting that error's stack (the socket's destroy reads
- * it) was ~3% of a plain session's CPU; one error made once goes the same way without it. Same FIN on the wire.
- */
-const SESSION_ENDED = new undiciErrors.ClientDestroyedError('CWMP session ended');
-
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
 /**
- * The HTTP side of one CWMP session: one keep-alive connection (undici Client, pipelining 1) to the
- * ACS, the session's cookies, HTTP authentication state and redirect target. Every `post` returns
- * the ACS's response body ('' for 204 / empty 200) or throws a classified TransportError.
+ * The HTTP side of one CWMP session: one keep-alive connection (Http1Client) to the ACS, the session's cookies,
+ * HTTP authentication state and redirect target. Every `post` returns the ACS's response body ('' for 204 /
+ * empty 200) or throws a classified TransportError.
  */
 export class AcsHttpSession {
   private readonly endpoint: AcsEndpoint;
@@ -119,7 +81,7 @@ export class AcsHttpSession {
   private auth: HttpAuthenticator | undefined;
   private url: URL;
   private path: string;
-  private client: HttpRequester;
+  private client: Http1Client;
   private redirects = 0;
   private readonly quirks: QuirkSet;
   private readonly localAddress: string | undefined;
@@ -170,7 +132,7 @@ export class AcsHttpSession {
       const authorization = this.auth?.authorization('POST', this.path);
       if (authorization !== undefined) headers['authorization'] = authorization;
 
-      let res: Awaited<ReturnType<HttpRequester['request']>>;
+      let res: Http1Response;
       try {
         res = await this.client.request({
           path: this.path,
@@ -185,14 +147,7 @@ export class AcsHttpSession {
       const status = res.statusCode;
       if (!(q.flags & QUIRK.noCookies)) this.cookies.store(res.headers['set-cookie'], this.url);
 
-      if (status >= 200 && status < 300) {
-        try {
-          return status === 204 ? (await res.body.dump(), '') : await res.body.text();
-        } catch (err) {
-          throw classifyRequestError(err);
-        }
-      }
-      await this.discard(res.body);
+      if (status >= 200 && status < 300) return status === 204 ? '' : res.body;
       if (status === 401) {
         if (this.auth?.onChallenge(res.headers['www-authenticate'], authorization !== undefined)) {
           if (q.flags & QUIRK.newConnectionAfter401) {
@@ -222,12 +177,9 @@ export class AcsHttpSession {
     return s !== undefined && !s.destroyed && !s.readableEnded;
   }
 
-    /** Ends the session's connection (gracefully; pending requests are already done). */
+  /** Ends the session's connection as a CPE does: our FIN (every request of a clean session has been answered). */
   async close(): Promise<void> {
-    const client = this.client;
-    // Every request of a session that ended cleanly has been answered: the graceful close has nothing to wait for.
-    if (client instanceof Client) await client.destroy(SESSION_ENDED).catch(() => undefined);
-    else await client.close().catch(() => undefined);
+    await this.client.close().catch(() => undefined);
   }
 
   /** Tears the connection down at once (failed session: an ACS that does not answer must not hold us). */
@@ -263,60 +215,18 @@ export class AcsHttpSession {
     }
   }
 
-  private async discard(body: { dump(opts?: { limit: number }): Promise<void> }): Promise<void> {
-    try {
-      await body.dump({ limit: this.options.maxBodyBytes });
-    } catch {
-      // Nothing to keep from an error body; a broken connection shows on the next request.
-    }
-  }
-
   private newAuthenticator(): HttpAuthenticator | undefined {
     const { username, password } = this.endpoint;
     return username !== undefined ? new HttpAuthenticator(username, password ?? '') : undefined;
   }
 
-  private newClient(): HttpRequester {
-    if (this.quirks.flags & RAW_HTTP_QUIRKS) return this.newRawClient();
-    const base = connectorFor(this.endpoint) as SocketConnector;
-    const sockets = this.sockets;
-    const onConnection = this.options.onConnection;
-    const timeout = this.endpoint.requestTimeoutMs;
-    // A parsed origin (cached): undici takes a URL as it is, a string it parses again for every Client.
-    return new Client(parsedUrl(this.url.origin), {
-      pipelining: 1,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      maxResponseSize: this.options.maxBodyBytes,
-      ...(this.localAddress !== undefined ? { localAddress: this.localAddress } : {}),
-      // Wraps the shared connector to remember this session's sockets (byte counting) and time the connection.
-      connect: (opts, callback) => {
-        const startedAt = performance.now();
-        const tls = opts.protocol === 'https:';
-        let tcpAt = 0;
-        const socket = base(opts, (err, connected) => {
-          if (connected) {
-            sockets.push(connected);
-            // The callback comes on 'secureConnect' for HTTPS, on 'connect' for HTTP.
-            const readyAt = performance.now();
-            onConnection?.(startedAt, tls ? tcpAt || readyAt : readyAt, tls ? readyAt : undefined);
-          }
-          // The overloads of the callback type do not accept a union; both shapes are valid here.
-          (callback as (e: Error | null, s: Socket | null) => void)(err, connected);
-        });
-        // A TLS socket emits 'connect' when TCP is up, before its handshake.
-        if (tls && onConnection !== undefined) socket?.once('connect', () => (tcpAt = performance.now()));
-      },
-    });
-  }
-
-  /** The hand-written client for expect100Continue, chunkedRequests and http10 (see raw-http-client.ts). */
-  private newRawClient(): RawHttpClient {
+  /** A client for the session's current origin, shaped by the profile's HTTP quirks (http10, chunked, Expect). */
+  private newClient(): Http1Client {
     const q = this.quirks;
     const sockets = this.sockets;
     const onConnection = this.options.onConnection;
-    return new RawHttpClient({
-      origin: new URL(this.url.origin),
+    return new Http1Client({
+      origin: this.url,
       httpVersion: q.flags & QUIRK.http10 ? '1.0' : '1.1',
       chunked: (q.flags & QUIRK.chunkedRequests) !== 0,
       expectContinue: (q.flags & QUIRK.expect100Continue) !== 0,

@@ -1,8 +1,7 @@
 /**
- * How an AcsHttpSession ends and starts, now that the ACS URL is parsed once per process and a clean close destroys
- * the undici Client with one shared error: the ACS must still see each session's connection ended by a FIN (not a
- * reset, not left open), every session must open its own connection, and a redirect in one session must not move
- * where the next one starts (the parsed URL is shared).
+ * How an AcsHttpSession ends and starts, now that the ACS URL is parsed once per process: the ACS must see each
+ * session's connection ended by a FIN (not a reset, not left open), every session must open its own connection, and
+ * a redirect in one session must not move where the next one starts (the parsed URL is shared).
  */
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
