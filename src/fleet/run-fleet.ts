@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { disableAllocationSitePretenuring } from './v8-tuning.js';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import { mergeSnapshots, type MergedMetrics } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
@@ -111,6 +112,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   let interrupted = false;
   let stopped = false;
+  disableAllocationSitePretenuring();
   const pool = new Piscina<ShardTask, ShardResult>({
     filename: new URL('./shard-task.js', import.meta.url).href,
     minThreads: workers,
