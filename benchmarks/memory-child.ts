@@ -8,6 +8,7 @@
 import { cpeEnvironment, VirtualCpe } from '../src/cpe/virtual-cpe.js';
 import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { CpesimError } from '../src/errors.js';
+import { disableAllocationSitePretenuring } from '../src/fleet/v8-tuning.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
 import { parentChannel } from './child-process.js';
 import { fullGc } from './harness.js';
@@ -27,6 +28,8 @@ const [profileName, countText] = process.argv.slice(2);
 const cpes = Number(countText);
 if (!profileName || !Number.isInteger(cpes) || cpes <= 0) throw new CpesimError('CPESIM_BENCH_USAGE', 'usage: memory-child.js PROFILE COUNT');
 
+// The V8 setting a fleet's threads build their CPEs under (runFleet).
+disableAllocationSitePretenuring();
 const profile = await loadProfile(profileName);
 // Nothing listens on the discard port and nothing connects: idle CPEs never open a session.
 const acs = { url: 'http://127.0.0.1:9/', requestTimeoutMs: 30_000 };

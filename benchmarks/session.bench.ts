@@ -16,6 +16,7 @@ import { VirtualCpe, type AcsEndpoint } from '../src/cpe/virtual-cpe.js';
 import { DeviceModel } from '../src/datamodel/device-model.js';
 import { loadProfile } from '../src/datamodel/profile-loader.js';
 import { CpesimError } from '../src/errors.js';
+import { disableAllocationSitePretenuring } from '../src/fleet/v8-tuning.js';
 import { MetricsRegistry } from '../src/metrics/registry.js';
 import { cpuMs, median, publish, ratio, withTimeout } from './harness.js';
 import { GPV_NAMES, GPV_PATH, PLAIN_PATH, StubAcsProcess, type MinimalAcsStats } from './stub-acs-process.js';
@@ -41,11 +42,13 @@ interface RoundResult {
   acsCpuUs: number;
 }
 
+// The V8 setting a fleet runs with (runFleet), for the floor and cpesim alike.
+disableAllocationSitePretenuring();
 const profile = await loadProfile(PROFILE);
 const acs = await StubAcsProcess.start(PROFILE);
 
 function endpoint(path: string): AcsEndpoint {
-  // One endpoint object per kind, as a fleet shares one: the transport caches its connector per endpoint.
+  // One endpoint object per kind, as a fleet shares one.
   return { url: acs.url + path, requestTimeoutMs: 10_000 };
 }
 
