@@ -11,7 +11,7 @@
  * surviving each scavenge than this client does (README, the lateness row).
  */
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
 import { TransportError, classifyRequestError } from './transport-error.js';
 
 export interface Http1Request {
@@ -179,7 +179,7 @@ export class Http1Client {
             port,
             ...local,
             rejectUnauthorized: !o.insecure,
-            ...(o.ca !== undefined ? { ca: o.ca } : {}),
+            secureContext: secureContextFor(o.ca),
             ...(isIP(host) === 0 ? { servername: host } : {}),
           })
         : // Not net.connect(options): on Node 20 a socket constructed with options outlives young-generation GCs
@@ -215,6 +215,19 @@ export class Http1Client {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/**
+ * TLS contexts by CA bundle (undefined: Node's default CAs), shared by every connection: given `ca`, tls.connect
+ * builds a context and parses the bundle for each connection. Sessions are not resumed across connections
+ * (nothing here passes `session`), so every simulated CPE does a full handshake, as a real one would.
+ */
+const secureContexts = new Map<string | undefined, SecureContext>();
+
+function secureContextFor(ca: string | undefined): SecureContext {
+  let context = secureContexts.get(ca);
+  if (context === undefined) secureContexts.set(ca, (context = createSecureContext(ca !== undefined ? { ca } : {})));
+  return context;
 }
 
 /** A body as chunks of CHUNK_BYTES and the last-chunk marker (RFC 9112 §7.1). */
