@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +23,24 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-/** A UDP port free right now on 127.0.0.1 (coturn binds it a moment later; a clash fails the start clearly). */
-async function freeUdpPort(): Promise<number> {
-  const probe = createSocket('udp4');
-  await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+/**
+ * A port free right now on 127.0.0.1 for UDP and for TCP alike: coturn listens on both. It binds a moment later,
+ * so a client connection of a test running meanwhile can still take the TCP port; startCoturn then tries again.
+ */
+async function freeUdpAndTcpPort(): Promise<number> {
+  for (;;) {
+    const probe = createSocket('udp4');
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const { port } = probe.address();
+    const tcp = createServer();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (tcpFree) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (tcpFree) return port;
+  }
 }
 
 /** One Binding Request to host:port; true when a success response came within `timeoutMs`. */
@@ -58,14 +70,26 @@ export async function stunAnswers(host: string, port: number, timeoutMs: number)
   }
 }
 
+/** Attempts when coturn finds its port taken between the probe and its bind. */
+const START_ATTEMPTS = 3;
+const PORT_TAKEN = /Address already in use/;
+
 export async function startCoturn(opts: { readyTimeoutMs?: number } = {}): Promise<Coturn> {
   try {
     await access(TURNSERVER, constants.X_OK);
   } catch {
     throw new Error(`coturn is missing: ${TURNSERVER} not found or not executable (Debian: apt-get install coturn; .ci/run installs it)`);
   }
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnFreePort(opts.readyTimeoutMs ?? 15_000);
+    if ('port' in started) return started;
+    if (attempt === START_ATTEMPTS || !PORT_TAKEN.test(started.failure)) throw new Error(started.failure);
+  }
+}
+
+async function startOnFreePort(readyTimeoutMs: number): Promise<Coturn | { failure: string }> {
   const host = '127.0.0.1';
-  const port = await freeUdpPort();
+  const port = await freeUdpAndTcpPort();
   // pid file and user database in a private directory: nothing touches /var.
   const dir = await mkdtemp(join(tmpdir(), 'cpesim-coturn-'));
   const args = [
@@ -101,12 +125,13 @@ export async function startCoturn(opts: { readyTimeoutMs?: number } = {}): Promi
     }
     await rm(dir, { recursive: true, force: true });
   };
-  const deadline = performance.now() + (opts.readyTimeoutMs ?? 15_000);
+  const deadline = performance.now() + readyTimeoutMs;
   while (performance.now() < deadline) {
     if (exited !== undefined) break;
+    if (PORT_TAKEN.test(output)) break; // coturn keeps retrying its bind: give up on this port
     if (await stunAnswers(host, port, 500)) return { host, port, log: () => output, stop };
     await sleep(100);
   }
   await stop();
-  throw new Error(`coturn did not answer a STUN Binding Request on ${host}:${port} (exit ${String(exited)}):\n${output.slice(-2000)}`);
+  return { failure: `coturn did not answer a STUN Binding Request on ${host}:${port} (exit ${String(exited)}):\n${output.slice(-2000)}` };
 }
