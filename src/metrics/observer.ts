@@ -46,8 +46,15 @@ export type LatencyName =
   | `cr.${ConnectionRequestTransport}.${'toInform' | 'toFirstRpc'}`
   | `rpc.${string}`;
 
-/** The simulator's measures of itself, not of the ACS: kept apart in comparisons and shown as the simulator's in the UI. */
-export const SIMULATOR_LATENCIES: ReadonlySet<string> = new Set<LatencyName>(['lateness', 'gcPause']);
+/**
+ * The simulator's measures of itself, not of the ACS, with what each is: kept apart in comparisons, and marked with
+ * the note in the summary table and the UI (they share its columns, but "from due time" means nothing for them).
+ */
+export const SIMULATOR_LATENCY_NOTES: Readonly<Partial<Record<LatencyName, string>>> = {
+  lateness: 'simulator lateness: due → started',
+  gcPause: 'simulator GC pauses: its event loops stood still',
+};
+export const SIMULATOR_LATENCIES: ReadonlySet<string> = new Set(Object.keys(SIMULATOR_LATENCY_NOTES));
 
 /**
  * What a CPE is doing, for the fleet's gauges: `booting` from power-on until a session with the ACS completed

@@ -1,4 +1,5 @@
 import type { ProgressSample } from '../fleet/run-fleet.js';
+import { SIMULATOR_LATENCY_NOTES, type LatencyName } from '../metrics/observer.js';
 import { paint } from './color.js';
 import { connectionRequestLines, referenceAcsLatency, referenceAcsLine } from './connection-request-text.js';
 import { describeHostCpu, describeWarmUp, type ProfileSummary, type RunOutcome, type RunSummary } from './summary.js';
@@ -39,8 +40,14 @@ export function formatSummaryTable(
   if (summary.hostCpu) lines.push(`host CPU from power-on: ${describeHostCpu(summary.hostCpu)}`);
   lines.push('');
   const header = ['latency (ms, from due time)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
-  const rows = Object.entries(summary.latency).map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));
-  lines.push(...alignedTable(header, rows));
+  const latencies = Object.entries(summary.latency);
+  const rows = latencies.map(([name, l]) => [name, l.count, l.p50, l.p90, l.p99, l.p999, l.max].map(String));
+  const [headerLine, ...rowLines] = alignedTable(header, rows);
+  lines.push(headerLine!);
+  rowLines.forEach((line, i) => {
+    const note = SIMULATOR_LATENCY_NOTES[latencies[i]![0] as LatencyName];
+    lines.push(note !== undefined ? `${line}  (${note})` : line);
+  });
   lines.push(...profileBlock(summary.profiles));
   const crLines = connectionRequestLines(summary.counters);
   if (crLines.length > 0) lines.push('', ...crLines);

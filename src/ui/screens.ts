@@ -1,12 +1,9 @@
 import { columnChart, fitColumns } from './text-chart.js';
 import { bottleneckBasis } from '../metrics/bottleneck.js';
+import { SIMULATOR_LATENCY_NOTES, type LatencyName } from '../metrics/observer.js';
 import type { LiveState, LiveView } from './live-view.js';
 
 /** What the simulator's own rows measure (shown after them). */
-const SIMULATOR_ROW_NOTES: Readonly<Record<string, string>> = {
-  lateness: ' (simulator lateness: due → started)',
-  gcPause: ' (simulator GC pauses: its event loops stood still)',
-};
 
 /**
  * The terminal UI's views as blessed-tagged text (`{bold}`, `{red-fg}`…): pure functions of the live view and the
@@ -100,7 +97,8 @@ function renderLatency(live: LiveView, state: LiveState, ctx: ScreenContext): st
   const lines = [`{bold}${fmt(header)}{/bold}`];
   state.latency.forEach((row, i) => {
     const text = escapeTags(fmt(rows[i]!));
-    const group = row.group === 'simulator' ? SIMULATOR_ROW_NOTES[row.name] ?? '' : '';
+    const note = row.group === 'simulator' ? SIMULATOR_LATENCY_NOTES[row.name as LatencyName] : undefined;
+    const group = note !== undefined ? ` (${note})` : '';
     lines.push(row.name === ctx.selected ? `{inverse}${text}{/inverse}${group}` : `${text}${group}`);
   });
   const name = ctx.selected;

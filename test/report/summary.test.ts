@@ -35,7 +35,11 @@ test('summary.json carries the contract fields in milliseconds', () => {
   assert.ok(Math.abs(s.latencyFromSend['session']!.p99 - 20) < 0.05);
   assert.deepEqual(s.warnings, []);
   assert.deepEqual(s.cpeStates, { online: 2, booting: 2, offline: 1 });
-  assert.match(formatSummaryTable(s, 'x/summary.json'), /cpes at the end: online 2, booting 2, offline 1/);
+  const table = formatSummaryTable(s, 'x/summary.json');
+  assert.match(table, /cpes at the end: online 2, booting 2, offline 1/);
+  // The simulator's own row says what it is; the ACS's rows carry no note.
+  assert.match(table, /^lateness +100 .*\(simulator lateness: due → started\)$/m);
+  assert.match(table, /^session +100 [^(]*$/m);
 });
 
 test('a late simulator is called out in the summary and the table', () => {

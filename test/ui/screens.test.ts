@@ -37,6 +37,8 @@ test('latency view: a row per metric, the selected one highlighted, its percenti
   assert.match(tagged, /\{inverse\}inform +20 +25\.0/);
   const text = plain(tagged);
   for (const name of ['inform', 'session', 'rpc.GetParameterValues', 'lateness']) assert.match(text, new RegExp(`^\\s*${name.replace('.', '\\.')}\\s+\\d+`, 'm'));
+  assert.match(text, /^\s*lateness .*\(simulator lateness: due → started\)$/m);
+  assert.match(text, /^\s*inform [^(]*$/m);
   assert.match(text, /inform: latency by percentile/);
   assert.match(text, /0% +90% +99% +99\.9% +99\.99%/);
   assert.match(text, /inform: p99 per second/);
