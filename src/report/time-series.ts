@@ -1,7 +1,8 @@
 /**
  * timeseries.csv: one row per progress interval (about a second), for spreadsheets and plotting tools. Counts are
  * per interval; latencies (ms, from the due time) are of the sessions/exchanges that ended within the interval;
- * gauges are at the interval's end.
+ * gauges are at the interval's end. The simulator's own lateness and GC pauses come last, beside the ACS's numbers,
+ * so a slow second can be told apart: the ACS's, or the simulator's.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Histogram } from '../metrics/histogram.js';
@@ -11,6 +12,7 @@ export const TIME_SERIES_COLUMNS = [
   'elapsed_s', 'interval_s', 'sessions_started', 'sessions_completed', 'sessions_failed', 'sessions_per_s', 'in_flight',
   'cpes_online', 'cpes_booting', 'cpes_offline', 'errors',
   'session_count', 'session_p50_ms', 'session_p90_ms', 'session_p99_ms', 'session_max_ms', 'inform_p99_ms',
+  'cr_to_inform_p99_ms', 'lateness_p99_ms', 'lateness_max_ms', 'gc_pause_max_ms',
 ] as const;
 
 export class TimeSeriesWriter {
@@ -25,6 +27,9 @@ export class TimeSeriesWriter {
     const seconds = (interval.endMs - interval.startMs) / 1000;
     const session = interval.latency.get('session')?.intended;
     const inform = interval.latency.get('inform')?.intended;
+    const crToInform = interval.latency.get('cr.toInform')?.intended;
+    const lateness = interval.latency.get('lateness')?.intended;
+    const gcPause = interval.latency.get('gcPause')?.intended;
     const { cpes, sessionsInFlight } = interval.cumulative;
     const row: (number | string)[] = [
       round(interval.endMs / 1000),
@@ -44,6 +49,10 @@ export class TimeSeriesWriter {
       ms(session, 99),
       ms(session, 100),
       ms(inform, 99),
+      ms(crToInform, 99),
+      ms(lateness, 99),
+      ms(lateness, 100),
+      ms(gcPause, 100),
     ];
     this.stream.write(row.join(',') + '\n');
   }

@@ -42,10 +42,11 @@ test('interval logs: standard HdrHistogram log format, read back by HistogramLog
       recorded++;
     }
     if (second >= 4) registry.latency('rpc.GetParameterValues', 3, 3);
+    if (second === 1) registry.latency('lateness', 42, 42);
     recorder.record(sample(registry, second * 1000, start, second === 5));
   }
   await recorder.close();
-  assert.deepEqual(Object.keys(recorder.files().histograms).sort(), ['rpc.GetParameterValues', 'session']);
+  assert.deepEqual(Object.keys(recorder.files().histograms).sort(), ['lateness', 'rpc.GetParameterValues', 'session']);
 
   const text = await readFile(join(dir, recorder.files().histograms['session']!), 'utf8');
   const lines = text.split('\n');
@@ -84,6 +85,7 @@ test('interval logs: standard HdrHistogram log format, read back by HistogramLog
   const col = (name: string) => rows.map((r) => r[header.indexOf(name)]!);
   assert.equal(col('sessions_completed').reduce((a, b) => a + Number(b), 0), recorded);
   assert.equal(col('session_p99_ms')[2], '', 'an empty interval has no latency, not 0');
+  assert.deepEqual(col('lateness_max_ms'), ['42.015', '', '', '', ''], "the simulator's lateness (42 ms at HDR precision) in the second it happened");
   assert.deepEqual(col('elapsed_s'), ['1', '2', '3', '4', '5']);
 });
 
