@@ -18,6 +18,18 @@ export function deriveSeed(seed: number, a: number, b: number): number {
   return fmix32(fmix32(fmix32(seed >>> 0) ^ (a >>> 0)) ^ (b >>> 0));
 }
 
+/** The purposes CPEs draw for, each its own stream of a run's seed (so one purpose's draws never echo another's). */
+export const DRAW_STREAM = { schedule: 0x5c4ed01, retry: 0x7e7a1 } as const;
+
+/**
+ * Draw `k` of one CPE for one purpose, in [0, 1): a pure function of the run's seed, the stream, the CPE's global
+ * index and `k`. Nothing is shared between CPEs, so a seeded run draws the same for each CPE whatever the split over
+ * threads and machines and whatever order other CPEs' sessions end in.
+ */
+export function cpeDraw(seed: number, stream: number, cpe: number, k: number): number {
+  return deriveSeed(seed ^ stream, cpe, k) / 4294967296;
+}
+
 /** Murmur3's 32-bit finaliser: a stateless hash step (also the value generators' sample hash). */
 export function fmix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);

@@ -4,7 +4,6 @@
  */
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import { DeviceModel } from '../datamodel/device-model.js';
-import { seededRandom } from '../random.js';
 import type { SessionObserver } from '../metrics/observer.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { managementPaths, type ManagementPaths } from './management-server.js';
@@ -30,9 +29,7 @@ export interface VirtualCpeOptions extends CpeSharedOptions {
 export interface CpeSharedOptions {
   profile: CompiledProfile;
   observer: SessionObserver;
-  /** [0, 1) source for the retry jitter; by default one seeded from `seed` (a fleet gives its shard's). */
-  random?: () => number;
-  /** The scenario seed: the random quirks' draws derive from it (quirks/quirk-random.ts); default 1, the scenario's. */
+  /** The scenario seed: retry waits and the random quirks draw from it (random.ts cpeDraw, quirks/quirk-random.ts); default 1. */
   seed?: number;
   /** Overrides of the hostile-ACS guards (DEFAULT_SESSION_LIMITS). */
   limits?: Partial<SessionLimits>;
@@ -55,7 +52,6 @@ export interface CpeSharedOptions {
 export interface CpeEnvironment {
   readonly profile: CompiledProfile;
   readonly observer: SessionObserver;
-  readonly random: () => number;
   readonly seed: number;
   readonly limits: SessionLimits;
   readonly rebootDurationMs: number;
@@ -77,7 +73,6 @@ export function cpeEnvironment(opts: CpeSharedOptions & { requestSession?: (dela
   return Object.freeze({
     profile: opts.profile,
     observer: opts.observer,
-    random: opts.random ?? seededRandom(seed),
     seed,
     limits: opts.limits ? { ...DEFAULT_SESSION_LIMITS, ...opts.limits } : DEFAULT_SESSION_LIMITS,
     rebootDurationMs: opts.rebootDurationMs ?? DEFAULT_REBOOT_DURATION_MS,

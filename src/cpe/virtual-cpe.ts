@@ -19,6 +19,7 @@ import type { DeviceActions } from './rpc-dispatch.js';
 import { nextScheduledInformMs, raiseDueScheduledInforms, restoreScheduledInforms, scheduledInformsSnapshot, type ScheduledInform } from './scheduled-informs.js';
 import { errorKindOf, runCwmpSession } from './session.js';
 import { sessionQuirkRandom } from '../quirks/quirk-random.js';
+import { cpeDraw, DRAW_STREAM } from '../random.js';
 import { validateUpload, type DownloadRequest, type QueuedTransferInfo, type UploadRequest } from './transfers.js';
 import { CONNECTION_REQUEST_EVENT } from '../cwmp/event-codes.js';
 
@@ -459,7 +460,9 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
 
   /** The wait before the next retry for the current retryCount (0 when the last session succeeded). */
   retryDelayMs(): number {
-    return management.retryDelayMs(this.model, this.env.paths, this.retries, this.env.random);
+    // This CPE's own draw for its latest session: the same seed waits the same, whatever the shard layout.
+    const draw = cpeDraw(this.env.seed, DRAW_STREAM.retry, this.index, this.sessionsStarted);
+    return management.retryDelayMs(this.model, this.env.paths, this.retries, () => draw);
   }
 
   /**

@@ -17,10 +17,12 @@ export function cpeActionsOf(scenario: Scenario): CpeAction[] {
   ];
 }
 
-/** When the action happens for one CPE (ms from the action's instant), or undefined when it is not among the chosen fraction. */
-export function actionDelayMs(timing: CpeActionTiming, random: () => number): number | undefined {
-  if (random() >= timing.fraction) return undefined;
-  return timing.windowMs * random();
+/**
+ * When the action happens for one CPE (ms from the action's instant), or undefined when it is not among the chosen
+ * fraction; `pick` and `moment` are two draws in [0, 1).
+ */
+export function actionDelayMs(timing: CpeActionTiming, pick: number, moment: number): number | undefined {
+  return pick < timing.fraction ? timing.windowMs * moment : undefined;
 }
 
 let autonomousKeys = 0;

@@ -14,8 +14,8 @@ import { ClosableObserver } from './closable-observer.js';
 import { actionDelayMs, cpeActionsOf, performCpeAction, type CpeAction } from './cpe-actions.js';
 import { nextPhaseInstant, periodicPhaseEpochMs } from './periodic-phase.js';
 import type { ShardSelector } from './protocol.js';
-import { seededRandom } from '../random.js';
 import { PowerOnRamp, RAMP_FEED_BATCH, RAMP_LOOKAHEAD_MS } from './power-on-ramp.js';
+import { ScheduleDraws } from './schedule-draws.js';
 import { TimerQueue } from './timer-queue.js';
 import { ValueChangeTimers, type ValueChangeCheck } from './value-change-timers.js';
 import { HeartbeatTimers, type HeartbeatDue } from './heartbeat-timers.js';
@@ -116,7 +116,7 @@ export class Fleet implements ConnectionRequestTarget {
   private readonly crWindowStart: Float64Array;
   private readonly crCount: Uint16Array;
   private readonly crPolicy: ConnectionRequestPolicy;
-  private readonly random: () => number;
+  private readonly draws: ScheduleDraws;
   private readonly cpeActions: CpeAction[];
   /**
    * Per fleet group: its profile's part of the metrics, and the gate its CPEs report through (closed after the
@@ -137,7 +137,6 @@ export class Fleet implements ConnectionRequestTarget {
 
   constructor(private readonly options: FleetOptions) {
     const { scenario, shard } = options;
-    this.random = seededRandom(scenario.seed * 1_000_003 + shard.index);
     this.groupMetrics = scenario.fleet.map((group) => options.metrics.forProfile(group.profile));
     this.observers = this.groupMetrics.map((part) => new ClosableObserver(part));
     this.queue = new TimerQueue((item, dueAt) =>
@@ -192,7 +191,6 @@ export class Fleet implements ConnectionRequestTarget {
             ...(behaviour.confirmDownloads !== undefined ? { confirmDownloads: behaviour.confirmDownloads } : {}),
             profile,
             observer: this.observers[g]!,
-            random: this.random,
             seed: scenario.seed,
             requestSession: this.onRequestSession,
             valueChangeScale: (scenario.valueChanges ?? DEFAULT_VALUE_CHANGE_SETTINGS).rateScale,
@@ -214,6 +212,7 @@ export class Fleet implements ConnectionRequestTarget {
     });
     const n = this.cpes.length;
     this.groupOf = Uint32Array.from(groupOf);
+    this.draws = new ScheduleDraws(scenario.seed, n, (slot) => this.cpes[slot]!.index);
     this.powerOnOffset = Float64Array.from(offsets);
     this.ramp = new PowerOnRamp(this.powerOnOffset);
     this.periodicNominal = new Float64Array(n).fill(Number.NaN);
@@ -236,7 +235,7 @@ export class Fleet implements ConnectionRequestTarget {
       cpe: (slot) => this.cpes[slot]!,
       schedule: (at, item) => this.queue.schedule(at, item),
       beat: (slot, dueAt) => this.heartbeat(slot, dueAt),
-      random: this.random,
+      random: (slot) => this.draws.next(slot),
     });
     this.dueAfterHeartbeat = new Uint8Array(n);
     this.crState = new Uint8Array(n);
@@ -515,7 +514,7 @@ export class Fleet implements ConnectionRequestTarget {
     const now = performance.now();
     for (let slot = 0; slot < this.cpes.length; slot++) {
       if (this.groupOf[slot] !== item.group) continue;
-      const offlineMs = windowMs * this.random();
+      const offlineMs = windowMs * this.draws.next(slot);
       const wasRunning = this.running[slot] === 1;
       // A running session is cut (failed as power_cut); its result brings the CPE back (afterSession).
       this.cpes[slot]!.powerCycle(offlineMs);
@@ -533,7 +532,7 @@ export class Fleet implements ConnectionRequestTarget {
     }
     const now = performance.now();
     for (let slot = 0; slot < this.cpes.length; slot++) {
-      const delayMs = actionDelayMs(action.settings, this.random);
+      const delayMs = actionDelayMs(action.settings, this.draws.next(slot), this.draws.next(slot));
       if (delayMs !== undefined) this.queue.schedule(now + delayMs, { marker: 'cpeAction', action: item.action, slot });
     }
   }
@@ -659,7 +658,7 @@ export class Fleet implements ConnectionRequestTarget {
     const cpe = this.cpes[slot]!;
     const intervalMs = cpe.periodicInformIntervalS() * 1000;
     const group = this.groupOf[slot]!;
-    const jitter = this.schedules[group]!.jitter * (2 * this.random() - 1);
+    const jitter = this.schedules[group]!.jitter * (2 * this.draws.next(slot) - 1);
     const phaseEpoch = periodicPhaseEpochMs(cpe.model.get(this.phasePaths[group]!));
     let next: number;
     if (phaseEpoch === undefined) {

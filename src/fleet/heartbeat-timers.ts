@@ -21,7 +21,8 @@ export interface HeartbeatHost {
   schedule(at: number, item: HeartbeatDue): void;
   /** The beat is due (`dueAt`, performance.now() ms): the fleet runs the heartbeat session if the CPE is free. */
   beat(slot: number, dueAt: number): void;
-  random(): number;
+  /** The CPE's next random draw in [0, 1) (ScheduleDraws). */
+  random(slot: number): number;
 }
 
 export class HeartbeatTimers {
@@ -77,7 +78,7 @@ export class HeartbeatTimers {
     const intervalMs = policy.reportingIntervalS * 1000;
     let phase = periodicPhaseEpochMs(policy.initiationTime);
     if (phase === undefined) {
-      if (Number.isNaN(this.ownPhase[slot]!)) this.ownPhase[slot] = this.host.random();
+      if (Number.isNaN(this.ownPhase[slot]!)) this.ownPhase[slot] = this.host.random(slot);
       phase = this.ownPhase[slot]! * intervalMs;
     }
     const armed = this.armedAt[slot]!;

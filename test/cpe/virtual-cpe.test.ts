@@ -6,6 +6,7 @@ import { buildAcsMessage } from '../../src/cwmp/build.js';
 import type { AcsBody, CpeMessage, CwmpVersion, InformRequest } from '../../src/cwmp/messages.js';
 import type { SessionLimits } from '../../src/cpe/session.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
+import { cpeDraw, DRAW_STREAM } from '../../src/random.js';
 import { methodOf, RecordingObserver, startScriptedAcs, testProfile, type AcsReply, type CpePost } from './scripted-acs.js';
 
 const servers: { close(): Promise<void> }[] = [];
@@ -41,7 +42,7 @@ function assertSchemaValid(posts: CpePost[]): void {
 
 async function cpeAgainst(
   script: (post: CpePost, index: number) => AcsReply,
-  extra: { cwmpVersion?: CwmpVersion; limits?: Partial<SessionLimits>; random?: () => number } = {},
+  extra: { cwmpVersion?: CwmpVersion; limits?: Partial<SessionLimits> } = {},
 ) {
   const acs = await startScriptedAcs(script);
   servers.push(acs);
@@ -52,7 +53,6 @@ async function cpeAgainst(
     acs: { url: acs.url, requestTimeoutMs: 2000 },
     observer,
     connectionRequestUrl: 'http://10.1.2.3:7547/cr42',
-    ...(extra.random ? { random: extra.random } : {}),
     ...(extra.limits ? { limits: extra.limits } : {}),
   };
   return { acs, observer, cpe: new VirtualCpe(opts) };
@@ -172,17 +172,19 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
         if (post.msg === undefined) return END;
         return INFORM_RESPONSE(); // sessions 3 and 4
       },
-      { random: () => 0 },
     );
     assert.equal(cpe.retryDelayMs(), 0);
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: false, errorKind: 'http_status' });
     assert.equal(cpe.retryCount, 1);
-    // m=10, k=3000 from the model: first retry waits [10, 30] s; random 0 -> 10 s
-    assert.equal(cpe.retryDelayMs(), 10_000);
+    // m=10, k=3000 from the model: the first retry waits [10, 30] s, at this CPE's own draw for its session 1
+    // (seed 1, the standalone default; global index 42).
+    const draw = (session: number) => cpeDraw(1, DRAW_STREAM.retry, 42, session);
+    assert.equal(cpe.retryDelayMs(), 10_000 + 20_000 * draw(1));
     cpe.addEvent('6 CONNECTION REQUEST');
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: false, errorKind: 'protocol' });
     assert.equal(cpe.retryCount, 2);
-    assert.equal(cpe.retryDelayMs(), 30_000);
+    assert.equal(cpe.retryDelayMs(), 30_000 + 60_000 * draw(2));
+    assert.notEqual(draw(1), draw(2));
     assert.equal(cpe.bootstrapped, false);
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: true });
     assert.equal(cpe.retryCount, 0);

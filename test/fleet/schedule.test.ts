@@ -12,12 +12,12 @@ import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { informCpeIndex, informEvents, recordingProxy, testScenario, until } from './fleet-harness.js';
 
-async function fleetFor(scenario: Scenario, acsUrl: string): Promise<{ fleet: Fleet; metrics: MetricsRegistry }> {
+async function fleetFor(scenario: Scenario, acsUrl: string, shard = { index: 0, count: 1 }): Promise<{ fleet: Fleet; metrics: MetricsRegistry }> {
   const metrics = new MetricsRegistry();
   const profiles = new Map([['tr098', await loadProfile('tr098')]]);
   const fleet = new Fleet({
     scenario,
-    shard: { index: 0, count: 1 },
+    shard,
     acs: { url: acsUrl, requestTimeoutMs: scenario.acs.requestTimeoutMs },
     profiles,
     metrics,
@@ -84,6 +84,35 @@ describe('Fleet schedules', () => {
     const perCpe = new Map<number, number[]>();
     for (const hit of periodic) perCpe.set(informCpeIndex(hit.body), [...(perCpe.get(informCpeIndex(hit.body)) ?? []), Math.floor(hit.at / 1000)]);
     for (const seconds of perCpe.values()) assert.equal(new Set(seconds).size, seconds.length, `instants ${seconds}`);
+  });
+
+  it('a seeded jitter is the same CPE by CPE on one shard or two (each CPE draws its own numbers)', { timeout: 20_000 }, async () => {
+    const cpes = 6;
+    // Interval 1 s with jitter 0.5: the first periodic inform comes 0.5-1.5 s after the boot inform, at the CPE's draw.
+    const scenario = (url: string) => testScenario(url, { fleet: [{ profile: 'tr098', count: cpes }], schedule: { periodicIntervalS: 1, jitter: 0.5 }, seed: 11 });
+    const firstPeriodicAfterBoot = async (shards: number): Promise<number[]> => {
+      const proxy = await recordingProxy((await referenceAcs()).url);
+      closers.push(() => proxy.close());
+      const fleets = await Promise.all(Array.from({ length: shards }, (_, index) => fleetFor(scenario(proxy.url), proxy.url, { index, count: shards })));
+      const startAt = performance.now();
+      for (const { fleet } of fleets) fleet.start(startAt);
+      const informsOf = (cpe: number) => proxy.informs().filter((h) => informCpeIndex(h.body) === cpe);
+      await until('a boot and a periodic inform per CPE', () => Array.from({ length: cpes }, (_, i) => informsOf(i).length >= 2).every(Boolean), 8000);
+      for (const { fleet } of fleets) await fleet.stop(0);
+      return Array.from({ length: cpes }, (_, i) => {
+        const [boot, periodic] = informsOf(i);
+        assert.deepEqual([informEvents(boot!.body).includes('1 BOOT'), informEvents(periodic!.body)], [true, ['2 PERIODIC']]);
+        return periodic!.at - boot!.at;
+      });
+    };
+    const oneShard = await firstPeriodicAfterBoot(1);
+    const twoShards = await firstPeriodicAfterBoot(2);
+    for (let i = 0; i < cpes; i++) {
+      assert.ok(oneShard[i]! >= 450 && oneShard[i]! <= 1650, `CPE ${i}: ${oneShard[i]} ms is not within the jitter`);
+      // Far closer than two independent draws would be (they differ by ~330 ms on average).
+      assert.ok(Math.abs(oneShard[i]! - twoShards[i]!) <= 150, `CPE ${i}: ${oneShard[i]} ms on one shard, ${twoShards[i]} ms on two`);
+    }
+    assert.ok(new Set(oneShard.map((ms) => Math.round(ms / 100))).size > 1, `every CPE drew alike: ${oneShard}`);
   });
 
   it('the ramp spreads CPEs over a time or powers them on at a rate', () => {
