@@ -52,6 +52,8 @@ export const EXPECT_WAIT_MS = 1000;
 export const CHUNK_BYTES = 512;
 
 const CRLF = '\r\n';
+/** Characters a header line must not hold once split at CRLF (RFC 9110 §5.5). */
+const BARE_CONTROL = /[\r\n\0]/;
 
 export class Http1Client {
   private readonly o: Http1ClientOptions;
@@ -337,6 +339,8 @@ class ResponseReader {
     }
     const headers: Record<string, string | string[]> = {};
     for (const line of lines.slice(1)) {
+      // Values go back to the ACS (cookies, Digest nonces): a bare line break would inject a header into our request.
+      if (BARE_CONTROL.test(line)) throw new TransportError('protocol', `ACS response header with a bare CR, LF or NUL: ${JSON.stringify(line.slice(0, 80))}`);
       const colon = line.indexOf(':');
       if (colon <= 0) continue;
       const name = line.slice(0, colon).trim().toLowerCase();

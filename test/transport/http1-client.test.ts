@@ -142,6 +142,11 @@ describe('Http1Client: a broken or hostile ACS', () => {
     await rejectsAs(post(client(peer)), 'protocol', /not an HTTP\/1\.x status line/);
   });
 
+  it('a header with a bare line feed (a header it would smuggle into our next request) -> protocol', LIMIT, async () => {
+    const peer = await startRawPeer(['HTTP/1.1 200 OK\r\nSet-Cookie: a=1\nX-Injected: 1\r\nContent-Length: 0\r\n\r\n']);
+    await rejectsAs(post(client(peer)), 'protocol', /bare CR, LF or NUL/);
+  });
+
   it('a chunked body with a bad chunk size -> protocol', LIMIT, async () => {
     const peer = await startRawPeer(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n']);
     await rejectsAs(post(client(peer)), 'protocol', /bad chunk size/);
