@@ -106,8 +106,9 @@ export class Http1Client {
       const finish = (): void => {
         if (settled) return;
         cleanup();
-        // A body we held back (final answer before 100 Continue) leaves the request half-sent: that connection is done.
-        if (!reader.keepAlive || o.httpVersion === '1.0' || !bodySent) this.drop(socket);
+        // A body we held back (final answer before 100 Continue) leaves the request half-sent, and bytes past the
+        // response would be read as the next one's: either way that connection is done.
+        if (!reader.keepAlive || o.httpVersion === '1.0' || !bodySent || reader.overran) this.drop(socket);
         resolve({ statusCode: reader.status, headers: reader.headers, body: reader.body.toString('utf8') });
       };
       const onData = (data: Buffer): void => {
@@ -302,6 +303,11 @@ class ResponseReader {
           return true;
       }
     }
+  }
+
+  /** Bytes came after the complete response (a broken or hostile peer). */
+  get overran(): boolean {
+    return this.buffer.length > 0;
   }
 
   /** The connection ended: complete if the body was close-delimited. */

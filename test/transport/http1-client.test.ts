@@ -119,6 +119,15 @@ describe('Http1Client: response framing', () => {
     await c.close();
   });
 
+  it('bytes after a complete response: the answer stands, the connection is not used again', LIMIT, async () => {
+    const peer = await startRawPeer(['HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh']);
+    const c = client(peer);
+    assert.equal((await post(c)).statusCode, 204);
+    assert.equal((await post(c)).body, 'fresh');
+    assert.equal(peer.connections.length, 2);
+    await c.close();
+  });
+
   it('close() sends a FIN and lets go of the socket even when the ACS keeps its side open', LIMIT, async () => {
     const peer = await startRawPeer(['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']);
     let clientSocket: Socket | undefined;
