@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { alignedTicks } from './aligned-ticks.js';
 import { disableAllocationSitePretenuring } from './v8-tuning.js';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import { mergeSnapshots, type MergedMetrics } from '../metrics/merge.js';
@@ -99,6 +100,8 @@ export interface FleetRunResult {
 
 /** Head start given with the start message so every shard receives it before the instant it names. */
 const START_LEAD_MS = 50;
+/** How long after the shards' report instants the coordinator samples: their sliced snapshots take a few ms. */
+const SAMPLE_SETTLE_MS = 250;
 
 /** Runs the scenario's fleet on worker threads, one shard each, and gathers their metrics. */
 export async function runFleet(scenario: Scenario, options: RunFleetOptions): Promise<FleetRunResult> {
@@ -139,6 +142,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       started = true;
       hostCpuAtStart = sampleHostCpu();
       send({ type: 'start', atEpochMs: startAtEpochMs });
+      alignSamples(startAtEpochMs);
       // Paused before the shards were up: they start paused (their ramps begin at resume).
       if (options.control?.paused) send({ type: 'pause' });
     }
@@ -177,7 +181,23 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
       ...(finalSnapshots ? { final: true } : {}),
     };
   };
-  const ticker = options.onProgress ? setInterval(() => options.onProgress!(sample()), progressIntervalMs) : undefined;
+  // Until power-on a sample every interval; from then on the shards report on the start instant's grid and the
+  // samples follow each report by SAMPLE_SETTLE (aligned-ticks.ts), so each sample holds every shard's last interval.
+  const startUpSample = () => {
+    // From power-on the aligned samples take over (a sample before the shards' first report would count nothing).
+    if (!started || Date.now() < startAtEpochMs) options.onProgress!(sample());
+  };
+  let ticker = options.onProgress ? setInterval(startUpSample, progressIntervalMs) : undefined;
+  let stopSamples: (() => void) | undefined;
+  function alignSamples(atEpochMs: number): void {
+    if (!options.onProgress) return;
+    const settleMs = Math.min(SAMPLE_SETTLE_MS, progressIntervalMs / 4);
+    stopSamples = alignedTicks(atEpochMs - performance.timeOrigin + settleMs, progressIntervalMs, () => {
+      clearInterval(ticker);
+      ticker = undefined;
+      options.onProgress!(sample());
+    });
+  }
   const stop = () => {
     if (stopped) return;
     stopped = true;
@@ -201,7 +221,8 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const hostCpu = hostCpuBetween(hostCpuAtStart, sampleHostCpu());
   options.signal?.removeEventListener('abort', interrupt);
   unsubscribe?.();
-  if (ticker) clearInterval(ticker);
+  clearInterval(ticker);
+  stopSamples?.();
   const shardFailures: ShardFailure[] = [];
   const snapshots: MetricsSnapshot[] = [];
   const results: ShardResult[] = [];

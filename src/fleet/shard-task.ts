@@ -8,6 +8,7 @@ import { UdpShard } from '../connreq/udp-shard.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';
 import type { XmppConnector } from '../connreq/xmpp-connector.js';
 import { DEFAULT_WARM_UP_SESSIONS, warmUp } from './warm-up.js';
+import { alignedTicks } from './aligned-ticks.js';
 import { recordGcPauses } from '../metrics/gc-pauses.js';
 
 /**
@@ -79,7 +80,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     const warmUpSessions = Math.min(scenario.warmUpSessions ?? DEFAULT_WARM_UP_SESSIONS, fleet.size);
     const warmUpReport = warmUpSessions > 0 ? await warmUp(scenario, profiles, warmUpSessions) : undefined;
 
-    let ticker: NodeJS.Timeout | undefined;
+    let stopReporting: (() => void) | undefined;
     let stopRecordingGc: (() => void) | undefined;
     await new Promise<void>((resolve) => {
       port.on('message', (message: CoordinatorToShard) => {
@@ -92,7 +93,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
             xmpp?.start();
             // From power-on to the end of scheduling: the build and warm-up collected too, but no session was due then.
             stopRecordingGc = recordGcPauses(metrics);
-            ticker = setInterval(reportProgress, task.progressIntervalMs);
+            // On the shared start instant's grid, as the coordinator samples (aligned-ticks.ts).
+            stopReporting = alignedTicks(message.atEpochMs - performance.timeOrigin, task.progressIntervalMs, reportProgress);
             // The end of the run is an item of the fleet's timer heap: a pause moves it like every wake-up.
             void fleet.finished.then(resolve);
             break;
@@ -116,7 +118,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     stopRecordingGc?.();
     const report = await fleet.drain();
     await xmpp?.close();
-    clearInterval(ticker);
+    stopReporting?.();
     await reporting;
     // After the drain (and its grace period): nothing changes the CPEs any more.
     let statePart: ShardResult['statePart'];

@@ -1,0 +1,29 @@
+/**
+ * Calls `tick(dueMs)` at origin + k·interval for k = 1, 2, … (performance.now() ms). Each timer is set from the
+ * origin, not from the previous call, so timers that start from the same instant stay in step for the whole run: the
+ * shards' progress reports land just before the coordinator's samples, every interval, instead of drifting across
+ * them (a sample then counted two intervals of one shard and none of another). After a late call (a blocked loop)
+ * the next due instant is the first one still ahead, not a burst of the missed ones. Returns the function that stops it.
+ */
+export function alignedTicks(originMs: number, intervalMs: number, tick: (dueMs: number) => void): () => void {
+  let due = originMs + intervalMs;
+  let timer: NodeJS.Timeout;
+  let stopped = false;
+  const arm = (): void => {
+    // A reporting clock alone never keeps a process alive.
+    timer = setTimeout(fire, Math.max(0, due - performance.now())).unref();
+  };
+  const fire = (): void => {
+    tick(due);
+    if (stopped) return; // stopped by the tick itself
+    const now = performance.now();
+    do due += intervalMs;
+    while (due <= now);
+    arm();
+  };
+  arm();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
