@@ -3,8 +3,8 @@
  * sockets) spends several times more CPU per session than a warm one, so at power-on a fleet due at a high rate
  * builds a backlog that a nearly busy thread takes seconds to clear: the simulator's own start-up would show as
  * lateness and as ACS latency measured from the due time. So each shard first runs a small throwaway fleet of its
- * own profiles through the very same code (Fleet, VirtualCpe, codec, undici) against a private minimal ACS (src/acs/minimal-acs.ts) on
- * loopback. The ACS under test sees none of it, and none of it reaches the run's metrics.
+ * own profiles through the very same code (Fleet, VirtualCpe, codec, HTTP client) against a private minimal ACS
+ * (src/acs/minimal-acs.ts) on loopback. The ACS under test sees none of it, and none of it reaches the run's metrics.
  */
 import { startMinimalAcs, GPV_PATH } from '../acs/minimal-acs.js';
 import type { CompiledProfile } from '../datamodel/compiled-profile.js';

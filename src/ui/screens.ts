@@ -3,8 +3,6 @@ import { bottleneckBasis } from '../metrics/bottleneck.js';
 import { SIMULATOR_LATENCY_NOTES, type LatencyName } from '../metrics/observer.js';
 import type { LiveState, LiveView } from './live-view.js';
 
-/** What the simulator's own rows measure (shown after them). */
-
 /**
  * The terminal UI's views as blessed-tagged text (`{bold}`, `{red-fg}`…): pure functions of the live view and the
  * screen size, so what each view shows is testable without a terminal.
@@ -97,9 +95,9 @@ function renderLatency(live: LiveView, state: LiveState, ctx: ScreenContext): st
   const lines = [`{bold}${fmt(header)}{/bold}`];
   state.latency.forEach((row, i) => {
     const text = escapeTags(fmt(rows[i]!));
-    const note = row.group === 'simulator' ? SIMULATOR_LATENCY_NOTES[row.name as LatencyName] : undefined;
-    const group = note !== undefined ? ` (${note})` : '';
-    lines.push(row.name === ctx.selected ? `{inverse}${text}{/inverse}${group}` : `${text}${group}`);
+    const note = SIMULATOR_LATENCY_NOTES[row.name as LatencyName];
+    const suffix = note !== undefined ? ` (${note})` : '';
+    lines.push(row.name === ctx.selected ? `{inverse}${text}{/inverse}${suffix}` : `${text}${suffix}`);
   });
   const name = ctx.selected;
   if (!name) return lines.join('\n');
