@@ -47,10 +47,10 @@ function positiveInt(value: string | undefined, fallback: number): number {
 }
 
 /** The wait before retry number `retries` (0 when the last session succeeded), per the model's retry parameters. */
-export function retryDelayMs(model: DeviceModel, paths: ManagementPaths, retries: number, random: () => number): number {
+export function retryDelayMs(model: DeviceModel, paths: ManagementPaths, retries: number, draw: number): number {
   const m = positiveInt(model.get(paths.retryMinWait), DEFAULT_RETRY_MIN_WAIT_S);
   const k = positiveInt(model.get(paths.retryMultiplier), DEFAULT_RETRY_MULTIPLIER);
-  return retryWaitMs(retries, random, m, k);
+  return retryWaitMs(retries, draw, m, k);
 }
 
 /** DefaultActiveNotificationThrottle in ms (0: none, or no such parameter). */

@@ -7,11 +7,11 @@ export const RETRY_EXPONENT_CAP = 10;
 /**
  * The wait before retry number `retry` (1 = first retry after one failed session), in ms: uniformly
  * random in [m·(k/1000)^(n−1), m·(k/1000)^n] seconds with n = min(retry, 10) (TR-069 §3.2.1.1).
- * `random` returns [0, 1). retry <= 0 means no failure: no wait.
+ * `draw` in [0, 1) picks the point in that range. retry <= 0 means no failure: no wait.
  */
 export function retryWaitMs(
   retry: number,
-  random: () => number,
+  draw: number,
   minWaitS: number = DEFAULT_RETRY_MIN_WAIT_S,
   multiplier: number = DEFAULT_RETRY_MULTIPLIER,
 ): number {
@@ -20,5 +20,5 @@ export function retryWaitMs(
   const factor = multiplier / 1000;
   const low = minWaitS * factor ** (n - 1);
   const high = minWaitS * factor ** n;
-  return (low + random() * (high - low)) * 1000;
+  return (low + draw * (high - low)) * 1000;
 }

@@ -462,7 +462,7 @@ export class VirtualCpe extends PoweredCpe implements DeviceActions {
   retryDelayMs(): number {
     // This CPE's own draw for its latest session: the same seed waits the same, whatever the shard layout.
     const draw = cpeDraw(this.env.seed, DRAW_STREAM.retry, this.index, this.sessionsStarted);
-    return management.retryDelayMs(this.model, this.env.paths, this.retries, () => draw);
+    return management.retryDelayMs(this.model, this.env.paths, this.retries, draw);
   }
 
   /**

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { retryWaitMs } from '../../src/cpe/retry-policy.js';
 
-const LOW = () => 0;
-const HIGH = () => 1 - Number.EPSILON;
+const LOW = 0;
+const HIGH = 1 - Number.EPSILON;
 
 describe('retryWaitMs (TR-069 §3.2.1.1)', () => {
   it('defaults m=5, k=2000: the table of cwmp-facts.md for n = 1..12', () => {
@@ -12,7 +12,7 @@ describe('retryWaitMs (TR-069 §3.2.1.1)', () => {
       const n = i + 1;
       assert.equal(retryWaitMs(n, LOW), lo * 1000, `n=${n} low`);
       assert.ok(Math.abs(retryWaitMs(n, HIGH) - hi * 1000) < 1e-6, `n=${n} high`);
-      const mid = retryWaitMs(n, () => 0.5);
+      const mid = retryWaitMs(n, 0.5);
       assert.equal(mid, ((lo + hi) / 2) * 1000, `n=${n} is uniform between the bounds`);
     });
   });
@@ -25,7 +25,7 @@ describe('retryWaitMs (TR-069 §3.2.1.1)', () => {
       assert.ok(Math.abs(retryWaitMs(n, HIGH, 10, 1500) - 10 * 1.5 ** e * 1000) < 1e-3, `n=${n} high`);
     }
     // k=1000: no growth, always exactly m
-    assert.equal(retryWaitMs(7, () => 0.3, 30, 1000), 30_000);
+    assert.equal(retryWaitMs(7, 0.3, 30, 1000), 30_000);
   });
 
   it('random values always fall inside the bounds', () => {
@@ -33,7 +33,7 @@ describe('retryWaitMs (TR-069 §3.2.1.1)', () => {
     const rnd = () => ((seed = (seed * 48271) % 0x7fffffff) / 0x7fffffff);
     for (let n = 1; n <= 12; n++) {
       for (let i = 0; i < 50; i++) {
-        const w = retryWaitMs(n, rnd);
+        const w = retryWaitMs(n, rnd());
         const e = Math.min(n, 10);
         assert.ok(w >= 5 * 2 ** (e - 1) * 1000 && w <= 5 * 2 ** e * 1000, `n=${n}: ${w}`);
       }
