@@ -144,12 +144,13 @@ export class Http1Client {
   async close(): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
-    if (s !== undefined && !s.destroyed) await new Promise<void>((resolve) =>
-        s.end(() => {
-          s.destroy();
-          resolve();
-        }),
-      );
+    if (s === undefined || s.destroyed) return;
+    await new Promise<void>((resolve) => {
+      s.end(() => {
+        s.destroy();
+        resolve();
+      });
+    });
   }
 
   async destroy(): Promise<void> {
@@ -318,7 +319,8 @@ class ResponseReader {
 
   private complete(): boolean {
     this.framing = 'done';
-    this.body = Buffer.concat(this.parts);
+    // Most CWMP answers come in one piece, already a copy of their own (keep): no second copy for them.
+    this.body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     return true;
   }
 
