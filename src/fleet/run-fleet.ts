@@ -185,18 +185,15 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   // samples follow each report by SAMPLE_SETTLE (aligned-ticks.ts), so each sample holds every shard's last interval.
   const startUpSample = () => {
     // From power-on the aligned samples take over (a sample before the shards' first report would count nothing).
-    if (!started || Date.now() < startAtEpochMs) options.onProgress!(sample());
+    if (started && Date.now() >= startAtEpochMs) clearInterval(ticker);
+    else options.onProgress!(sample());
   };
-  let ticker = options.onProgress ? setInterval(startUpSample, progressIntervalMs) : undefined;
+  const ticker = options.onProgress ? setInterval(startUpSample, progressIntervalMs) : undefined;
   let stopSamples: (() => void) | undefined;
   function alignSamples(atEpochMs: number): void {
     if (!options.onProgress) return;
     const settleMs = Math.min(SAMPLE_SETTLE_MS, progressIntervalMs / 4);
-    stopSamples = alignedTicks(atEpochMs - performance.timeOrigin + settleMs, progressIntervalMs, () => {
-      clearInterval(ticker);
-      ticker = undefined;
-      options.onProgress!(sample());
-    });
+    stopSamples = alignedTicks(atEpochMs - performance.timeOrigin + settleMs, progressIntervalMs, () => options.onProgress!(sample()));
   }
   const stop = () => {
     if (stopped) return;
