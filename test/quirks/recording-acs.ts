@@ -93,13 +93,15 @@ export class RecordingAcs {
   private constructor() {
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => {
-      const conn = this.rawByConn.push([]);
+      // Captured, not looked up by number: reset() empties rawByConn, and a connection of an earlier dialogue must not
+      // write into the next one's record.
+      const received: Buffer[] = [];
+      const conn = this.rawByConn.push(received);
       (socket as Socket & { conn?: number }).conn = conn;
       this.sockets.add(socket);
-      socket.on('data', (chunk: Buffer) => this.rawByConn[conn - 1]!.push(Buffer.from(chunk)));
+      socket.on('data', (chunk: Buffer) => received.push(Buffer.from(chunk)));
       socket.on('close', () => {
-        this.sockets.delete(socket);
-        this.closedConns.push(conn);
+        if (this.sockets.delete(socket)) this.closedConns.push(conn);
       });
     });
   }
@@ -116,6 +118,8 @@ export class RecordingAcs {
 
   /** Forgets what was recorded and sets the next dialogue. */
   reset(opts: DialogueOptions = {}): void {
+    // The session recorded before has ended; bytes still in flight on its connections belong to no dialogue.
+    this.dropConnections();
     this.requests.length = 0;
     this.rawByConn.length = 0;
     this.closedConns.length = 0;
@@ -135,8 +139,13 @@ export class RecordingAcs {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    this.dropConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
