@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { WarmUpReport } from './warm-up.js';
+import type { WarmUpReport } from './warm-up-report.js';
 
 /**
  * The typed protocol between the coordinator (main thread) and the shard tasks (piscina worker threads).

@@ -12,7 +12,7 @@ import type { CoordinatorToShard, ShardProgress, ShardResult, ShardSelector, Sha
 import type { RunControl } from './run-control.js';
 import { loadScenarioProfiles } from './scenario-profiles.js';
 import { assembleStateFile, checkStateFile, stateFileExists } from './state-file.js';
-import type { WarmUpReport } from './warm-up.js';
+import { mergeWarmUps, type WarmUpReport } from './warm-up-report.js';
 import { hostCpuBetween, sampleHostCpu, type HostCpuShare, type HostCpuTimes } from '../metrics/host-cpu.js';
 
 /** What a progress listener sees once per interval: plain numbers merged from the shards' metrics streams. */
@@ -92,7 +92,7 @@ export interface FleetRunResult {
   interrupted: boolean;
   /** Present with RunFleetOptions.stateFile. */
   state?: StateFileOutcome;
-  /** The shards' JIT warm-ups before power-on, summed (ms: the longest); absent when none ran one. */
+  /** The shards' JIT warm-ups before power-on, merged; absent when none ran one. */
   warmUp?: WarmUpReport;
   /** The host's CPU from power-on to the end (src/metrics/host-cpu.ts); absent before power-on or off Linux. */
   hostCpu?: HostCpuShare;
@@ -129,14 +129,14 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   let started = false;
   // The start barrier: power on only when every shard has compiled its profiles, built its CPEs and warmed up.
   let notReady = workers;
-  let warmUp: WarmUpReport | undefined;
+  const warmUps: WarmUpReport[] = [];
   let hostCpuAtStart: HostCpuTimes | undefined;
   const onShardMessage = (message: ShardToCoordinator) => {
     if (message.type === 'progress') {
       latest.set(message.shard, message);
       return;
     }
-    if (message.warmUp) warmUp = addWarmUp(warmUp, message.warmUp);
+    if (message.warmUp) warmUps.push(message.warmUp);
     if (--notReady === 0 && !stopped) {
       startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
       started = true;
@@ -244,6 +244,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const state = stateFile === undefined ? undefined : await saveState(stateFile, restored, results, shardFailures.length);
   // The last sample carries the final results (more than the last streamed progress), so intervals add up to the total.
   options.onProgress?.(sample(snapshots));
+  const warmUp = mergeWarmUps(warmUps);
   const longest = (key: 'activeMs' | 'drainMs' | 'pausedMs') => Math.max(0, ...results.map((r) => r[key]));
   return {
     cpes: total,
@@ -259,12 +260,6 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
     ...(warmUp ? { warmUp } : {}),
     ...(hostCpu ? { hostCpu } : {}),
   };
-}
-
-/** Two shards' warm-ups as one: sessions add up, the time is the longer one (they run side by side). */
-function addWarmUp(a: WarmUpReport | undefined, b: WarmUpReport): WarmUpReport {
-  if (!a) return b;
-  return { sessions: a.sessions + b.sessions, completed: a.completed + b.completed, failed: a.failed + b.failed, ms: Math.max(a.ms, b.ms) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { MetricsRegistry } from '../metrics/registry.js';
 import type { FleetGroup, Scenario } from '../scenario/scenario.js';
 import type { AcsEndpoint } from '../transport/acs-http-session.js';
 import { Fleet } from './fleet.js';
+import { mergeWarmUps, type WarmUpReport } from './warm-up-report.js';
 
 /** Per worker thread: about a second of work on a small machine, enough for the optimizing compiler. */
 export const DEFAULT_WARM_UP_SESSIONS = 1000;
@@ -23,29 +24,19 @@ const WARM_UP_GRACE_MS = 1_000;
 const WARM_UP_SPACING_MS = 1;
 const POLL_MS = 20;
 
-export interface WarmUpReport {
-  sessions: number;
-  completed: number;
-  failed: number;
-  ms: number;
-}
-
 /**
  * Runs `sessions` warm-up sessions (GetParameterValues dialogues, which also cover the plain Inform and empty
  * POST path) spread over the scenario's profiles in proportion to their CPEs; resolves when they ended or the
  * limit passed. Throws only if a minimal ACS cannot listen on loopback.
  */
-export async function warmUp(scenario: Scenario, profiles: ReadonlyMap<string, CompiledProfile>, sessions: number): Promise<WarmUpReport> {
-  const started = performance.now();
+export async function warmUp(
+  scenario: Scenario,
+  profiles: ReadonlyMap<string, CompiledProfile>,
+  sessions: number,
+): Promise<WarmUpReport | undefined> {
   // Only the profiles this shard has CPEs of (the shard compiled those).
   const byProfile = warmUpGroups(scenario.fleet.filter((g) => profiles.has(g.profile)), sessions);
-  const results = await Promise.all([...byProfile].map(([name, groups]) => warmUpProfile(scenario, name, profiles.get(name)!, groups)));
-  return {
-    sessions: results.reduce((n, r) => n + r.sessions, 0),
-    completed: results.reduce((n, r) => n + r.completed, 0),
-    failed: results.reduce((n, r) => n + r.failed, 0),
-    ms: performance.now() - started,
-  };
+  return mergeWarmUps(await Promise.all([...byProfile].map(([name, groups]) => warmUpProfile(scenario, name, profiles.get(name)!, groups))));
 }
 
 /** `sessions` split over the fleet's groups by their CPE counts (each group at least one), grouped by profile. */
@@ -62,7 +53,8 @@ export function warmUpGroups(fleet: readonly FleetGroup[], sessions: number): Ma
   return byProfile;
 }
 
-async function warmUpProfile(scenario: Scenario, name: string, profile: CompiledProfile, groups: FleetGroup[]): Promise<Omit<WarmUpReport, 'ms'>> {
+async function warmUpProfile(scenario: Scenario, name: string, profile: CompiledProfile, groups: FleetGroup[]): Promise<WarmUpReport> {
+  const started = performance.now();
   const acs = await startMinimalAcs(profile);
   try {
     const sessions = groups.reduce((n, g) => n + g.count, 0);
@@ -93,7 +85,8 @@ async function warmUpProfile(scenario: Scenario, name: string, profile: Compiled
     void fleet.finished.then(() => (finished = true));
     while (!ended() && !finished) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     await fleet.drain(WARM_UP_GRACE_MS);
-    return { sessions, completed: metrics.sessions.completed, failed: metrics.sessions.failed };
+    const durationS = Math.round(performance.now() - started) / 1000;
+    return { sessions, completed: metrics.sessions.completed, failed: metrics.sessions.failed, durationS };
   } finally {
     await acs.close();
   }

@@ -17,8 +17,9 @@ import { junitXml } from './junit.js';
 import { JUNIT_FILE, METRICS_FILE, SCENARIO_FILE, SUMMARY_FILE } from './run-outputs.js';
 import { HISTOGRAMS_DIR } from './run-recorder.js';
 import { mergeReferenceAcs, REFERENCE_ACS_FILE, type ReferenceAcsHistograms } from './reference-acs-results.js';
-import { buildSummary, mergeWarmUps, outcomeFailures, runFailureLines, type RunResults } from './summary.js';
+import { buildSummary, outcomeFailures, runFailureLines, type RunResults } from './summary.js';
 import type { HostCpuShare } from '../metrics/host-cpu.js';
+import { mergeWarmUps } from '../fleet/warm-up-report.js';
 
 /** The shard results cannot be merged into one exact result. */
 export class MergeInputError extends CpesimError {
@@ -62,7 +63,7 @@ export async function mergeResults(dirs: readonly string[], out: string, runId: 
     thresholds?: { expr: string; abortOnFail?: boolean; delayMs?: number; profile?: string }[];
   };
   const thresholds = evaluateThresholds((scenario.thresholds ?? []).map((t) => parseThreshold(t.expr, t)), metrics, durationMs);
-  const warmUp = mergeWarmUps(byIndex.map((s) => s.summary.warmUp));
+  const warmUp = mergeWarmUps(byIndex.flatMap((s) => (s.summary.warmUp ? [s.summary.warmUp] : [])));
   const runFailures = runFailureLines(summary, []);
   const failures = outcomeFailures(thresholds, runFailures);
 

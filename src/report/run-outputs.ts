@@ -102,7 +102,7 @@ export class RunOutputs {
       drainS: Math.round(run.drainMs) / 1000,
       abortedAtShutdown: run.aborted,
       ...(run.pausedMs > 0 ? { pausedS: Math.round(run.pausedMs) / 1000 } : {}),
-      ...(run.warmUp ? { warmUp: { sessions: run.warmUp.sessions, completed: run.warmUp.completed, failed: run.warmUp.failed, durationS: Math.round(run.warmUp.ms) / 1000 } } : {}),
+      ...(run.warmUp ? { warmUp: run.warmUp } : {}),
       thresholds,
       ...(aborted ? { abortedByThreshold: aborted.expr } : {}),
       passed: failures.length === 0,

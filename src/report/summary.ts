@@ -6,6 +6,7 @@ import type { ThresholdResult } from '../metrics/threshold-eval.js';
 import type { ConnectionRequestDriverReport } from '../acs/connection-request-driver.js';
 import { bottleneckBasis, simulatorBottleneck } from '../metrics/bottleneck.js';
 import type { HostCpuShare } from '../metrics/host-cpu.js';
+import type { WarmUpReport } from '../fleet/warm-up-report.js';
 
 /** results/<run>/summary.json: the machine-readable contract of a run (milliseconds throughout). */
 export interface RunSummary {
@@ -73,7 +74,7 @@ export interface RunOutcome {
   /** Time the run was paused (seconds), when it was. */
   pausedS?: number;
   /** The worker threads' JIT warm-up against private loopback ACSs (src/acs/minimal-acs.ts) before power-on (not measured); absent when none ran. */
-  warmUp?: { sessions: number; completed: number; failed: number; durationS: number };
+  warmUp?: WarmUpReport;
   /** Every threshold with its measured value (ms, fraction or number) and verdict, in scenario order. */
   thresholds: ThresholdResult[];
   /** The abortOnFail threshold that stopped the run early, when one did. */
@@ -100,16 +101,8 @@ export function describeHostCpu(host: HostCpuShare): string {
 }
 
 /** The warm-up in a sentence (summary table, HTML report). */
-export function describeWarmUp(w: NonNullable<RunOutcome['warmUp']>): string {
+export function describeWarmUp(w: WarmUpReport): string {
   return `${w.sessions} sessions in ${w.durationS}s${w.failed > 0 ? `, ${w.failed} failed` : ''}`;
-}
-
-/** Shards' warm-ups as one (`cpesim merge`): sessions add up, the time is the longest (they ran side by side). */
-export function mergeWarmUps(list: readonly (RunOutcome['warmUp'] | undefined)[]): RunOutcome['warmUp'] {
-  const present = list.filter((w): w is NonNullable<RunOutcome['warmUp']> => w !== undefined);
-  if (present.length === 0) return undefined;
-  const sum = (key: 'sessions' | 'completed' | 'failed') => present.reduce((n, w) => n + w[key], 0);
-  return { sessions: sum('sessions'), completed: sum('completed'), failed: sum('failed'), durationS: Math.max(...present.map((w) => w.durationS)) };
 }
 
 /** Why a run failed apart from its thresholds: its dead shards (lines given), and no session completed. */

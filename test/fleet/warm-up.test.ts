@@ -8,6 +8,7 @@ import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
 import { warmUp, warmUpGroups } from '../../src/fleet/warm-up.js';
+import { mergeWarmUps } from '../../src/fleet/warm-up-report.js';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
 import { testScenario } from './fleet-harness.js';
 
@@ -33,6 +34,15 @@ describe('warm-up', () => {
     assert.deepEqual(groups.get('tr181'), [{ profile: 'tr181', count: 25 }]);
   });
 
+  it('merges warm-ups that ran side by side: sessions add up, the time is the longest; none is undefined', () => {
+    const merged = mergeWarmUps([
+      { sessions: 4, completed: 3, failed: 1, durationS: 0.8 },
+      { sessions: 3, completed: 3, failed: 0, durationS: 1.25 },
+    ]);
+    assert.deepEqual(merged, { sessions: 7, completed: 6, failed: 1, durationS: 1.25 });
+    assert.equal(mergeWarmUps([]), undefined);
+  });
+
   it('runs real GetParameterValues sessions of every profile against its own stub ACS', { timeout: 30_000 }, async () => {
     const scenario = testScenario('http://127.0.0.1:9/never-used', {
       fleet: [
@@ -45,9 +55,9 @@ describe('warm-up', () => {
       ['tr181', await loadProfile('tr181')],
     ]);
     const report = await warmUp(scenario, profiles, 40);
-    assert.equal(report.sessions, 40);
-    assert.equal(report.completed, 40, JSON.stringify(report));
-    assert.equal(report.failed, 0);
+    assert.equal(report?.sessions, 40);
+    assert.equal(report?.completed, 40, JSON.stringify(report));
+    assert.equal(report?.failed, 0);
   });
 
   it('a run warms each worker up before power-on; the ACS under test and the metrics see only the fleet', { timeout: 30_000 }, async () => {
