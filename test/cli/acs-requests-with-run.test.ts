@@ -5,7 +5,7 @@ import type { ConnectionRequestDriver } from '../../src/acs/connection-request-d
 import { AcsRequestsWithRun } from '../../src/cli/acs-requests-with-run.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import type { ProgressSample } from '../../src/fleet/run-fleet.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 
 function fakeDriver() {
   const state = { closes: 0 };

@@ -21,7 +21,7 @@ import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { CounterName } from '../../src/metrics/counters.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { testScenario } from '../fleet/fleet-harness.js';
 
 const CR = { connectionRequestUsername: 'acs-cr', connectionRequestPassword: 'cr-secret', periodicInformInterval: 3600 };
@@ -267,8 +267,8 @@ test('through the worker threads: each shard\'s listener counts reach the run\'s
     const scenario: Scenario = { ...scenarioFor(acs.url), fleet: [{ profile: 'tr098', count: 2 }], gracePeriodMs: 2000 };
     const control = new RunControl();
     const run = runFleet(scenario, { acs: { url: acs.url, requestTimeoutMs: 5000 }, workers: 2, control });
-    await waitFor('2 provisioned CPEs', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 2, 15_000);
-    await sleep(300);
+    // Provisioned mid-session: wait for those sessions to end, so each request is accepted, not merged into one.
+    await waitFor('2 provisioned CPEs, no session running', () => [...acs.devices.values()].filter((d) => d.provisioned).length === 2 && acs.stats.concurrentSessions === 0, 15_000);
     for (const key of acs.devices.keys()) {
       assert.equal((await acs.connectionRequest(key, { auth: 'none' })).status, 401);
       assert.equal((await acs.connectionRequest(key)).status, 200);

@@ -9,7 +9,7 @@ import { Fleet } from '../../src/fleet/fleet.js';
 import type { CounterName } from '../../src/metrics/counters.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { UdpConnectionRequestSettings } from '../../src/scenario/udp-settings.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { testScenario } from '../fleet/fleet-harness.js';
 
 export const CR = { connectionRequestUsername: 'udp-cr', connectionRequestPassword: 'udp-secret', periodicInformInterval: 3600 };

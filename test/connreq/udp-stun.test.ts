@@ -24,7 +24,7 @@ import {
   verifyIntegrity,
   type StunMessage,
 } from '../../src/connreq/stun-codec.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { udpRig } from './udp-rig.js';
 

@@ -13,17 +13,22 @@ import type { ConnectionRequestTarget } from '../../src/connreq/listener.js';
 import { buildUdpConnectionRequest } from '../../src/connreq/udp-message.js';
 import { UdpConnectionRequestReceiver } from '../../src/connreq/udp-receiver.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { CR, udpRig, type UdpRig } from './udp-rig.js';
 
-/** Sends raw datagrams to the receiver and reports whether anything came back (a CPE never answers). */
-async function sendRaw(address: string, datagrams: Buffer[]): Promise<{ answered: boolean }> {
+/**
+ * Sends raw datagrams to the receiver, waits until it has handled them (`received`: its cr.udp.received count), and
+ * reports whether anything came back (a CPE never answers).
+ */
+async function sendRaw(address: string, datagrams: Buffer[], received: () => number): Promise<{ answered: boolean }> {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   const socket = createSocket('udp4');
   let answered = false;
   socket.on('message', () => (answered = true));
+  const handled = received() + datagrams.length;
   try {
     for (const d of datagrams) await new Promise<void>((resolve, reject) => socket.send(d, port, host, (err) => (err ? reject(err) : resolve())));
+    await waitFor(`the receiver to handle ${datagrams.length} datagram(s)`, () => received() >= handled);
     await sleep(200);
   } finally {
     socket.close();
@@ -69,6 +74,7 @@ describe('UDP connection requests', () => {
     const r = await udpRig({ enabled: true, replayWindowMs: 30_000 });
     closers.push(r.close);
     const address = r.udp.receiver.address;
+    const udpReceived = () => r.counted('cr.udp.received');
     const before = r.informs();
     const signed = (o: { password?: string; username?: string; ts?: number; id?: string }) =>
       buildUdpConnectionRequest({
@@ -91,7 +97,7 @@ describe('UDP connection requests', () => {
       Buffer.from('POST / HTTP/1.1\r\n\r\n'),
       Buffer.alloc(4000, 0x41),
       Buffer.alloc(0),
-    ]);
+    ], udpReceived);
     assert.equal(answered, false, 'UDP connection requests are never answered');
     await sleep(300);
     assert.equal(r.informs(), before, 'no session from rejected requests');
@@ -102,12 +108,12 @@ describe('UDP connection requests', () => {
     assert.equal(r.counted('cr.udp.accepted'), 0);
 
     // The valid one, three copies (as an ACS may retransmit): one session, the copies counted as replays.
-    await sendRaw(address, [valid, valid, valid]);
+    await sendRaw(address, [valid, valid, valid], udpReceived);
     await waitFor('the session', () => r.informs() === before + 1, 10_000);
     assert.deepEqual(eventsOf(r), ['6 CONNECTION REQUEST']);
     await waitFor('the session to end', () => r.fleet.sessionsInFlight === 0, 10_000);
     // The same id again later, re-signed with a newer ts: still a replay. An older ts than the last accepted: too.
-    await sendRaw(address, [signed({ id: '7001', ts: nowS() + 1 }), signed({ id: '7003', ts: nowS() - 20 })]);
+    await sendRaw(address, [signed({ id: '7001', ts: nowS() + 1 }), signed({ id: '7003', ts: nowS() - 20 })], udpReceived);
     await sleep(300);
     assert.equal(r.informs(), before + 1, 'replays start nothing');
     assert.equal(r.counted('cr.udp.accepted'), 1);
@@ -140,7 +146,7 @@ describe('UDP connection requests', () => {
     };
     receiver.attach(target, { index: 1, count: 2 }, 3);
     const send = (username: string, password: string) =>
-      sendRaw(receiver.address, [buildUdpConnectionRequest({ address: receiver.address, username, password })]);
+      sendRaw(receiver.address, [buildUdpConnectionRequest({ address: receiver.address, username, password })], () => metrics.counters['cr.udp.received'] ?? 0);
     await send('shared', 'p1');
     assert.deepEqual(requested, [[1, 'udp']]);
     await send('shared', 'p3');

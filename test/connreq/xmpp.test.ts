@@ -21,7 +21,7 @@ import { Fleet } from '../../src/fleet/fleet.js';
 import type { CounterName } from '../../src/metrics/counters.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { Scenario, XmppSettings } from '../../src/scenario/scenario.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { startProsody, type Prosody } from '../support/prosody.js';
 
 const CR = { connectionRequestUsername: 'acs-cr', connectionRequestPassword: 'cr-secret', periodicInformInterval: 3600 };
@@ -288,11 +288,22 @@ test('logins are paced: at most `concurrency` in flight, the rest wait; a silent
   const server = createServer((socket) => {
     accepted++;
     sockets.add(socket);
-    maxOpen = Math.max(maxOpen, ++open);
-    socket.on('error', () => {});
+    // A login is in flight from its first bytes to its end (FIN, reset or close), not from accept to close: a
+    // stalled test process can accept the next login before it has seen the last one's socket close.
+    let inFlight = false;
+    const ended = () => {
+      if (inFlight) open--;
+      inFlight = false;
+    };
+    socket.once('data', () => {
+      inFlight = true;
+      maxOpen = Math.max(maxOpen, ++open);
+    });
+    socket.on('error', ended);
+    socket.on('end', ended);
     socket.resume(); // reads (and ignores) what the client writes, so its FIN is seen and the socket closes
     socket.on('close', () => {
-      open--;
+      ended();
       sockets.delete(socket);
     });
   });

@@ -17,7 +17,8 @@ import type { AcsRequest, CpeMessage } from '../../src/cwmp/messages.js';
 import { diagnosticObject, type DiagnosticKind } from '../../src/datamodel/diagnostic-objects.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
-import { FILE_BYTES, startFileServer, waitFor, type FileServer } from './file-server.js';
+import { FILE_BYTES, startFileServer, type FileServer } from './file-server.js';
+import { waitFor } from '../support/wait.js';
 import { RecordingObserver } from './scripted-acs.js';
 
 type Root = 'InternetGatewayDevice' | 'Device';

@@ -12,10 +12,12 @@ import { parseCpeMessage } from '../../src/cwmp/parse.js';
 import { compileProfileText } from '../../src/datamodel/profile-loader.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import { startTestServer, type SeenRequest } from '../transport/local-http-server.js';
-import { waitFor } from './file-server.js';
+import { waitFor } from '../support/wait.js';
 
 const LIMIT = { timeout: 20_000 };
 const REBOOT_MS = 200;
+/** Power cuts: long enough that a stalled test process still finds the CPE offline after one. */
+const OUTAGE_MS = 1000;
 const UPTIME = 'InternetGatewayDevice.DeviceInfo.UpTime';
 const PII = 'InternetGatewayDevice.ManagementServer.PeriodicInformInterval';
 
@@ -140,17 +142,17 @@ describe('CPE gauges and power cycles', () => {
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: true });
     await new Promise((r) => setTimeout(r, 1100)); // UpTime >= 1 s before the power cut
 
-    cpe.powerCycle(300);
-    assert.deepEqual(wakes, [300], 'the CPE asks for its session when the power is back');
+    cpe.powerCycle(OUTAGE_MS);
+    assert.deepEqual(wakes, [OUTAGE_MS], 'the CPE asks for its session when the power is back');
     assert.deepEqual(gauges(metrics), { booting: 0, online: 0, offline: 1, inFlight: 0 });
     const started = metrics.sessions.started;
     const offline = await cpe.runSession(performance.now());
     assert.equal(offline.ok, false);
     assert.equal(offline.offline, true);
-    assert.ok(offline.wakeAfterMs! > 0 && offline.wakeAfterMs! <= 300, JSON.stringify(offline));
+    assert.ok(offline.wakeAfterMs! > 0 && offline.wakeAfterMs! <= OUTAGE_MS, JSON.stringify(offline));
     assert.equal(metrics.sessions.started, started, 'no session while the power is off');
 
-    await waitFor('the power to come back', () => cpe.offlineForMs() === 0, 2000);
+    await waitFor('the power to come back', () => cpe.offlineForMs() === 0);
     await waitFor('the gauge to follow', () => cpe.powerState === 'booting', 500);
     const answers = acs.plan([{ method: 'GetParameterValues', parameterNames: [UPTIME, PII] }]);
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: true });
@@ -170,13 +172,13 @@ describe('CPE gauges and power cycles', () => {
     const running = cpe.runSession(performance.now());
     await waitFor('the empty POST to be stalled', acs.isStalled, 2000);
     const cutAt = performance.now();
-    cpe.powerCycle(250);
+    cpe.powerCycle(OUTAGE_MS);
     const result = await running;
-    assert.ok(performance.now() - cutAt < 1000, 'the session ended with the power, not with a timeout');
+    assert.ok(performance.now() - cutAt < 4000, 'the session ended with the power, not with the 5 s request timeout');
     assert.equal(result.ok, false);
     assert.equal(result.errorKind, 'power_cut');
     assert.equal(result.offline, undefined, 'a session did run (and was counted)');
-    assert.ok(result.wakeAfterMs !== undefined && result.wakeAfterMs > 0 && result.wakeAfterMs <= 250, JSON.stringify(result));
+    assert.ok(result.wakeAfterMs !== undefined && result.wakeAfterMs > 0 && result.wakeAfterMs <= OUTAGE_MS, JSON.stringify(result));
     assert.deepEqual(wakes, [], 'the result carries the wake-up, not requestSession');
     assert.deepEqual(metrics.sessions, { started: 2, completed: 1, failed: 1 });
     assert.deepEqual(metrics.errors, { power_cut: 1 });
@@ -185,7 +187,7 @@ describe('CPE gauges and power cycles', () => {
     acs.release();
     acs.state.stall = false;
 
-    await waitFor('the power to come back', () => cpe.powerState === 'booting', 2000);
+    await waitFor('the power to come back', () => cpe.powerState === 'booting');
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: true });
     const last = acs.informs.at(-1)!;
     assert.deepEqual(codes(last), ['1 BOOT']);

@@ -17,7 +17,8 @@ import { VirtualCpe } from '../../src/cpe/virtual-cpe.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { ScheduleSettings } from '../../src/scenario/scenario.js';
-import { informEvents, recordingProxy, testScenario, until } from '../fleet/fleet-harness.js';
+import { informEvents, recordingProxy, testScenario } from '../fleet/fleet-harness.js';
+import { waitFor } from '../support/wait.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
 import { RecordingObserver, startScriptedAcs } from './scripted-acs.js';
 
@@ -92,7 +93,7 @@ describe('value-change notifications against the reference ACS', () => {
     );
     for (const a of answered) assert.notEqual((await a).method, 'Fault');
     // The periodic inform is an hour away: every further session is an active notification.
-    await until('three value-change sessions', () => proxy.informs().length >= 4, 20_000);
+    await waitFor('three value-change sessions', () => proxy.informs().length >= 4, 20_000);
     const [boot, ...later] = proxy.informs().map((h) => h.body);
     assert.deepEqual(informEvents(boot!).sort(), ['0 BOOTSTRAP', '1 BOOT']);
     for (const xml of later.slice(0, 3)) {
@@ -108,7 +109,7 @@ describe('value-change notifications against the reference ACS', () => {
 
   it('passive (Notification=1) changes ride in the periodic Inform and start no session of their own', { timeout: 30_000 }, async () => {
     const { proxy } = await run([], { periodicIntervalS: 2 });
-    await until('three periodic informs', () => proxy.informs().length >= 4, 20_000);
+    await waitFor('three periodic informs', () => proxy.informs().length >= 4, 20_000);
     const [, ...periodic] = proxy.informs().map((h) => h.body);
     for (const xml of periodic.slice(0, 3)) {
       assert.deepEqual(informEvents(xml).sort(), ['2 PERIODIC', '4 VALUE CHANGE']);
@@ -157,7 +158,7 @@ describe('value-change notifications against the reference ACS', () => {
       {},
     );
     for (const a of answered) assert.notEqual((await a).method, 'Fault');
-    await until('three throttled value-change sessions', () => proxy.informs().length >= 4, 30_000);
+    await waitFor('three throttled value-change sessions', () => proxy.informs().length >= 4, 30_000);
     const informs = proxy.informs();
     // The flip period (700 ms) would start a session about every 0.7 s; the throttle counts from the end of
     // the previous session, so consecutive Informs are at least the throttle apart.

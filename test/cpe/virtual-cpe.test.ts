@@ -8,6 +8,7 @@ import type { SessionLimits } from '../../src/cpe/session.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
 import { cpeDraw, DRAW_STREAM } from '../../src/random.js';
 import { methodOf, RecordingObserver, startScriptedAcs, testProfile, type AcsReply, type CpePost } from './scripted-acs.js';
+import { REFUSING_ORIGIN } from '../support/loopback.js';
 
 const servers: { close(): Promise<void> }[] = [];
 after(async () => {
@@ -287,18 +288,16 @@ describe('VirtualCpe sessions against a scripted ACS', () => {
     );
     const started = performance.now();
     assert.deepEqual(await cpe.runSession(performance.now()), { ok: false, errorKind: 'timeout' });
-    assert.ok(performance.now() - started < 2000);
+    assert.ok(performance.now() - started < 5000);
     assert.match(observer.failures[0]!.detail, /session deadline of 150 ms/);
   });
 
   it('connection refused is a failed session, not an exception', async () => {
-    const acs = await startScriptedAcs(() => END);
-    await acs.close();
     const observer = new RecordingObserver();
     const cpe = new VirtualCpe({
       index: 1,
       profile: testProfile(),
-      acs: { url: acs.url, requestTimeoutMs: 1000 },
+      acs: { url: `${REFUSING_ORIGIN}/acs`, requestTimeoutMs: 1000 },
       observer,
       connectionRequestUrl: 'http://cr',
     });

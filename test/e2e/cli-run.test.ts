@@ -164,14 +164,19 @@ test('cpesim run: a mix of good and malformed ACS answers: the bad ones are coun
     req.on('end', async () => {
       const headers: Record<string, string> = {};
       for (const h of ['content-type', 'cookie', 'soapaction']) if (req.headers[h]) headers[h] = String(req.headers[h]);
-      const upstream = await upstreamClient.request({ path: '/', method: 'POST', headers, body: Buffer.concat(chunks) });
-      const body = await upstream.body.text();
-      const out: Record<string, string> = {};
-      const cookie = upstream.headers['set-cookie'];
-      if (cookie) out['set-cookie'] = String(cookie);
-      if (body) out['content-type'] = 'text/xml';
-      const mangle = body !== '' && ++responses % 5 === 0;
-      res.writeHead(upstream.statusCode, out).end(mangle ? body.slice(0, body.length / 2) : body);
+      try {
+        const upstream = await upstreamClient.request({ path: '/', method: 'POST', headers, body: Buffer.concat(chunks) });
+        const body = await upstream.body.text();
+        const out: Record<string, string> = {};
+        const cookie = upstream.headers['set-cookie'];
+        if (cookie) out['set-cookie'] = String(cookie);
+        if (body) out['content-type'] = 'text/xml';
+        const mangle = body !== '' && ++responses % 5 === 0;
+        res.writeHead(upstream.statusCode, out).end(mangle ? body.slice(0, body.length / 2) : body);
+      } catch {
+        // The CPE hung up, or the run ended under a request in flight: the CPE sees the connection drop.
+        res.destroy();
+      }
     });
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));

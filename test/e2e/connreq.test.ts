@@ -5,7 +5,7 @@ import { startReferenceAcs } from '../../src/acs/server.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { testScenario } from '../fleet/fleet-harness.js';
 
 /** Provisioned CPEs informing hourly on two shards: the sessions after the bootstrap are the requested ones. */

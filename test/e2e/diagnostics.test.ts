@@ -15,7 +15,8 @@ import { DeviceModel } from '../../src/datamodel/device-model.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { startFileServer, waitFor } from '../cpe/file-server.js';
+import { startFileServer } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { informCpeIndex, informEvents, testScenario } from '../fleet/fleet-harness.js';
 
 describe('diagnostics through the fleet', () => {

@@ -20,7 +20,8 @@ import { MetricsRegistry } from '../../src/metrics/registry.js';
 import { PROFILES_DIR } from '../../src/paths.js';
 import { RecordingObserver } from '../cpe/scripted-acs.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
-import { testScenario, until } from '../fleet/fleet-harness.js';
+import { testScenario } from '../fleet/fleet-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const LIMIT = { timeout: 90_000 };
 const HB = 'Device.ManagementServer.HeartbeatPolicy.';
@@ -99,7 +100,7 @@ describe('14 HEARTBEAT against the reference ACS', () => {
     closers.push(() => fleet.stop(0));
     fleet.start(performance.now());
     const heartbeats = () => informs(acs).filter((i) => i.events.some((e) => e.code === HEARTBEAT_EVENT));
-    await until('a heartbeat Inform from each CPE', () => new Set(heartbeats().map((i) => i.deviceId.serialNumber)).size === 2, 30_000);
+    await waitFor('a heartbeat Inform from each CPE', () => new Set(heartbeats().map((i) => i.deviceId.serialNumber)).size === 2, 30_000);
     for (const i of heartbeats()) {
       assert.deepEqual(i.events.map((e) => e.code), [HEARTBEAT_EVENT]);
       // On the grid: not before InitiationTime (the CPE's clock is this host's).
@@ -121,7 +122,7 @@ describe('14 HEARTBEAT against the reference ACS', () => {
     const before = beatsOfCpe0();
     const otherSerial = fleet.cpeAt(1)!.model.deviceId().serialNumber;
     // The other CPE beats again on the next instant (firstBeat + 30 s); the disabled one does not.
-    await until('the second heartbeat of CPE 1', () => heartbeats().filter((i) => i.deviceId.serialNumber === otherSerial).length === 2, 45_000);
+    await waitFor('the second heartbeat of CPE 1', () => heartbeats().filter((i) => i.deviceId.serialNumber === otherSerial).length === 2, 45_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(beatsOfCpe0(), before, 'no heartbeat after Enable=false');
     assertSchemaValid(acs);

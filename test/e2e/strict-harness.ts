@@ -88,7 +88,7 @@ export function valuesByName(list: readonly ParameterValue[]): Map<string, Param
 }
 
 /** The rig's reboot duration: short, so reboot tests stay fast. */
-export const RIG_REBOOT_MS = 200;
+export const RIG_REBOOT_MS = 600;
 
 export class StrictRig {
   /** Every RPC exchanged through session(), in order. */

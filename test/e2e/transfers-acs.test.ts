@@ -30,7 +30,8 @@ import type {
 import { parseCpeMessage } from '../../src/cwmp/parse.js';
 import { compileProfileText } from '../../src/datamodel/profile-loader.js';
 import { PROFILES_DIR } from '../../src/paths.js';
-import { closedPort, waitFor } from '../cpe/file-server.js';
+import { REFUSING_ORIGIN } from '../support/loopback.js';
+import { waitFor } from '../support/wait.js';
 import { RecordingObserver } from '../cpe/scripted-acs.js';
 import { validateCwmpEnvelopes } from '../support/xsd-validate.js';
 
@@ -149,7 +150,7 @@ describe('transfers and software modules against the reference ACS', () => {
   };
   let refused = '';
   before(async () => {
-    refused = `http://127.0.0.1:${await closedPort()}/app-1.0.ipk`;
+    refused = `${REFUSING_ORIGIN}/app-1.0.ipk`;
   });
   after(async () => {
     await Promise.all(rigs.map((r) => r.close()));

@@ -14,7 +14,7 @@ import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { addCounters, type Counters } from '../../src/metrics/counters.js';
 import { RunControl } from '../../src/fleet/run-control.js';
 import { runFleet } from '../../src/fleet/run-fleet.js';
-import { waitFor } from '../cpe/file-server.js';
+import { waitFor } from '../support/wait.js';
 import { testScenario } from '../fleet/fleet-harness.js';
 import { startCoturn } from '../support/coturn.js';
 

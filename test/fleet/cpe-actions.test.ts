@@ -10,7 +10,8 @@ import { startReferenceAcs, type ReferenceAcs } from '../../src/acs/server.js';
 import { loadProfile } from '../../src/datamodel/profile-loader.js';
 import { Fleet } from '../../src/fleet/fleet.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { testScenario, until } from './fleet-harness.js';
+import { testScenario } from './fleet-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const FIRMWARE = '1 Firmware Upgrade Image';
 const AUTONOMOUS = '10 AUTONOMOUS TRANSFER COMPLETE';
@@ -52,7 +53,7 @@ describe('scenario CPE behaviour in a fleet', () => {
     // The events of that Inform (later sessions replace the ACS's record of the last Inform).
     const eventsSeen = new Map<string, string[]>();
     const server = acs;
-    await until(
+    await waitFor(
       'four autonomous transfer reports',
       () => {
         for (const [key, d] of server.devices) {
@@ -75,9 +76,9 @@ describe('scenario CPE behaviour in a fleet', () => {
     }
     // The reports follow their Informs in the same sessions.
     const count = (method: string) => server.received.filter((r) => r.request.method === method).length;
-    await until('four AutonomousTransferCompletes and RequestDownloads', () => count('AutonomousTransferComplete') === 4 && count('RequestDownload') === 4, 20_000);
+    await waitFor('four AutonomousTransferCompletes and RequestDownloads', () => count('AutonomousTransferComplete') === 4 && count('RequestDownload') === 4, 20_000);
     // The ACS answered each RequestDownload with a Download of cfg.txt; its TransferComplete followed.
-    await until('four TransferCompletes', () => count('TransferComplete') === 4, 20_000);
+    await waitFor('four TransferCompletes', () => count('TransferComplete') === 4, 20_000);
     assert.equal(count('AutonomousTransferComplete'), 4, 'each CPE reported its transfer once');
   });
 
@@ -99,7 +100,7 @@ describe('scenario CPE behaviour in a fleet', () => {
     try {
       duFleet.start(performance.now());
       const reports = () => server.received.filter((r) => r.request.method === 'AutonomousDUStateChangeComplete');
-      await until('three AutonomousDUStateChangeCompletes', () => reports().length === 3, 40_000);
+      await waitFor('three AutonomousDUStateChangeCompletes', () => reports().length === 3, 40_000);
       assert.equal(new Set(reports().map((r) => r.deviceKey)).size, 3, 'one per CPE');
       for (const r of reports()) {
         const req = r.request as Extract<typeof r.request, { method: 'AutonomousDUStateChangeComplete' }>;

@@ -81,15 +81,6 @@ export async function recordingProxy(target: string, opts: { delayMs?: number; h
   };
 }
 
-/** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Event codes of one recorded Inform body. */
 export function informEvents(body: string): string[] {
   return [...body.matchAll(/<EventCode>([^<]*)<\/EventCode>/g)].map((m) => m[1]!);

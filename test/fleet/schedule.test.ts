@@ -10,7 +10,8 @@ import { ABORTED_AT_SHUTDOWN, Fleet, powerOnOffsetMs } from '../../src/fleet/fle
 import { nextPhaseInstant, periodicPhaseEpochMs } from '../../src/fleet/periodic-phase.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
-import { informCpeIndex, informEvents, recordingProxy, testScenario, until } from './fleet-harness.js';
+import { informCpeIndex, informEvents, recordingProxy, testScenario } from './fleet-harness.js';
+import { waitFor } from '../support/wait.js';
 
 async function fleetFor(scenario: Scenario, acsUrl: string, shard = { index: 0, count: 1 }): Promise<{ fleet: Fleet; metrics: MetricsRegistry }> {
   const metrics = new MetricsRegistry();
@@ -72,13 +73,14 @@ describe('Fleet schedules', () => {
     const { fleet } = await fleetFor(scenario, proxy.url);
     closers.push(() => fleet.stop(0));
     fleet.start(performance.now());
-    await until('3 periodic informs per CPE', () => proxy.informs().filter((h) => informEvents(h.body).includes('2 PERIODIC')).length >= 6, 8000);
+    await waitFor('3 periodic informs per CPE', () => proxy.informs().filter((h) => informEvents(h.body).includes('2 PERIODIC')).length >= 6, 8000);
     await fleet.stop(1000);
     const periodic = proxy.informs().filter((h) => informEvents(h.body).includes('2 PERIODIC'));
     for (const hit of periodic) {
       const phase = hit.at % 1000;
-      // Due at .400; the session reaches the proxy a few ms later (loopback, one thread).
-      assert.ok(phase >= 395 && phase <= 560, `periodic inform at .${String(phase).padStart(3, '0')} s, not on the .400 grid`);
+      // Due at .400; the session reaches the proxy a few ms later (loopback), or later still on a stalled test machine.
+      // Off the grid, a phase would fall anywhere in the second.
+      assert.ok(phase >= 395 && phase <= 800, `periodic inform at .${String(phase).padStart(3, '0')} s, not on the .400 grid`);
     }
     // One inform per grid instant per CPE: no double inform for the same instant.
     const perCpe = new Map<number, number[]>();
@@ -97,7 +99,7 @@ describe('Fleet schedules', () => {
       const startAt = performance.now();
       for (const { fleet } of fleets) fleet.start(startAt);
       const informsOf = (cpe: number) => proxy.informs().filter((h) => informCpeIndex(h.body) === cpe);
-      await until('a boot and a periodic inform per CPE', () => Array.from({ length: cpes }, (_, i) => informsOf(i).length >= 2).every(Boolean), 8000);
+      await waitFor('a boot and a periodic inform per CPE', () => Array.from({ length: cpes }, (_, i) => informsOf(i).length >= 2).every(Boolean), 8000);
       for (const { fleet } of fleets) await fleet.stop(0);
       return Array.from({ length: cpes }, (_, i) => {
         const [boot, periodic] = informsOf(i);
@@ -109,8 +111,8 @@ describe('Fleet schedules', () => {
     const twoShards = await firstPeriodicAfterBoot(2);
     for (let i = 0; i < cpes; i++) {
       assert.ok(oneShard[i]! >= 450 && oneShard[i]! <= 1650, `CPE ${i}: ${oneShard[i]} ms is not within the jitter`);
-      // Far closer than two independent draws would be (they differ by ~330 ms on average).
-      assert.ok(Math.abs(oneShard[i]! - twoShards[i]!) <= 150, `CPE ${i}: ${oneShard[i]} ms on one shard, ${twoShards[i]} ms on two`);
+      // Far closer than two independent draws would be (they differ by ~330 ms on average; all six within 250 ms: < 1%).
+      assert.ok(Math.abs(oneShard[i]! - twoShards[i]!) <= 250, `CPE ${i}: ${oneShard[i]} ms on one shard, ${twoShards[i]} ms on two`);
     }
     assert.ok(new Set(oneShard.map((ms) => Math.round(ms / 100))).size > 1, `every CPE drew alike: ${oneShard}`);
   });
@@ -137,30 +139,32 @@ describe('Fleet schedules', () => {
     closers.push(() => fleet.stop(0));
     const t0 = Date.now();
     fleet.start(performance.now());
-    await until('6 boot informs', () => proxy.informs().length >= 6, 8000);
+    await waitFor('6 boot informs', () => proxy.informs().length >= 6, 8000);
     const bootAt = new Map(proxy.informs().map((h) => [informCpeIndex(h.body), h.at - t0]));
+    // Never early; late only by the session's own time (more on a stalled machine). Ignoring its own ramp, CPE 5 would
+    // be sixth on the scenario's: 500 ms.
     for (let i = 0; i < 5; i++) {
-      assert.ok(bootAt.get(i)! >= i * 100 - 5 && bootAt.get(i)! < i * 100 + 150, `CPE ${i} booted at ${bootAt.get(i)} ms`);
+      assert.ok(bootAt.get(i)! >= i * 100 - 5 && bootAt.get(i)! < i * 100 + 400, `CPE ${i} booted at ${bootAt.get(i)} ms`);
     }
-    assert.ok(bootAt.get(5)! < 150, `CPE 5 (own ramp 0) booted at ${bootAt.get(5)} ms`);
+    assert.ok(bootAt.get(5)! < 400, `CPE 5 (own ramp 0) booted at ${bootAt.get(5)} ms`);
   });
 
   it('a connection request before a CPE is due on the ramp starts its first session then, and it does not power on again', { timeout: 15_000 }, async () => {
     const proxy = await recordingProxy((await referenceAcs()).url);
     closers.push(() => proxy.close());
-    // CPE 1 is due on the ramp at 600 ms; the request comes at once.
-    const scenario = testScenario(proxy.url, { fleet: [{ profile: 'tr098', count: 2 }], schedule: { rampMs: 1200 } });
+    // CPE 1 is due on the ramp at 2 s; the request comes at once.
+    const scenario = testScenario(proxy.url, { fleet: [{ profile: 'tr098', count: 2 }], schedule: { rampMs: 4000 } });
     const { fleet } = await fleetFor(scenario, proxy.url);
     closers.push(() => fleet.stop(0));
     const t0 = Date.now();
     fleet.start(performance.now());
     assert.equal(fleet.connectionRequest(1, performance.now()), 'accepted');
-    await until("CPE 1's inform", () => proxy.informs().some((h) => informCpeIndex(h.body) === 1), 8000);
+    await waitFor("CPE 1's inform", () => proxy.informs().some((h) => informCpeIndex(h.body) === 1), 8000);
     const first = proxy.informs().find((h) => informCpeIndex(h.body) === 1)!;
-    assert.ok(first.at - t0 < 500, `CPE 1 informed at ${first.at - t0} ms, not at once`);
+    assert.ok(first.at - t0 < 1500, `CPE 1 informed at ${first.at - t0} ms, not at once`);
     assert.ok(informEvents(first.body).includes('6 CONNECTION REQUEST'));
     // Its power-on wake-up was replaced by the request's: no second boot session when the ramp reaches it.
-    await new Promise((resolve) => setTimeout(resolve, 1500 - (Date.now() - t0)));
+    await new Promise((resolve) => setTimeout(resolve, 2600 - (Date.now() - t0)));
     assert.equal(proxy.informs().filter((h) => informCpeIndex(h.body) === 1).length, 1);
   });
 
@@ -175,12 +179,14 @@ describe('Fleet schedules', () => {
     closers.push(() => fleet.stop(0));
     const t0 = Date.now();
     fleet.start(performance.now());
-    await until('12 informs (power-on and after the storm)', () => proxy.informs().length >= 12, 8000);
+    await waitFor('12 informs (power-on and after the storm)', () => proxy.informs().length >= 12, 8000);
     const informs = proxy.informs();
-    const afterStorm = informs.filter((h) => h.at - t0 >= 600);
+    // Power-on informs also carry 0 BOOTSTRAP; the storm's comebacks only 1 BOOT.
+    const afterStorm = informs.filter((h) => !informEvents(h.body).includes('0 BOOTSTRAP'));
     assert.equal(afterStorm.length, 6, `informs after the storm: ${afterStorm.map((h) => h.at - t0)}`);
     for (const hit of afterStorm) {
-      assert.ok(hit.at - t0 < 600 + 500 + 150, `back at ${hit.at - t0} ms: outside the window`);
+      // Never before the storm; after the window only by the session's own time (more on a stalled machine).
+      assert.ok(hit.at - t0 >= 600 && hit.at - t0 < 600 + 500 + 500, `back at ${hit.at - t0} ms: outside the window`);
       assert.deepEqual(informEvents(hit.body), ['1 BOOT']);
     }
     assert.equal(new Set(afterStorm.map((h) => informCpeIndex(h.body))).size, 6);
@@ -201,7 +207,7 @@ describe('Fleet schedules', () => {
     closers.push(() => fleet.stop(0));
     const t0 = Date.now();
     fleet.start(performance.now());
-    await until('the boot informs', () => proxy.informs().length >= 2, 5000);
+    await waitFor('the boot informs', () => proxy.informs().length >= 2, 5000);
     await new Promise((r) => setTimeout(r, 200));
     fleet.pause();
     const pausedAt = Date.now();
@@ -215,10 +221,10 @@ describe('Fleet schedules', () => {
     // The periodic informs due at ~1 s came ~1.5 s later, after the resume: one per CPE, not lost, not doubled.
     assert.equal(resumed.length, 2, `informs after resume at ${resumed.map((h) => h.at - t0)}`);
     for (const hit of resumed) assert.ok(hit.at - t0 >= 2400, `periodic inform at ${hit.at - t0} ms`);
-    assert.ok(report.pausedMs >= 1450 && report.pausedMs < 2000, `pausedMs ${report.pausedMs}`);
+    assert.ok(report.pausedMs >= 1450 && report.pausedMs < 3000, `pausedMs ${report.pausedMs}`);
     assert.ok(Math.abs(report.activeMs - 1500) < 100, `activeMs ${report.activeMs}`);
-    // Lateness excludes the pause.
-    assert.ok(metrics.histogram('lateness')!.maxValue / 1000 < 200, `lateness max ${metrics.histogram('lateness')!.maxValue / 1000} ms`);
+    // Lateness excludes the pause (including it, the resumed informs would be ~1,500 ms late).
+    assert.ok(metrics.histogram('lateness')!.maxValue / 1000 < 700, `lateness max ${metrics.histogram('lateness')!.maxValue / 1000} ms`);
   });
 
   it('stop: sessions that finish within the grace period count; the rest are aborted (failed: timeout)', { timeout: 15_000 }, async () => {
@@ -227,7 +233,7 @@ describe('Fleet schedules', () => {
     const finishing = await fleetFor(testScenario(slow.url, { fleet: [{ profile: 'tr098', count: 3 }] }), slow.url);
     closers.push(() => finishing.fleet.stop(0));
     finishing.fleet.start(performance.now());
-    await until('3 sessions running', () => finishing.fleet.sessionsInFlight === 3, 5000);
+    await waitFor('3 sessions running', () => finishing.fleet.sessionsInFlight === 3, 5000);
     const calm = await finishing.fleet.drain(5000);
     assert.equal(calm.aborted, 0);
     assert.deepEqual(finishing.metrics.sessions, { started: 3, completed: 3, failed: 0 });
@@ -238,7 +244,7 @@ describe('Fleet schedules', () => {
     const stuck = await fleetFor(testScenario(hung.url, { fleet: [{ profile: 'tr098', count: 3 }], acs: { ...testScenario('').acs, url: hung.url, requestTimeoutMs: 30_000 } }), hung.url);
     closers.push(() => stuck.fleet.stop(0));
     stuck.fleet.start(performance.now());
-    await until('3 sessions hanging', () => hung.hits.length === 3, 5000);
+    await waitFor('3 sessions hanging', () => hung.hits.length === 3, 5000);
     const stopAt = performance.now();
     const report = await stuck.fleet.drain(300);
     assert.ok(performance.now() - stopAt < 1500, 'the grace period bounds the stop');
@@ -258,7 +264,7 @@ describe('Fleet schedules', () => {
     const { fleet, metrics } = await fleetFor(scenario, proxy.url);
     closers.push(() => fleet.stop(0));
     fleet.start(performance.now());
-    await until('4 boot informs', () => proxy.informs().length >= 4, 5000);
+    await waitFor('4 boot informs', () => proxy.informs().length >= 4, 5000);
     await fleet.stop(2000);
     for (const hit of proxy.informs()) {
       const i = informCpeIndex(hit.body);

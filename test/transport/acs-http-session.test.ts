@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { AcsHttpSession, MAX_REDIRECTS, type AcsEndpoint } from '../../src/transport/acs-http-session.js';
 import { TransportError } from '../../src/transport/transport-error.js';
 import { startTestServer, type SeenRequest } from './local-http-server.js';
+import { REFUSING_ORIGIN } from '../support/loopback.js';
 
 const ENVELOPE = '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body/></soap-env:Envelope>';
 
@@ -293,8 +294,10 @@ describe('AcsHttpSession', () => {
     const s = new AcsHttpSession({ url: srv.url, requestTimeoutMs: 150 }, { maxBodyBytes: 1024 });
     try {
       const started = performance.now();
-      assert.equal((await rejection(s.post(ENVELOPE, ''))).kind, 'timeout');
-      assert.ok(performance.now() - started < 1500);
+      const err = await rejection(s.post(ENVELOPE, ''));
+      assert.equal(err.kind, 'timeout');
+      assert.match(err.message, /150 ms/);
+      assert.ok(performance.now() - started < 5000);
     } finally {
       await s.destroy();
       await srv.close();
@@ -302,9 +305,7 @@ describe('AcsHttpSession', () => {
   });
 
   it('a closed port -> connect_refused', async () => {
-    const srv = await startTestServer(() => undefined);
-    await srv.close();
-    const s = session({ url: srv.url });
+    const s = session({ url: `${REFUSING_ORIGIN}/acs` });
     try {
       assert.equal((await rejection(s.post(ENVELOPE, ''))).kind, 'connect_refused');
     } finally {
