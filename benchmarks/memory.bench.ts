@@ -3,7 +3,8 @@
  * VirtualCpes and reports its RSS after a full GC. Per the scale issue (#7) the figure is the RSS of the
  * whole process divided by the CPEs (so the process's own baseline is included, which weighs more at
  * 10,000 than at 100,000); the heap per CPE and the increments over the empty process are printed beside it.
- * Target: <= 2 KB per idle CPE with tr181. Run: node dist/benchmarks/memory.bench.js
+ * Target: <= 2 KB per idle CPE with tr181 at the issue's scale, 100,000 CPEs (at 10,000 the baseline alone is ~10 KB
+ * per CPE, so that row has no verdict). Run: node dist/benchmarks/memory.bench.js
  */
 import { BenchChild } from './child-process.js';
 import { int, publish, type SummaryRow } from './harness.js';
@@ -13,6 +14,7 @@ const PROFILES = ['tr098', 'tr181'] as const;
 const COUNTS = [10_000, 100_000] as const;
 const TARGET_BYTES = 2048;
 const TARGET_PROFILE = 'tr181';
+const TARGET_CPES = 100_000;
 /** Per sample; 100,000 CPEs are built in a few seconds on one core. */
 const SAMPLE_TIMEOUT_MS = 90_000;
 
@@ -39,7 +41,8 @@ for (const profile of PROFILES) {
     samples.push(s);
     const rssPer = s.loaded.rss / s.cpes;
     const heapPer = s.loaded.heapUsed / s.cpes;
-    const verdict = profile === TARGET_PROFILE ? `<= ${TARGET_BYTES} B: ${rssPer <= TARGET_BYTES ? 'PASS' : 'MISS'}` : '';
+    const targeted = profile === TARGET_PROFILE && count === TARGET_CPES;
+    const verdict = targeted ? `<= ${TARGET_BYTES} B: ${rssPer <= TARGET_BYTES ? 'PASS' : 'MISS'}` : '';
     console.log(
       `  ${profile.padEnd(7)} ${int(count, 8)}   ${mb(s.loaded.rss)} ${int(rssPer, 8)}   ${mb(s.loaded.heapUsed)} ${int(heapPer, 8)}` +
         `   ${int((s.loaded.rss - s.baseline.rss) / s.cpes, 8)} ${int((s.loaded.heapUsed - s.baseline.heapUsed) / s.cpes, 9)}` +
@@ -49,7 +52,7 @@ for (const profile of PROFILES) {
       metric: `RSS per idle CPE, ${profile}, ${count.toLocaleString('en-US')} CPEs`,
       value: rssPer,
       unit: 'B',
-      ...(profile === TARGET_PROFILE ? { target: { max: TARGET_BYTES, text: `<= ${TARGET_BYTES} B` } } : {}),
+      ...(targeted ? { target: { max: TARGET_BYTES, text: `<= ${TARGET_BYTES} B` } } : {}),
     });
   }
 }
