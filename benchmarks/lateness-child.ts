@@ -12,10 +12,9 @@ import { summarize, type LatencySummary } from '../src/metrics/histogram.js';
 import { mergeSnapshots } from '../src/metrics/merge.js';
 import type { HostCpuShare } from '../src/metrics/host-cpu.js';
 import type { ErrorKind } from '../src/metrics/observer.js';
-import type { Scenario } from '../src/scenario/scenario.js';
 import { parentChannel } from './child-process.js';
 import { cpuMs, withTimeout } from './harness.js';
-import { PLAIN_PATH, StubAcsProcess } from './stub-acs-process.js';
+import { StubAcsProcess } from './stub-acs-process.js';
 
 const PROFILE = 'tr181';
 const DURATION_MS = 10_000;
@@ -54,16 +53,7 @@ if (!Number.isInteger(cpes) || cpes <= 0 || !(intervalS > 0) || !Number.isIntege
 
 const acs = await StubAcsProcess.start(PROFILE);
 try {
-  const scenario: Scenario = {
-    name: 'lateness-bench',
-    file: undefined,
-    durationMs: DURATION_MS,
-    acs: { url: acs.url + PLAIN_PATH, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 10_000 },
-    referenceAcs: { provision: false, maxConcurrentSessions: undefined },
-    fleet: [{ profile: PROFILE, count: cpes }],
-    schedule: { periodicIntervalS: intervalS, jitter: 0.1, rampMs: intervalS * 1000 },
-    seed: 7,
-  };
+  const scenario = acs.scenario('lateness-bench', PROFILE, cpes, { periodicIntervalS: intervalS, jitter: 0.1, rampMs: intervalS * 1000 }, DURATION_MS);
   const calledAt = performance.now();
   // CPU is read from the first progress sample after power-on: building the CPEs and the warm-up are not sessions.
   let first: { at: number; cpuMs: number; sessions: number; poweredOnAt: number } | undefined;

@@ -4,9 +4,13 @@
  * whole process divided by the CPEs (so the process's own baseline is included, which weighs more at
  * 10,000 than at 100,000); the heap per CPE and the increments over the empty process are printed beside it.
  * Target: <= 2 KB per idle CPE with tr181 at the issue's scale, 100,000 CPEs (at 10,000 the baseline alone is ~10 KB
- * per CPE, so that row has no verdict). Run: node dist/benchmarks/memory.bench.js
+ * per CPE, so that row has no verdict). Then the design's scale as a run holds it: 1,000,000 idle tr181 CPEs in
+ * runFleet on the default worker threads (fleet-memory-child.js), timer heaps and schedule state included.
+ * Run: node dist/benchmarks/memory.bench.js
  */
+import { availableParallelism } from 'node:os';
 import { BenchChild } from './child-process.js';
+import type { FleetMemorySample } from './fleet-memory-child.js';
 import { int, publish, type SummaryRow } from './harness.js';
 import type { MemorySample } from './memory-child.js';
 
@@ -17,6 +21,18 @@ const TARGET_PROFILE = 'tr181';
 const TARGET_CPES = 100_000;
 /** Per sample; 100,000 CPEs are built in a few seconds on one core. */
 const SAMPLE_TIMEOUT_MS = 90_000;
+const FLEET_CPES = 1_000_000;
+/** 1,000,000 CPEs are built in ~10 s on two cores; the run adds a warm-up and 3 s. */
+const FLEET_SAMPLE_TIMEOUT_MS = 150_000;
+
+async function fleetSample(profile: string, count: number, workers: number): Promise<FleetMemorySample> {
+  const child = BenchChild.start<never, FleetMemorySample>(new URL('./fleet-memory-child.js', import.meta.url), [profile, String(count), String(workers)]);
+  try {
+    return await child.next(FLEET_SAMPLE_TIMEOUT_MS);
+  } finally {
+    await child.exited(5_000);
+  }
+}
 
 async function sample(profile: string, count: number): Promise<MemorySample> {
   const child = BenchChild.start<never, MemorySample>(new URL('./memory-child.js', import.meta.url), [profile, String(count)], ['--expose-gc']);
@@ -58,9 +74,28 @@ for (const profile of PROFILES) {
 }
 const baselineRss = Math.max(...samples.map((s) => s.baseline.rss));
 console.log(`  (RSS of the process before any CPE existed, profile compiled: up to ${mb(baselineRss).trim()}; Δ = increase over it)`);
+
+const fleet = await fleetSample(TARGET_PROFILE, FLEET_CPES, availableParallelism());
+const fleetRssPer = fleet.rssRunning / fleet.cpes;
+console.log(
+  `\n${fleet.cpes.toLocaleString('en-US')} idle ${fleet.profile} CPEs in a running fleet (runFleet, ${fleet.workers} worker threads, every CPE's inform pending; ` +
+    `${fleet.sessions} sessions ran), whole process, no forced GC`,
+);
+console.log(
+  `  RSS ${mb(fleet.rssRunning).trim()} = ${int(fleetRssPer, 0)} B per CPE (<= ${TARGET_BYTES} B: ${fleetRssPer <= TARGET_BYTES ? 'PASS' : 'MISS'}); ` +
+    `peak while building ${mb(fleet.rssPeak).trim()}; built and warmed up in ${(fleet.startUpMs / 1000).toFixed(1)} s`,
+);
+rows.push({
+  metric: `RSS per idle CPE, ${fleet.profile}, ${fleet.cpes.toLocaleString('en-US')} CPEs in a running fleet`,
+  value: fleetRssPer,
+  unit: 'B',
+  target: { max: TARGET_BYTES, text: `<= ${TARGET_BYTES} B` },
+});
+
 publish({
   rows,
   data: {
+    fleet: { ...fleet, rssPerCpe: fleetRssPer },
     samples: samples.map((s) => ({
       ...s,
       rssPerCpe: s.loaded.rss / s.cpes,

@@ -1,6 +1,7 @@
 /** The stub ACS (src/acs/minimal-acs.ts) in a child process of its own, so that its CPU time is not the client's. */
 import { CpesimError } from '../src/errors.js';
-import type { MinimalAcsStats } from '../src/acs/minimal-acs.js';
+import { PLAIN_PATH, type MinimalAcsStats } from '../src/acs/minimal-acs.js';
+import type { Scenario, ScheduleSettings } from '../src/scenario/scenario.js';
 import { BenchChild } from './child-process.js';
 
 export { GPV_NAMES, GPV_PATH, PLAIN_PATH, type MinimalAcsStats } from '../src/acs/minimal-acs.js';
@@ -26,6 +27,20 @@ export class StubAcsProcess {
     });
     if (m.type !== 'ready') throw new CpesimError('CPESIM_BENCH_ACS_PROTOCOL', `stub ACS sent ${m.type} before ready`);
     return new StubAcsProcess(child, m.url);
+  }
+
+  /** A fleet of `count` CPEs of `profile` informing to the plain path (no auth, no TLS, no reference-ACS features). */
+  scenario(name: string, profile: string, count: number, schedule: ScheduleSettings, durationMs: number): Scenario {
+    return {
+      name,
+      file: undefined,
+      durationMs,
+      acs: { url: this.url + PLAIN_PATH, username: undefined, password: undefined, insecure: false, ca: undefined, requestTimeoutMs: 10_000 },
+      referenceAcs: { provision: false, maxConcurrentSessions: undefined },
+      fleet: [{ profile, count }],
+      schedule,
+      seed: 7,
+    };
   }
 
   async usage(): Promise<{ cpuMs: number; stats: MinimalAcsStats }> {
