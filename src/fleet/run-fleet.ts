@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { alignedTicks } from './aligned-ticks.js';
-import { disableAllocationSitePretenuring } from './v8-tuning.js';
+import { tuneV8ForFleet } from './v8-tuning.js';
 import type { AcsEndpoint } from '../cpe/virtual-cpe.js';
 import { mergeSnapshots, type MergedMetrics } from '../metrics/merge.js';
 import type { MetricsSnapshot } from '../metrics/registry.js';
@@ -115,7 +115,7 @@ export async function runFleet(scenario: Scenario, options: RunFleetOptions): Pr
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   let interrupted = false;
   let stopped = false;
-  disableAllocationSitePretenuring();
+  tuneV8ForFleet(workers);
   const pool = new Piscina<ShardTask, ShardResult>({
     filename: new URL('./shard-task.js', import.meta.url).href,
     minThreads: workers,
