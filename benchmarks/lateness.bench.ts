@@ -5,7 +5,8 @@
  *   - with the default worker threads (one per core): the configuration the target is stated for;
  *   - on one worker thread: what a single thread sustains (with a busy thread, any stall becomes a backlog).
  * Lateness is the simulator's own delay from a session's due time to its start. Target (scale issue #7): p99
- * <= 10 ms at 100,000 CPEs. Run: node dist/benchmarks/lateness.bench.js
+ * <= 10 ms at 100,000 CPEs, judged on the median of three runs of the default configuration: on a shared host one
+ * burst of CPU steal can take a 10 s run's p99 with it (each run prints its steal). Run: node dist/benchmarks/lateness.bench.js
  */
 import { availableParallelism } from 'node:os';
 import { BenchChild } from './child-process.js';
@@ -18,6 +19,8 @@ const INTERVAL_S = 100;
 const DEFAULT_WORKERS = availableParallelism();
 /** The default configuration first (the target's row); one thread only adds information when there are more cores. */
 const WORKER_COUNTS = DEFAULT_WORKERS > 1 ? [DEFAULT_WORKERS, 1] : [1];
+/** Runs of the default configuration; its reported run is the one with the median p99. */
+const DEFAULT_RUNS = 3;
 /** Building 100,000 CPEs, the warm-up, the 10 s run and the drain, on a loaded machine. */
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -30,15 +33,12 @@ async function run(workers: number): Promise<LatenessSample> {
   }
 }
 
-const samples: LatenessSample[] = [];
-const rows: SummaryRow[] = [];
-for (const workers of WORKER_COUNTS) {
-  const s = await run(workers);
-  samples.push(s);
+/** One run's report; `run` numbers it when the configuration runs more than once. */
+function printRun(s: LatenessSample, run: string): void {
   const l = s.lateness;
-  const threads = `${workers} worker thread${workers === 1 ? '' : 's'}${workers === DEFAULT_WORKERS ? ' (default: one per core)' : ''}`;
+  const threads = `${s.workers} worker thread${s.workers === 1 ? '' : 's'}${s.workers === DEFAULT_WORKERS ? ' (default: one per core)' : ''}`;
   console.log(
-    `Fleet scheduler, ${threads}: ${CPES.toLocaleString('en-US')} ${s.profile} CPEs, PeriodicInformInterval ${INTERVAL_S} s, ramp ${INTERVAL_S} s, ` +
+    `Fleet scheduler${run}, ${threads}: ${CPES.toLocaleString('en-US')} ${s.profile} CPEs, PeriodicInformInterval ${INTERVAL_S} s, ramp ${INTERVAL_S} s, ` +
       `${s.durationMs / 1000} s against the stub ACS (own process); start-up (build + warm-up) ${(s.startUpMs / 1000).toFixed(1)} s`,
   );
   console.log(
@@ -50,9 +50,26 @@ for (const workers of WORKER_COUNTS) {
   const gc = s.gcPause;
   if (gc) console.log(`  worker GC pauses ms: p50 ${gc.p50}  p90 ${gc.p90}  p99 ${gc.p99}  max ${gc.max}  (n=${gc.count})`);
   if (s.hostCpu) console.log(`  host CPU during the run: ${s.hostCpu.busyPercent}% busy, ${s.hostCpu.stealPercent}% steal (taken by the hypervisor)`);
-  if (workers === DEFAULT_WORKERS) console.log(`  target: lateness p99 <= ${TARGET_P99_MS} ms: ${l.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}`);
   if (s.sessions.failed > 0) console.log(`  errors: ${JSON.stringify(s.errors)}`);
-  const label = `${CPES.toLocaleString('en-US')} CPEs, ${workers} thread${workers === 1 ? '' : 's'}`;
+}
+
+const samples: LatenessSample[] = [];
+const rows: SummaryRow[] = [];
+for (const workers of WORKER_COUNTS) {
+  const runs = workers === DEFAULT_WORKERS ? DEFAULT_RUNS : 1;
+  const these: LatenessSample[] = [];
+  for (let k = 1; k <= runs; k++) {
+    const sample = await run(workers);
+    printRun(sample, runs > 1 ? ` (run ${k} of ${runs})` : '');
+    these.push(sample);
+  }
+  samples.push(...these);
+  // The run with the median p99 stands for the configuration: its other rows (rate, GC, steal) are that run's.
+  const s = [...these].sort((a, b) => a.lateness.p99 - b.lateness.p99)[(these.length - 1) >> 1]!;
+  const l = s.lateness;
+  const median = runs > 1 ? `, median of ${runs} runs (p99s ${these.map((r) => r.lateness.p99).join(', ')} ms)` : '';
+  if (workers === DEFAULT_WORKERS) console.log(`  target: lateness p99 <= ${TARGET_P99_MS} ms${median}: ${l.p99} ms, ${l.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}`);
+  const label = `${CPES.toLocaleString('en-US')} CPEs, ${workers} thread${workers === 1 ? '' : 's'}${runs > 1 ? `, the median of ${runs} runs` : ''}`;
   rows.push({ metric: `sessions/s achieved (lateness run, ${label})`, value: s.sessions.perSecond, unit: '/s' });
   rows.push({
     metric: `scheduler lateness p99 at ~1,000 sessions/s, ${label}`,
