@@ -5,8 +5,10 @@
  *   - with the default worker threads (one per core): the configuration the target is stated for;
  *   - on one worker thread: what a single thread sustains (with a busy thread, any stall becomes a backlog).
  * Lateness is the simulator's own delay from a session's due time to its start. Target (scale issue #7): p99
- * <= 10 ms at 100,000 CPEs, judged on the median of three runs of the default configuration: on a shared host one
- * burst of CPU steal can take a 10 s run's p99 with it (each run prints its steal). Run: node dist/benchmarks/lateness.bench.js
+ * <= 10 ms at 100,000 CPEs, judged on the median of three runs of the default configuration, leaving out runs in
+ * which the hypervisor took more than STEAL_LIMIT_PERCENT of the host (steal): while a vCPU is taken, every thread on
+ * it stands still, so such a run measures the host. Every run is printed with its steal; when all of them lost that
+ * much there is no verdict. Run: node dist/benchmarks/lateness.bench.js
  */
 import { availableParallelism } from 'node:os';
 import { BenchChild } from './child-process.js';
@@ -19,8 +21,10 @@ const INTERVAL_S = 100;
 const DEFAULT_WORKERS = availableParallelism();
 /** The default configuration first (the target's row); one thread only adds information when there are more cores. */
 const WORKER_COUNTS = DEFAULT_WORKERS > 1 ? [DEFAULT_WORKERS, 1] : [1];
-/** Runs of the default configuration; its reported run is the one with the median p99. */
+/** Runs of the default configuration; its reported run is the one with the median p99 (the upper one of two). */
 const DEFAULT_RUNS = 3;
+/** Runs whose host lost more CPU than this to steal are left out of the verdict (still printed and saved). */
+const STEAL_LIMIT_PERCENT = 5;
 /** Building 100,000 CPEs, the warm-up, the 10 s run and the drain, on a loaded machine. */
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -64,18 +68,27 @@ for (const workers of WORKER_COUNTS) {
     these.push(sample);
   }
   samples.push(...these);
+  const judged = these.filter((r) => (r.hostCpu?.stealPercent ?? 0) <= STEAL_LIMIT_PERCENT);
+  const basis = judged.length > 0 ? judged : these;
   // The run with the median p99 stands for the configuration: its other rows (rate, GC, steal) are that run's.
-  const s = [...these].sort((a, b) => a.lateness.p99 - b.lateness.p99)[(these.length - 1) >> 1]!;
+  const s = [...basis].sort((a, b) => a.lateness.p99 - b.lateness.p99)[basis.length >> 1]!;
   const l = s.lateness;
-  const median = runs > 1 ? `, median of ${runs} runs (p99s ${these.map((r) => r.lateness.p99).join(', ')} ms)` : '';
-  if (workers === DEFAULT_WORKERS) console.log(`  target: lateness p99 <= ${TARGET_P99_MS} ms${median}: ${l.p99} ms, ${l.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS'}`);
-  const label = `${CPES.toLocaleString('en-US')} CPEs, ${workers} thread${workers === 1 ? '' : 's'}${runs > 1 ? `, the median of ${runs} runs` : ''}`;
+  const verdict = judged.length === 0 ? 'no verdict' : l.p99 <= TARGET_P99_MS ? 'PASS' : 'MISS';
+  if (workers === DEFAULT_WORKERS) {
+    const p99s = these.map((r) => `${r.lateness.p99} ms at ${r.hostCpu?.stealPercent ?? '?'}% steal`).join(', ');
+    console.log(
+      `  target: lateness p99 <= ${TARGET_P99_MS} ms on the median of the runs with <= ${STEAL_LIMIT_PERCENT}% steal (${judged.length} of ${runs}): ` +
+        `${judged.length > 0 ? `${l.p99} ms` : 'none'}, ${verdict}  [runs: ${p99s}]`,
+    );
+  }
+  const median = runs === 1 ? '' : judged.length > 0 ? `, the median of ${judged.length} run(s) with <= ${STEAL_LIMIT_PERCENT}% steal` : `, the median of ${runs} runs, all with steal`;
+  const label = `${CPES.toLocaleString('en-US')} CPEs, ${workers} thread${workers === 1 ? '' : 's'}${median}`;
   rows.push({ metric: `sessions/s achieved (lateness run, ${label})`, value: s.sessions.perSecond, unit: '/s' });
   rows.push({
     metric: `scheduler lateness p99 at ~1,000 sessions/s, ${label}`,
     value: l.p99,
     unit: 'ms',
-    ...(workers === DEFAULT_WORKERS ? { target: { max: TARGET_P99_MS, text: `<= ${TARGET_P99_MS} ms` } } : {}),
+    ...(workers === DEFAULT_WORKERS && judged.length > 0 ? { target: { max: TARGET_P99_MS, text: `<= ${TARGET_P99_MS} ms` } } : {}),
   });
   if (s.gcPause) rows.push({ metric: `worker GC pause max (lateness run, ${label})`, value: s.gcPause.max, unit: 'ms' });
   if (s.hostCpu) rows.push({ metric: `host CPU steal (lateness run, ${label})`, value: s.hostCpu.stealPercent, unit: '%' });
