@@ -6,6 +6,8 @@
  * the next due instant is the first one still ahead, not a burst of the missed ones. Returns the function that stops it.
  */
 export function alignedTicks(originMs: number, intervalMs: number, tick: (dueMs: number) => void): () => void {
+  // Each instant from its own k, not by adding the interval up: a sum would carry its rounding from tick to tick.
+  let k = 1;
   let due = originMs + intervalMs;
   let timer: NodeJS.Timeout;
   let stopped = false;
@@ -14,10 +16,13 @@ export function alignedTicks(originMs: number, intervalMs: number, tick: (dueMs:
     timer = setTimeout(fire, Math.max(0, due - performance.now())).unref();
   };
   const fire = (): void => {
+    // Node times a timer from the loop's cached clock, which a long callback leaves behind: such a timer can fire
+    // before its instant. A tick never comes early.
+    if (performance.now() < due) return arm();
     tick(due);
     if (stopped) return; // stopped by the tick itself
     const now = performance.now();
-    do due += intervalMs;
+    do due = originMs + ++k * intervalMs;
     while (due <= now);
     arm();
   };
