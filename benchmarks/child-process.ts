@@ -31,6 +31,16 @@ export class BenchChild<Request, Message> {
     return new BenchChild<Request, Message>(child, `${module.pathname.split('/').pop()} ${args.join(' ')}`.trim());
   }
 
+  /** Forks a child that sends one result and exits (a bench sample): that result, or the child's failure or timeout. */
+  static async result<Message>(module: URL, args: string[], timeoutMs: number, execArgv: string[] = []): Promise<Message> {
+    const child = BenchChild.start<never, Message>(module, args, execArgv);
+    try {
+      return await child.next(timeoutMs);
+    } finally {
+      await child.exited(5_000);
+    }
+  }
+
   /** The child's next message; rejects when the child exits first or `timeoutMs` passes (then the child is killed). */
   next(timeoutMs: number): Promise<Message> {
     const queued = this.inbox.shift();

@@ -25,22 +25,12 @@ const FLEET_CPES = 1_000_000;
 /** 1,000,000 CPEs are built in ~10 s on two cores; the run adds a warm-up and 3 s. */
 const FLEET_SAMPLE_TIMEOUT_MS = 150_000;
 
-async function fleetSample(profile: string, count: number, workers: number): Promise<FleetMemorySample> {
-  const child = BenchChild.start<never, FleetMemorySample>(new URL('./fleet-memory-child.js', import.meta.url), [profile, String(count), String(workers)]);
-  try {
-    return await child.next(FLEET_SAMPLE_TIMEOUT_MS);
-  } finally {
-    await child.exited(5_000);
-  }
+function fleetSample(profile: string, count: number, workers: number): Promise<FleetMemorySample> {
+  return BenchChild.result(new URL('./fleet-memory-child.js', import.meta.url), [profile, String(count), String(workers)], FLEET_SAMPLE_TIMEOUT_MS);
 }
 
-async function sample(profile: string, count: number): Promise<MemorySample> {
-  const child = BenchChild.start<never, MemorySample>(new URL('./memory-child.js', import.meta.url), [profile, String(count)], ['--expose-gc']);
-  try {
-    return await child.next(SAMPLE_TIMEOUT_MS);
-  } finally {
-    await child.exited(5_000);
-  }
+function sample(profile: string, count: number): Promise<MemorySample> {
+  return BenchChild.result(new URL('./memory-child.js', import.meta.url), [profile, String(count)], SAMPLE_TIMEOUT_MS, ['--expose-gc']);
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`.padStart(10);
