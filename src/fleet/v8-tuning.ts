@@ -8,9 +8,9 @@ import { setFlagsFromString } from 'node:v8';
 export function tuneV8ForFleet(workerThreads: number): void {
   disableAllocationSitePretenuring();
   // Young-generation GCs (scavenges) run on the thread alone when every core has a worker thread: their parallel
-  // helpers would wait for a core a JS thread holds, and ~100 KB surviving a scavenge is little work to split. In the
-  // lateness bench (two threads, two cores, seven pairs of runs) scavenge pauses were p50 1.1-1.3 ms instead of
-  // 1.5-2.4 ms, p99 4.0-7.5 instead of 6.1-12.4. With a core to spare the helpers get one, and stay.
+  // helpers would wait for a core a JS thread holds, and ~100 KB surviving a scavenge is little work to split. The
+  // pauses got shorter and the CPU per session lower (README, the lateness row). With a core to spare the helpers
+  // get one, and stay.
   // Explicit both ways: one process may run fleets of different sizes (tests do).
   setFlagsFromString(workerThreads >= availableParallelism() ? '--no-parallel-scavenge' : '--parallel-scavenge');
 }
